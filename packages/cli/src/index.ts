@@ -1,0 +1,3 @@
+// Public API of @course/cli.
+
+export {};

@@ -1,0 +1,21 @@
+// Public API of the simulator package.
+
+export { Rng } from "./rng.js";
+export { EventQueue } from "./event-queue.js";
+export { SimulationError, InvariantViolationError, type Violation } from "./errors.js";
+export { DEFAULT_LINK, sampleLatency, validateLinkConfig } from "./network.js";
+export type { NodeContext, NodeFactory, SimNode, StorageReader } from "./node.js";
+export {
+  Simulation,
+  formatTime,
+  type Hook,
+  type InteractiveAction,
+  type NodeStatus,
+  type RecordedAction,
+  type RequestRecord,
+  type SimulationSpec,
+} from "./simulation.js";
+export { MessageCounters, type TypeCount } from "./counters.js";
+export { randomFaults, type NemesisOptions } from "./nemesis.js";
+export { toTraceFile, serializeTrace, parseTrace, TRACE_FORMAT, TRACE_VERSION, type TraceFile } from "./trace-file.js";
+export type * from "./types.js";

@@ -1,0 +1,705 @@
+// The deterministic simulator: runs protocol nodes over a faulty network in virtual time and records a Trace.
+
+import { EventQueue } from "./event-queue.js";
+import { InvariantViolationError, SimulationError, type Violation } from "./errors.js";
+import { DEFAULT_LINK, Network, sampleLatency, validateLinkConfig } from "./network.js";
+import type { NodeContext, NodeFactory, SimNode, StorageReader } from "./node.js";
+import { Rng } from "./rng.js";
+import { MessageCounters } from "./counters.js";
+import type {
+  ClientRequest,
+  DropReason,
+  FaultAction,
+  LinkConfig,
+  Message,
+  NodeId,
+  NoteStyle,
+  ScheduledFault,
+  ScheduledRequest,
+  TraceEvent,
+  TraceEventBody,
+} from "./types.js";
+
+/** A check run after every step; return a Violation to stop the run. */
+export type Hook<M extends Message = Message> = (sim: Simulation<M>) => Violation | undefined | void;
+
+/** Everything a run is replayed from, apart from the node code itself. */
+export interface SimulationSpec<M extends Message = Message> {
+  readonly seed: number;
+  readonly nodes: readonly NodeId[];
+  readonly createNode: NodeFactory<M>;
+  /** Settings for every link at start; change them later with `link` faults. */
+  readonly network?: Partial<LinkConfig>;
+  readonly faults?: readonly ScheduledFault[];
+  readonly requests?: readonly ScheduledRequest[];
+  /** Keep the trace (default true). Off, the simulator only counts messages: that is the fast mode for bulk testing. */
+  readonly record?: boolean;
+  /** Copy every message through JSON at send time so nodes never share objects (default true). */
+  readonly isolateMessages?: boolean;
+  readonly hooks?: readonly Hook<M>[];
+}
+
+/** An action taken during a run (a click in the browser, a call in a test), recorded so rewinds replay it. */
+export type InteractiveAction =
+  | FaultAction
+  | { readonly type: "request"; readonly node: NodeId; readonly op: unknown; readonly client?: string }
+  /** Narration from the scenario; recorded like the rest so that a rewind shows the same notes. */
+  | { readonly type: "note"; readonly text: string; readonly label?: string; readonly style?: NoteStyle };
+
+export interface RecordedAction {
+  /** Applied after this many steps had run... */
+  readonly afterStep: number;
+  /** ...with the clock at this time. */
+  readonly at: number;
+  readonly action: InteractiveAction;
+}
+
+/** A client request and what became of it, for histories and linearizability checks. */
+export interface RequestRecord {
+  readonly request: ClientRequest;
+  readonly node: NodeId;
+  readonly invokedAt: number;
+  replyAt?: number;
+  result?: unknown;
+}
+
+export type NodeStatus = "up" | "crashed" | "paused";
+
+type QueueItem =
+  | { kind: "deliver"; msgId: number; from: NodeId; to: NodeId; msg: Message }
+  | { kind: "timer"; node: NodeId; name: string; token: number }
+  | { kind: "fault"; action: FaultAction }
+  | { kind: "request"; node: NodeId; request: ClientRequest };
+
+interface Runtime<M extends Message> {
+  readonly id: NodeId;
+  node: SimNode<M> | undefined;
+  status: NodeStatus;
+  readonly storage: Map<string, string>;
+  timers: Map<string, number>;
+  /** Events that arrived while the node was paused, replayed in order on resume. */
+  held: QueueItem[];
+  lastView: string | undefined;
+  readonly rng: Rng;
+  readonly ctx: NodeContext<M>;
+  outbox: Array<[NodeId, M]>;
+}
+
+/**
+ * One simulated run. The same spec (and the same interactive actions) always gives the same trace.
+ *
+ * Control: `step()` runs one event; `runUntilTime(t)`; `runUntil(predicate)`; `rewind(k)` replays from the
+ * start to step k. Faults and client requests can be scripted in the spec or applied during the run.
+ */
+export class Simulation<M extends Message = Message> {
+  readonly spec: SimulationSpec<M>;
+  readonly nodeIds: readonly NodeId[];
+  private readonly record: boolean;
+  private readonly isolate: boolean;
+  private hooks: Hook<M>[];
+
+  // Everything below is rebuilt by reset(), which is how rewinds replay from the start.
+  private queue!: EventQueue<QueueItem>;
+  private network!: Network;
+  private netRng!: Rng;
+  private runtimes!: Map<NodeId, Runtime<M>>;
+  private clock = 0;
+  private steps = 0;
+  private nextMsgId = 0;
+  private nextTimerToken = 0;
+  private nextRequestId = 0;
+  private events: TraceEvent[] = [];
+  private requestLog: RequestRecord[] = [];
+  private requestById = new Map<number, RequestRecord>();
+  private recordedActions: RecordedAction[] = [];
+  private actionCursor = 0;
+  private stoppedBy: Violation | undefined;
+  counters = new MessageCounters();
+
+  constructor(spec: SimulationSpec<M>) {
+    validateSpec(spec);
+    this.spec = spec;
+    this.nodeIds = [...spec.nodes];
+    this.record = spec.record ?? true;
+    this.isolate = spec.isolateMessages ?? true;
+    this.hooks = [...(spec.hooks ?? [])];
+    this.reset();
+  }
+
+  // ---- inspection -------------------------------------------------------------------------------
+
+  /** Virtual time in milliseconds. */
+  get now(): number {
+    return this.clock;
+  }
+  /** How many steps (queue events) have run. */
+  get stepCount(): number {
+    return this.steps;
+  }
+  /** The trace so far (empty when recording is off). */
+  get trace(): readonly TraceEvent[] {
+    return this.events;
+  }
+  get violation(): Violation | undefined {
+    return this.stoppedBy;
+  }
+  get stopped(): boolean {
+    return this.stoppedBy !== undefined;
+  }
+  get requests(): readonly RequestRecord[] {
+    return this.requestLog;
+  }
+  /** Interactive actions applied so far: with the spec, this is what a replay needs. */
+  get actions(): readonly RecordedAction[] {
+    return this.recordedActions;
+  }
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  status(node: NodeId): NodeStatus {
+    return this.runtime(node, "status").status;
+  }
+  isUp(node: NodeId): boolean {
+    return this.runtime(node, "isUp").status === "up";
+  }
+  /** The live node object (undefined while crashed). Checkers read protocol state through it. */
+  node<N extends SimNode<M> = SimNode<M>>(id: NodeId): N | undefined {
+    return this.runtime(id, "node").node as N | undefined;
+  }
+  /** A node's durable storage, readable even while it is crashed. */
+  storage(node: NodeId): StorageReader {
+    return storageReader(this.runtime(node, "storage").storage);
+  }
+  /** Directed links that are currently cut. */
+  blockedLinks(): Array<[NodeId, NodeId]> {
+    return this.network.blockedPairs();
+  }
+  link(from: NodeId, to: NodeId): LinkConfig {
+    return this.network.link(from, to);
+  }
+  addHook(hook: Hook<M>): void {
+    this.hooks.push(hook);
+  }
+
+  // ---- control ----------------------------------------------------------------------------------
+
+  /** Run one event. Returns false when nothing is left to run or a checker stopped the run. */
+  step(): boolean {
+    if (this.stoppedBy) return false;
+    this.applyDueActions();
+    for (;;) {
+      const next = this.queue.pop();
+      if (next === undefined) return false;
+      const item = next.item;
+      if (item.kind === "timer" && this.isStaleTimer(item)) continue;
+      this.clock = next.time;
+      this.steps++;
+      this.handle(item);
+      this.runHooks();
+      this.applyDueActions();
+      return true;
+    }
+  }
+
+  /** Run every event up to and including `time`, then move the clock to `time`. */
+  runUntilTime(time: number): void {
+    if (!Number.isFinite(time)) throw new SimulationError(`runUntilTime needs a finite time, got ${time}`);
+    while (!this.stoppedBy && this.queue.peekTime() <= time) {
+      if (!this.step()) break;
+    }
+    if (!this.stoppedBy && time > this.clock) this.clock = time;
+  }
+
+  /** Run for `ms` more virtual milliseconds. */
+  runFor(ms: number): void {
+    this.runUntilTime(this.clock + ms);
+  }
+
+  /**
+   * Step until `predicate` holds (checked before each step too). Gives up, returning false, when the clock
+   * would pass `timeout` ms from now, after `maxSteps` steps, or when the run stops.
+   */
+  runUntil(predicate: (sim: this) => boolean, limits: { timeout?: number; maxSteps?: number } = {}): boolean {
+    const deadline = this.clock + (limits.timeout ?? 60_000);
+    const maxSteps = this.steps + (limits.maxSteps ?? 10_000_000);
+    for (;;) {
+      if (predicate(this)) return true;
+      if (this.stoppedBy || this.steps >= maxSteps) return false;
+      if (this.queue.peekTime() > deadline) {
+        this.clock = Math.max(this.clock, deadline);
+        return predicate(this);
+      }
+      if (!this.step()) return predicate(this);
+    }
+  }
+
+  /** Replay from the start to just after step `k` (interactive actions up to there are replayed too). */
+  rewind(k: number): void {
+    if (!Number.isInteger(k) || k < 0) throw new SimulationError(`rewind needs a step number >= 0, got ${k}`);
+    const actions = this.recordedActions;
+    this.reset();
+    this.recordedActions = actions;
+    this.applyDueActions();
+    while (this.steps < k && this.step()) {
+      // step() does the work
+    }
+  }
+
+  /** Apply a fault or send a client request now; it is recorded so that rewinds and replays repeat it. */
+  apply(action: InteractiveAction): void {
+    const checkNode = (id: unknown, where: string) => {
+      if (typeof id !== "number" || !this.runtimes.has(id)) {
+        throw new SimulationError(`${where}: unknown node id ${String(id)} (nodes are ${this.nodeIds.join(", ")})`);
+      }
+    };
+    if (action.type === "request") checkNode(action.node, "client request");
+    else if (action.type === "note") {
+      if (typeof action.text !== "string") throw new SimulationError("note needs a text string");
+    } else validateFaultAction(action, `${action.type} fault`, checkNode);
+    // An action taken after a rewind forks history: actions recorded later than this point no longer happen.
+    this.recordedActions = this.recordedActions.slice(0, this.actionCursor);
+    this.recordedActions.push({ afterStep: this.steps, at: this.clock, action });
+    this.applyDueActions();
+  }
+
+  /** Send a client request now. Returns its id (see `requests` for the reply). */
+  request(node: NodeId, op: unknown, client = "client"): number {
+    const id = this.nextRequestId;
+    this.apply({ type: "request", node, op, client });
+    return id;
+  }
+
+  /** Add a narration line to the trace (from the scenario, not from a node). `label` marks a point to jump to. */
+  note(text: string, options: { label?: string; style?: NoteStyle } = {}): void {
+    this.apply({ type: "note", text, ...options });
+  }
+
+  /** A phase heading in the narration. */
+  heading(text: string, label?: string): void {
+    this.note(text, label === undefined ? { style: "heading" } : { style: "heading", label });
+  }
+
+  /** Throw a readable InvariantViolationError if a checker stopped the run. */
+  assertNoViolation(): void {
+    if (this.stoppedBy) throw new InvariantViolationError(this.stoppedBy, this.violationReport());
+  }
+
+  violationReport(): string {
+    const v = this.stoppedBy;
+    if (!v) return "no violation";
+    const details = v.details === undefined ? "" : `\n  details: ${JSON.stringify(v.details)}`;
+    return `${v.checker} violated at ${formatTime(this.clock)} (step ${this.steps}, seed ${this.spec.seed}): ${v.message}${details}`;
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private reset(): void {
+    const spec = this.spec;
+    const root = new Rng(spec.seed);
+    this.queue = new EventQueue<QueueItem>();
+    this.network = new Network(spec.nodes, { ...DEFAULT_LINK, ...(spec.network ?? {}) });
+    this.netRng = root.fork("network");
+    this.clock = 0;
+    this.steps = 0;
+    this.nextMsgId = 0;
+    this.nextTimerToken = 0;
+    this.nextRequestId = 0;
+    this.events = [];
+    this.requestLog = [];
+    this.requestById = new Map();
+    this.recordedActions = [];
+    this.actionCursor = 0;
+    this.stoppedBy = undefined;
+    this.counters = new MessageCounters();
+    this.runtimes = new Map();
+    for (const id of spec.nodes) {
+      const rt: Runtime<M> = {
+        id,
+        node: undefined,
+        status: "up",
+        storage: new Map(),
+        timers: new Map(),
+        held: [],
+        lastView: undefined,
+        rng: root.fork(`node:${id}`),
+        ctx: undefined as unknown as NodeContext<M>,
+        outbox: [],
+      };
+      (rt as { ctx: NodeContext<M> }).ctx = this.makeContext(rt);
+      this.runtimes.set(id, rt);
+    }
+    for (const f of spec.faults ?? []) this.queue.push(f.at, { kind: "fault", action: f.action });
+    for (const r of spec.requests ?? []) this.queue.push(r.at, { kind: "request", node: r.node, request: this.newRequest(r.op, r.client) });
+    for (const rt of this.runtimes.values()) this.boot(rt);
+  }
+
+  private newRequest(op: unknown, client = "client"): ClientRequest {
+    return { id: this.nextRequestId++, client, op };
+  }
+
+  private runtime(id: NodeId, what: string): Runtime<M> {
+    const rt = this.runtimes.get(id);
+    if (!rt) throw new SimulationError(`${what}: unknown node id ${id} (nodes are ${this.nodeIds.join(", ")})`);
+    return rt;
+  }
+
+  private applyDueActions(): void {
+    while (this.actionCursor < this.recordedActions.length) {
+      const rec = this.recordedActions[this.actionCursor] as RecordedAction;
+      if (rec.afterStep > this.steps) return;
+      this.actionCursor++;
+      if (rec.at > this.clock) this.clock = rec.at;
+      const a = rec.action;
+      if (a.type === "request") {
+        this.handle({ kind: "request", node: a.node, request: this.newRequest(a.op, a.client) });
+      } else if (a.type === "note") {
+        if (this.record) this.emit({ kind: "note", text: a.text, ...(a.label === undefined ? {} : { label: a.label }), ...(a.style === undefined ? {} : { style: a.style }) });
+      } else {
+        this.handle({ kind: "fault", action: a });
+      }
+      this.runHooks();
+    }
+  }
+
+  private isStaleTimer(item: { node: NodeId; name: string; token: number }): boolean {
+    const rt = this.runtimes.get(item.node) as Runtime<M>;
+    return rt.timers.get(item.name) !== item.token;
+  }
+
+  private handle(item: QueueItem): void {
+    switch (item.kind) {
+      case "deliver":
+        return this.deliver(item);
+      case "timer": {
+        const rt = this.runtimes.get(item.node) as Runtime<M>;
+        if (rt.status === "paused") {
+          rt.held.push(item);
+          return;
+        }
+        rt.timers.delete(item.name);
+        if (this.record) this.emit({ kind: "timer", node: rt.id, name: item.name });
+        this.invoke(rt, (node, ctx) => node.onTimer(item.name, ctx));
+        return;
+      }
+      case "fault":
+        return this.applyFault(item.action);
+      case "request":
+        return this.clientRequest(item.node, item.request);
+    }
+  }
+
+  private deliver(item: Extract<QueueItem, { kind: "deliver" }>): void {
+    const rt = this.runtimes.get(item.to) as Runtime<M>;
+    if (rt.status === "crashed") return this.drop(item, "crashed");
+    if (rt.status === "paused") {
+      rt.held.push(item);
+      return;
+    }
+    if (item.from !== item.to && this.network.isBlocked(item.from, item.to)) return this.drop(item, "partition");
+    this.counters.delivered(item.msg.type);
+    if (this.record) this.emit({ kind: "deliver", msgId: item.msgId, from: item.from, to: item.to, msg: item.msg });
+    this.invoke(rt, (node, ctx) => node.onMessage(item.from, item.msg as M, ctx));
+  }
+
+  private drop(item: { msgId: number; from: NodeId; to: NodeId; msg: Message }, reason: DropReason): void {
+    this.counters.dropped(item.msg.type);
+    if (this.record) this.emit({ kind: "drop", msgId: item.msgId, from: item.from, to: item.to, msg: item.msg, reason });
+  }
+
+  private clientRequest(node: NodeId, request: ClientRequest): void {
+    const rt = this.runtime(node, "client request");
+    if (rt.status === "paused") {
+      rt.held.push({ kind: "request", node, request });
+      return;
+    }
+    const record: RequestRecord = { request, node, invokedAt: this.clock };
+    this.requestLog.push(record);
+    this.requestById.set(request.id, record);
+    if (this.record) this.emit({ kind: "client-request", node, request });
+    if (rt.status === "crashed") return; // the client hears nothing, as from a dead server
+    this.invoke(rt, (n, ctx) => {
+      if (!n.onClientRequest) throw new SimulationError(`node ${node} does not accept client requests`);
+      n.onClientRequest(request, ctx);
+    });
+  }
+
+  private applyFault(action: FaultAction): void {
+    const net = this.network;
+    switch (action.type) {
+      case "crash": {
+        const rt = this.runtime(action.node, "crash");
+        if (rt.status === "crashed") return;
+        this.crash(rt);
+        if (this.record) this.emit({ kind: "crash", node: rt.id });
+        return;
+      }
+      case "restart": {
+        const rt = this.runtime(action.node, "restart");
+        if (rt.status !== "crashed") this.crash(rt); // restarting a live node is a reboot
+        rt.status = "up";
+        if (this.record) this.emit({ kind: "restart", node: rt.id });
+        this.boot(rt);
+        return;
+      }
+      case "pause": {
+        const rt = this.runtime(action.node, "pause");
+        if (rt.status !== "up") return;
+        rt.status = "paused";
+        if (this.record) this.emit({ kind: "pause", node: rt.id });
+        return;
+      }
+      case "resume": {
+        const rt = this.runtime(action.node, "resume");
+        if (rt.status !== "paused") return;
+        rt.status = "up";
+        if (this.record) this.emit({ kind: "resume", node: rt.id });
+        const held = rt.held;
+        rt.held = [];
+        for (const h of held) this.queue.push(this.clock, h);
+        return;
+      }
+      case "partition":
+        net.partition(action.groups);
+        if (this.record) this.emit({ kind: "partition", groups: action.groups });
+        return;
+      case "cut":
+        net.cut(action.from, action.to);
+        if (this.record) this.emit({ kind: "cut", from: action.from, to: action.to });
+        return;
+      case "isolate":
+        net.isolate(action.node);
+        if (this.record) this.emit({ kind: "isolate", node: action.node });
+        return;
+      case "heal":
+        net.heal(action.from, action.to);
+        if (this.record) this.emit(action.from === undefined ? { kind: "heal" } : { kind: "heal", from: action.from, to: action.to as NodeId });
+        return;
+      case "link":
+        validateLinkConfig(action.config, "link fault");
+        net.configure(action.config, action.from, action.to);
+        if (this.record) this.emit({ kind: "link", from: action.from, to: action.to, config: action.config } as TraceEventBody);
+        return;
+      default:
+        throw new SimulationError(`unknown fault type ${JSON.stringify((action as { type: unknown }).type)}`);
+    }
+  }
+
+  private crash(rt: Runtime<M>): void {
+    rt.node = undefined;
+    rt.status = "crashed";
+    rt.timers = new Map();
+    rt.held = [];
+    rt.outbox = [];
+    rt.lastView = undefined;
+  }
+
+  private boot(rt: Runtime<M>): void {
+    this.invoke(rt, (_node, ctx) => {
+      rt.node = this.spec.createNode(ctx);
+    }, true);
+  }
+
+  /** Run a node handler, then flush its outbox: storage writes made in the handler are already durable. */
+  private invoke(rt: Runtime<M>, fn: (node: SimNode<M>, ctx: NodeContext<M>) => void, booting = false): void {
+    const node = rt.node;
+    if (!booting && node === undefined) return;
+    fn(node as SimNode<M>, rt.ctx);
+    const outbox = rt.outbox;
+    if (outbox.length > 0) {
+      rt.outbox = [];
+      for (const [to, msg] of outbox) this.transmit(rt.id, to, msg);
+    }
+    if (this.record && rt.node?.view) {
+      const view = JSON.stringify(rt.node.view());
+      if (view !== rt.lastView) {
+        rt.lastView = view;
+        this.emit({ kind: "state", node: rt.id, view: JSON.parse(view) as unknown });
+      }
+    }
+  }
+
+  private transmit(from: NodeId, to: NodeId, original: M): void {
+    const msgId = this.nextMsgId++;
+    let msg: Message = original;
+    let bytes = 0;
+    if (this.isolate || this.record) {
+      const json = JSON.stringify(original);
+      bytes = json.length;
+      msg = JSON.parse(json) as Message;
+    }
+    this.counters.sent(msg.type, bytes);
+    const self = from === to;
+    const link = this.network.link(from, to);
+    const latency = self ? 0 : sampleLatency(link.latency, this.netRng);
+    const deliverAt = this.clock + latency;
+    if (this.record) this.emit({ kind: "send", msgId, from, to, msg, deliverAt });
+    if (!self && this.network.isBlocked(from, to)) return this.drop({ msgId, from, to, msg }, "partition");
+    if (!self && link.drop > 0 && this.netRng.chance(link.drop)) return this.drop({ msgId, from, to, msg }, "loss");
+    this.queue.push(deliverAt, { kind: "deliver", msgId, from, to, msg });
+    if (!self && link.duplicate > 0 && this.netRng.chance(link.duplicate)) {
+      const copyId = this.nextMsgId++;
+      const copyAt = this.clock + sampleLatency(link.latency, this.netRng);
+      this.counters.duplicated(msg.type);
+      if (this.record) this.emit({ kind: "duplicate", msgId, copyId, from, to, deliverAt: copyAt });
+      const copy = this.isolate ? (JSON.parse(JSON.stringify(msg)) as Message) : msg;
+      this.queue.push(copyAt, { kind: "deliver", msgId: copyId, from, to, msg: copy });
+    }
+  }
+
+  private runHooks(): void {
+    if (this.stoppedBy) return;
+    for (const hook of this.hooks) {
+      const v = hook(this);
+      if (v) {
+        this.stoppedBy = v;
+        if (this.record) {
+          const body: TraceEventBody =
+            v.details === undefined
+              ? { kind: "violation", checker: v.checker, message: v.message }
+              : { kind: "violation", checker: v.checker, message: v.message, details: v.details };
+          this.emit(body);
+        }
+        return;
+      }
+    }
+  }
+
+  private emit(body: TraceEventBody): void {
+    this.events.push({ seq: this.events.length, step: this.steps, time: this.clock, ...body } as TraceEvent);
+  }
+
+  private makeContext(rt: Runtime<M>): NodeContext<M> {
+    const sim = this;
+    const reader = storageReader(rt.storage);
+    return {
+      id: rt.id,
+      get now() {
+        return sim.clock;
+      },
+      nodes: this.nodeIds,
+      rng: rt.rng,
+      storage: reader,
+      persist(key, value) {
+        if (value === undefined) throw new SimulationError(`node ${rt.id}: persist("${key}", undefined): use unpersist to delete a key`);
+        const json = JSON.stringify(value);
+        rt.storage.set(key, json);
+        if (sim.record) sim.emit({ kind: "persist", node: rt.id, key, value: JSON.parse(json) as unknown });
+      },
+      unpersist(key) {
+        rt.storage.delete(key);
+        if (sim.record) sim.emit({ kind: "persist", node: rt.id, key, value: null });
+      },
+      send(to, msg) {
+        if (!sim.runtimes.has(to)) {
+          throw new SimulationError(`node ${rt.id} sent ${msg.type} to unknown node ${to} (nodes are ${sim.nodeIds.join(", ")})`);
+        }
+        if (typeof msg?.type !== "string") throw new SimulationError(`node ${rt.id} sent a message without a string "type" field`);
+        rt.outbox.push([to, msg]);
+      },
+      broadcast(msg) {
+        for (const to of sim.nodeIds) if (to !== rt.id) this.send(to, msg);
+      },
+      setTimer(name, delay) {
+        if (typeof delay !== "number" || !Number.isFinite(delay) || delay < 0) {
+          throw new SimulationError(`node ${rt.id}: timer "${name}" needs a finite delay >= 0 ms, got ${String(delay)}`);
+        }
+        const token = ++sim.nextTimerToken;
+        rt.timers.set(name, token);
+        const fireAt = sim.clock + delay;
+        sim.queue.push(fireAt, { kind: "timer", node: rt.id, name, token });
+        if (sim.record) sim.emit({ kind: "timer-set", node: rt.id, name, fireAt });
+      },
+      cancelTimer(name) {
+        if (rt.timers.delete(name) && sim.record) sim.emit({ kind: "timer-cancel", node: rt.id, name });
+      },
+      reply(requestId, result) {
+        const rec = sim.requestById.get(requestId);
+        if (!rec) throw new SimulationError(`node ${rt.id} replied to unknown client request ${requestId}`);
+        if (rec.replyAt !== undefined) return; // the client already has its answer
+        rec.replyAt = sim.clock;
+        rec.result = result;
+        if (sim.record) sim.emit({ kind: "client-reply", node: rt.id, requestId, client: rec.request.client, result });
+      },
+      note(text, label) {
+        if (sim.record) sim.emit(label === undefined ? { kind: "note", node: rt.id, text } : { kind: "note", node: rt.id, text, label });
+      },
+    };
+  }
+}
+
+function storageReader(map: Map<string, string>): StorageReader {
+  return {
+    get<T>(key: string): T | undefined {
+      const json = map.get(key);
+      return json === undefined ? undefined : (JSON.parse(json) as T);
+    },
+    has: (key) => map.has(key),
+    keys: () => [...map.keys()],
+  };
+}
+
+export function formatTime(ms: number): string {
+  return `${Number.isInteger(ms) ? ms : ms.toFixed(2)} ms`;
+}
+
+function validateSpec<M extends Message>(spec: SimulationSpec<M>): void {
+  if (!Number.isInteger(spec.seed)) throw new SimulationError(`seed must be an integer, got ${String(spec.seed)}`);
+  if (!Array.isArray(spec.nodes) || spec.nodes.length === 0) throw new SimulationError("nodes must be a non-empty array of node ids");
+  const ids = new Set<NodeId>();
+  for (const id of spec.nodes) {
+    if (!Number.isInteger(id)) throw new SimulationError(`node ids must be integers, got ${String(id)}`);
+    if (ids.has(id)) throw new SimulationError(`node id ${id} appears twice`);
+    ids.add(id);
+  }
+  if (typeof spec.createNode !== "function") throw new SimulationError("createNode must be a function that builds a node");
+  if (spec.network) validateLinkConfig(spec.network, "network");
+  const checkNode = (id: unknown, where: string) => {
+    if (typeof id !== "number" || !ids.has(id)) {
+      throw new SimulationError(`${where}: unknown node id ${String(id)} (nodes are ${spec.nodes.join(", ")})`);
+    }
+  };
+  const checkTime = (at: unknown, where: string) => {
+    if (typeof at !== "number" || !Number.isFinite(at) || at < 0) throw new SimulationError(`${where}: time must be a finite number >= 0, got ${String(at)}`);
+  };
+  (spec.faults ?? []).forEach((f, i) => {
+    const where = `fault #${i} (${f.action?.type ?? "?"} at ${String(f.at)})`;
+    checkTime(f.at, where);
+    validateFaultAction(f.action, where, checkNode);
+  });
+  (spec.requests ?? []).forEach((r, i) => {
+    const where = `client request #${i}`;
+    checkTime(r.at, where);
+    checkNode(r.node, where);
+  });
+}
+
+export function validateFaultAction(action: FaultAction, where: string, checkNode: (id: unknown, where: string) => void): void {
+  switch (action?.type) {
+    case "crash":
+    case "restart":
+    case "pause":
+    case "resume":
+    case "isolate":
+      return checkNode(action.node, where);
+    case "cut":
+      checkNode(action.from, where);
+      return checkNode(action.to, where);
+    case "heal":
+      if ((action.from === undefined) !== (action.to === undefined)) throw new SimulationError(`${where}: heal needs both from and to, or neither`);
+      if (action.from !== undefined) checkNode(action.from, where);
+      if (action.to !== undefined) checkNode(action.to, where);
+      return;
+    case "partition":
+      if (!Array.isArray(action.groups)) throw new SimulationError(`${where}: partition needs groups, an array of arrays of node ids`);
+      for (const g of action.groups) for (const id of g) checkNode(id, where);
+      return;
+    case "link":
+      if (action.from !== undefined) checkNode(action.from, where);
+      if (action.to !== undefined) checkNode(action.to, where);
+      validateLinkConfig(action.config ?? {}, where);
+      return;
+    default:
+      throw new SimulationError(`${where}: unknown fault type ${JSON.stringify((action as { type?: unknown })?.type)} (use crash, restart, pause, resume, partition, cut, isolate, heal or link)`);
+  }
+}

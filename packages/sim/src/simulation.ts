@@ -396,7 +396,7 @@ export class Simulation<M extends Message = Message> {
       rt.held.push(item);
       return;
     }
-    if (item.from !== item.to && this.network.isBlocked(item.from, item.to)) return this.drop(item, "partition");
+    if (this.network.isBlocked(item.from, item.to)) return this.drop(item, "partition");
     this.counters.delivered(item.msg.type);
     if (this.record) this.emit({ kind: "deliver", msgId: item.msgId, from: item.from, to: item.to, msg: item.msg });
     this.invoke(rt, (node, ctx) => node.onMessage(item.from, item.msg as M, ctx));
@@ -534,7 +534,8 @@ export class Simulation<M extends Message = Message> {
     const latency = self ? 0 : sampleLatency(link.latency, this.netRng);
     const deliverAt = this.clock + latency;
     if (this.record) this.emit({ kind: "send", msgId, from, to, msg, deliverAt });
-    if (!self && this.network.isBlocked(from, to)) return this.drop({ msgId, from, to, msg }, "partition");
+    // Partitions never block a node's messages to itself; an explicit cut of the self-link does (to lose a node's own vote, say).
+    if (this.network.isBlocked(from, to)) return this.drop({ msgId, from, to, msg }, "partition");
     if (!self && link.drop > 0 && this.netRng.chance(link.drop)) return this.drop({ msgId, from, to, msg }, "loss");
     this.queue.push(deliverAt, { kind: "deliver", msgId, from, to, msg });
     if (!self && link.duplicate > 0 && this.netRng.chance(link.duplicate)) {

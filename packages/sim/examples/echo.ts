@@ -1,4 +1,4 @@
-// Trivial echo nodes: node 0 pings every node, each pong triggers the next ping. Used by the demo and the benchmark.
+// Trivial echo nodes: the first node pings every other node, and each pong triggers the next ping. Used by the demo and the benchmark.
 
 import type { Message, NodeFactory } from "../src/index.js";
 
@@ -7,10 +7,10 @@ export interface Ping extends Message {
   readonly n: number;
 }
 
-/** Node 0 starts `fanout` ping-pong chains with every other node; each chain runs until `rounds` pongs. */
-export function echoNodes(rounds: number): NodeFactory<Ping> {
+/** The first node runs one ping-pong chain with every other node; it stops once it has seen `pongs` pongs in all. */
+export function echoNodes(pongs: number): NodeFactory<Ping> {
   return (ctx) => {
-    let pongs = 0;
+    let seen = 0;
     if (ctx.id === ctx.nodes[0]) ctx.setTimer("start", 0);
     return {
       onTimer(_name, c) {
@@ -19,11 +19,11 @@ export function echoNodes(rounds: number): NodeFactory<Ping> {
       onMessage(from, msg, c) {
         if (msg.type === "ping") {
           c.send(from, { type: "pong", n: msg.n });
-        } else if (++pongs < rounds) {
+        } else if (++seen < pongs) {
           c.send(from, { type: "ping", n: msg.n + 1 });
         }
       },
-      view: () => ({ pongs }),
+      view: () => ({ seen }),
     };
   };
 }

@@ -36,6 +36,11 @@ export class EventQueue<T> {
     return top === undefined ? Infinity : top.time;
   }
 
+  /** The earliest item without removing it. */
+  peek(): T | undefined {
+    return this.heap[0]?.item;
+  }
+
   pop(): { time: number; item: T } | undefined {
     const heap = this.heap;
     const top = heap[0];

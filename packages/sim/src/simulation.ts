@@ -20,8 +20,12 @@ import type {
   TraceEventBody,
 } from "./types.js";
 
-/** A check run after every step; return a Violation to stop the run. */
-export type Hook<M extends Message = Message> = (sim: Simulation<M>) => Violation | undefined | void;
+/**
+ * A check run after every step; return a Violation to stop the run. It takes any simulation so one checker
+ * can serve every message type (a Simulation<RaftMessage> is not a Simulation<Message> to the type checker).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Hook<M extends Message = any> = (sim: Simulation<M>) => Violation | undefined | void;
 
 /** Everything a run is replayed from, apart from the node code itself. */
 export interface SimulationSpec<M extends Message = Message> {
@@ -36,7 +40,7 @@ export interface SimulationSpec<M extends Message = Message> {
   readonly record?: boolean;
   /** Copy every message through JSON at send time so nodes never share objects (default true). */
   readonly isolateMessages?: boolean;
-  readonly hooks?: readonly Hook<M>[];
+  readonly hooks?: readonly Hook[];
 }
 
 /** An action taken during a run (a click in the browser, a call in a test), recorded so rewinds replay it. */
@@ -96,7 +100,7 @@ export class Simulation<M extends Message = Message> {
   readonly nodeIds: readonly NodeId[];
   private readonly record: boolean;
   private readonly isolate: boolean;
-  private hooks: Hook<M>[];
+  private hooks: Hook[];
 
   // Everything below is rebuilt by reset(), which is how rewinds replay from the start.
   private queue!: EventQueue<QueueItem>;
@@ -178,7 +182,7 @@ export class Simulation<M extends Message = Message> {
   link(from: NodeId, to: NodeId): LinkConfig {
     return this.network.link(from, to);
   }
-  addHook(hook: Hook<M>): void {
+  addHook(hook: Hook): void {
     this.hooks.push(hook);
   }
 
@@ -188,24 +192,37 @@ export class Simulation<M extends Message = Message> {
   step(): boolean {
     if (this.stoppedBy) return false;
     this.applyDueActions();
+    this.discardStaleTimers();
+    const next = this.queue.pop();
+    if (next === undefined) return false;
+    this.clock = next.time;
+    this.steps++;
+    this.handle(next.item);
+    this.runHooks();
+    this.applyDueActions();
+    this.discardStaleTimers();
+    return true;
+  }
+
+  /** Time of the next event that will really run (timers that were reset or cancelled are skipped). */
+  private nextEventTime(): number {
+    this.discardStaleTimers();
+    return this.queue.peekTime();
+  }
+
+  /** A reset or cancelled timer stays in the heap; drop it when it reaches the top so it never counts as a step. */
+  private discardStaleTimers(): void {
     for (;;) {
-      const next = this.queue.pop();
-      if (next === undefined) return false;
-      const item = next.item;
-      if (item.kind === "timer" && this.isStaleTimer(item)) continue;
-      this.clock = next.time;
-      this.steps++;
-      this.handle(item);
-      this.runHooks();
-      this.applyDueActions();
-      return true;
+      const top = this.queue.peek();
+      if (top === undefined || top.kind !== "timer" || !this.isStaleTimer(top)) return;
+      this.queue.pop();
     }
   }
 
   /** Run every event up to and including `time`, then move the clock to `time`. */
   runUntilTime(time: number): void {
     if (!Number.isFinite(time)) throw new SimulationError(`runUntilTime needs a finite time, got ${time}`);
-    while (!this.stoppedBy && this.queue.peekTime() <= time) {
+    while (!this.stoppedBy && this.nextEventTime() <= time) {
       if (!this.step()) break;
     }
     if (!this.stoppedBy && time > this.clock) this.clock = time;
@@ -226,7 +243,7 @@ export class Simulation<M extends Message = Message> {
     for (;;) {
       if (predicate(this)) return true;
       if (this.stoppedBy || this.steps >= maxSteps) return false;
-      if (this.queue.peekTime() > deadline) {
+      if (this.nextEventTime() > deadline) {
         this.clock = Math.max(this.clock, deadline);
         return predicate(this);
       }

@@ -30,7 +30,7 @@ export function runScript<T>(file: string, args: string[]): T {
 }
 
 function simSection(): SectionResult {
-  const rows = Object.keys(SIM_CONFIGS).map((config) => {
+  const rows: Array<Record<string, string | number>> = Object.keys(SIM_CONFIGS).map((config) => {
     const deliveries = config === "recording on" ? 300_000 : 1_000_000;
     const samples: SimSample[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -45,7 +45,16 @@ function simSection(): SectionResult {
       "peak RSS MB (median)": Math.round(median(samples.map((s) => s.peakRssMb))),
     };
   });
+  const rewinds: number[] = [];
+  for (let i = 0; i < RUNS; i++) rewinds.push(runScript<{ ms: number }>("sim.ts", ["rewind", "10000"]).ms);
   process.stderr.write("\n");
+  rows.push({
+    configuration: "rewind to step 10,000 (replay, recording on)",
+    "deliveries per run": "-",
+    "deliveries/s (median)": `${median(rewinds).toFixed(1)} ms per rewind`,
+    "min..max": `${Math.min(...rewinds).toFixed(1)}..${Math.max(...rewinds).toFixed(1)} ms`,
+    "peak RSS MB (median)": "-",
+  });
   return {
     title: "Simulator overhead: five echo nodes, one process per run, median of 5 runs",
     rows,

@@ -32,7 +32,20 @@ export function runSimOnce(config: SimConfigName, deliveries: number): SimSample
   return { deliveries: delivered, seconds, perSecond: delivered / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-if (process.argv[2]) {
+/** Wall time of rewinding a recorded run to step 10,000 (a replay from the start), in milliseconds. */
+export function rewindMs(steps: number): number {
+  const sim = new Simulation({ seed: 1, nodes: [0, 1, 2, 3, 4], createNode: echoNodes(steps) });
+  sim.runUntil((s) => s.stepCount >= steps, { timeout: 1e12 });
+  sim.rewind(0);
+  const start = process.hrtime.bigint();
+  sim.rewind(steps);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+if (process.argv[2] === "rewind") {
+  rewindMs(2000); // warm up the JIT
+  process.stdout.write(JSON.stringify({ ms: rewindMs(Number(process.argv[3] ?? 10_000)) }) + "\n");
+} else if (process.argv[2]) {
   const config = process.argv[2] as SimConfigName;
   if (!(config in SIM_CONFIGS)) throw new Error(`unknown config ${config}; use one of: ${Object.keys(SIM_CONFIGS).join(" | ")}`);
   runSimOnce(config, 20_000); // warm up the JIT

@@ -1,10 +1,28 @@
 // The lesson registry: every lesson in course order, for the terminal CLI and the site.
 
 import type { Lesson } from "./lesson.js";
+import { lesson01 } from "./01-why-consensus/index.js";
+import { lesson02 } from "./02-basic-paxos/index.js";
+import { lesson03 } from "./03-paxos-failures/index.js";
+import { lesson04 } from "./04-multi-paxos/index.js";
+import { lesson05 } from "./05-leader-election/index.js";
+import { lesson06 } from "./06-log-replication/index.js";
+import { lesson07 } from "./07-worked-example/index.js";
+import { lesson08 } from "./08-raft-safety/index.js";
+import { lesson09 } from "./09-membership-compaction/index.js";
 
 export type { Lesson, Scenario, ScenarioOptions, ScenarioRun, Protocol } from "./lesson.js";
 
 export const lessons: readonly Lesson[] = [
+  lesson01,
+  lesson02,
+  lesson03,
+  lesson04,
+  lesson05,
+  lesson06,
+  lesson07,
+  lesson08,
+  lesson09,
 ];
 
 export function findLesson(n: number): Lesson | undefined {

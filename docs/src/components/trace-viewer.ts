@@ -1,0 +1,89 @@
+// The trace viewer: opens a trace file (from the CLI or a failing graded test) and explores it with the player.
+
+import { parseTrace, serializeTrace, toTraceFile, type TraceFile } from "@course/sim";
+import { lessons } from "@course/lessons";
+import { createPlayer, type Player } from "@course/viz";
+
+export interface TraceViewer {
+  readonly element: HTMLElement;
+  destroy(): void;
+}
+
+/** "lesson-3/lost-promise" -> the lesson page link that re-runs it live, when the scenario still exists. */
+function liveLink(file: TraceFile): string | undefined {
+  const m = /^lesson-(\d+)\/(.+)$/.exec(file.scenario);
+  if (!m) return undefined;
+  const lesson = lessons.find((l) => l.number === Number(m[1]));
+  if (!lesson?.scenarios.some((s) => s.id === m[2])) return undefined;
+  return `./lessons/${m[1]}?scenario=${encodeURIComponent(m[2] as string)}&seed=${file.seed}`;
+}
+
+export function traceViewer(): TraceViewer {
+  const root = document.createElement("div");
+  root.className = "trace-viewer";
+  const form = document.createElement("div");
+  form.className = "tool-form";
+  const fileLabel = document.createElement("label");
+  const input = document.createElement("input");
+  input.type = "file";
+  input.accept = ".json,application/json";
+  input.dataset.control = "trace-file";
+  fileLabel.append("Trace file (.json)", input);
+  const example = document.createElement("button");
+  example.type = "button";
+  example.dataset.action = "example-trace";
+  example.textContent = "…or open an example trace";
+  form.append(fileLabel, example);
+  const status = document.createElement("p");
+  status.className = "trace-status";
+  status.textContent = "No trace loaded yet.";
+  const mount = document.createElement("div");
+  root.append(form, status, mount);
+  let player: Player | undefined;
+
+  function show(file: TraceFile, source: string): void {
+    player?.destroy();
+    player = createPlayer({ recorded: { title: `${file.scenario} (seed ${file.seed})`, summary: `${file.events.length} events, ${file.nodes.length} nodes${file.protocol ? `, ${file.protocol}` : ""}, from ${source}.`, seed: file.seed, nodes: file.nodes, events: file.events } });
+    mount.replaceChildren(player.element);
+    const link = liveLink(file);
+    status.replaceChildren(`Loaded ${source}.`);
+    if (link) {
+      const a = document.createElement("a");
+      a.href = link;
+      a.textContent = "Run this scenario live on its lesson page";
+      status.append(" ", a, ".");
+    }
+  }
+
+  function fail(message: string): void {
+    player?.destroy();
+    player = undefined;
+    mount.replaceChildren();
+    status.className = "trace-status tool-error";
+    status.textContent = message;
+  }
+
+  input.addEventListener("change", async () => {
+    const f = input.files?.[0];
+    if (!f) return;
+    status.className = "trace-status";
+    try {
+      show(parseTrace(await f.text()), f.name);
+    } catch (e) {
+      fail(`Could not open ${f.name}: ${(e as Error).message}`);
+    }
+  });
+
+  example.addEventListener("click", () => {
+    status.className = "trace-status";
+    const lesson = lessons.find((l) => l.scenarios.length > 0);
+    const scenario = lesson?.scenarios[0];
+    if (!lesson || !scenario) return fail("No lesson scenario exists yet to make an example trace from.");
+    // Written and read back through the trace-file format, exactly like a file from the terminal.
+    const run = scenario.run({ seed: scenario.defaultSeed });
+    const text = serializeTrace(toTraceFile(run.sim, `lesson-${lesson.number}/${scenario.id}`, { protocol: scenario.protocol }));
+    show(parseTrace(text), `an example run of lesson ${lesson.number}, "${scenario.title}"`);
+  });
+
+  return { element: root, destroy: () => player?.destroy() };
+}

@@ -1,0 +1,90 @@
+// Each lesson page runs its scenarios in Chromium and draws what the same run computes in Node: nodes, arrows, log cells.
+
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lessons } from "@course/lessons";
+import { lastStep, labelledNotes } from "@course/viz";
+import { ARTIFACTS, openSite, waitForContent, watchedPage, type Site } from "./browser.js";
+import { expectedAcceptorRows, expectedArrows, expectedCrashed, expectedLogCells, hasLogs } from "./expect-charts.js";
+
+let site: Site;
+beforeAll(async () => {
+  site = await openSite();
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+async function stepOf(page: Page): Promise<number> {
+  return Number(await page.locator(".sim-player").getAttribute("data-step"));
+}
+
+async function seek(page: Page, step: number): Promise<void> {
+  await page.locator("input[data-control=slider]").evaluate((el, k) => {
+    const input = el as HTMLInputElement;
+    input.value = String(k);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }, step);
+  await page.waitForFunction((k) => document.querySelector(".sim-player")?.getAttribute("data-step") === String(k), step);
+}
+
+const pages = Array.from({ length: 9 }, (_, i) => i + 1);
+
+describe("lesson pages", () => {
+  for (const n of pages) {
+    const lesson = lessons.find((l) => l.number === n);
+    if (!lesson || lesson.scenarios.length === 0) continue; // pages.test.ts checks the page's notice
+    for (const scenario of lesson?.scenarios ?? []) {
+      it(`lesson ${n}, ${scenario.id}: the charts draw the run, labelled steps and "break it" work`, async () => {
+        const { sim } = scenario.run({ seed: scenario.defaultSeed });
+        const trace = sim.trace;
+        const nodes = sim.nodeIds;
+        const end = lastStep(trace);
+        const notes = labelledNotes(trace);
+        const { page, errors, offsite } = await watchedPage(site);
+        await page.goto(`${site.origin}/lessons/${n}?scenario=${encodeURIComponent(scenario.id)}`);
+        await waitForContent(page, ".sim-player .cluster-view");
+        // The browser ran the same scenario with the same seed: same length of run.
+        expect(Number(await page.locator("input[data-control=slider]").getAttribute("max"))).toBe(end);
+        expect(await page.locator(".cluster-view g.node").count()).toBe(nodes.length);
+        expect(await page.locator(".jumps button.jump").count()).toBe(notes.length);
+        for (const step of [Math.floor(end / 2), end]) {
+          await seek(page, step);
+          expect(await page.locator(".cluster-view g.node[data-status=crashed]").count(), `crashed nodes at step ${step}`).toBe(expectedCrashed(trace, step, nodes));
+          const st = page.locator("svg.space-time");
+          const t0 = Number(await st.getAttribute("data-t0"));
+          const t1 = Number(await st.getAttribute("data-t1"));
+          expect(await st.locator("path.msg-arrow").count(), `arrows at step ${step}`).toBe(expectedArrows(trace, step, t0, t1));
+          if (hasLogs(trace)) {
+            const grid = page.locator("svg.log-grid");
+            const first = Number(await grid.getAttribute("data-first-index"));
+            const last = Number(await grid.getAttribute("data-last-index"));
+            expect(await grid.locator("g.log-cell").count(), `log cells at step ${step}`).toBe(expectedLogCells(trace, step, nodes, first, last));
+          }
+          const rows = expectedAcceptorRows(trace, step);
+          if (rows > 0) expect(await page.locator(".acceptor-table tr.acceptor").count(), `acceptor rows at step ${step}`).toBe(rows);
+        }
+        await page.screenshot({ path: join(ARTIFACTS, `lesson-${n}-${scenario.id}-end.png`), fullPage: true });
+        // Every labelled step of the story is a point to jump to, and the link remembers it.
+        for (const note of notes) {
+          await page.locator(`.jumps button.jump[data-label="${note.label}"]`).click();
+          expect(await stepOf(page), note.label).toBe(note.step);
+          expect(new URL(page.url()).searchParams.get("step")).toBe(note.step === 0 ? null : String(note.step));
+        }
+        const broken = Object.keys(scenario.variants ?? {}).find((v) => scenario.run({ seed: scenario.defaultSeed, variant: v }).sim.violation !== undefined);
+        if (broken !== undefined) {
+          const violated = scenario.run({ seed: scenario.defaultSeed, variant: broken }).sim.trace.find((e) => e.kind === "violation");
+          await page.locator("select[data-control=variant]").selectOption(broken);
+          await page.locator(".violation-banner button[data-action=jump-violation]").click();
+          expect(await stepOf(page)).toBe(violated?.step);
+          expect(await page.locator(".violation-banner.reached").count()).toBe(1);
+          expect(new URL(page.url()).searchParams.get("variant")).toBe(broken);
+        }
+        expect(errors).toEqual([]);
+        expect(offsite).toEqual([]);
+        await page.close();
+      });
+    }
+  }
+});

@@ -1,0 +1,40 @@
+// Exercise 1 (two-phase commit): the reference it is graded against and the classic mistakes it must catch.
+
+import { decide, recover, twoPcMutants } from "@course/twopc";
+import { defineExercise } from "../../grading/exercise.js";
+import { checkFields } from "../../grading/shapes.js";
+
+type TwoPhaseCommitRules = { decide: typeof decide; recover: typeof recover };
+
+export const twoPhaseCommitExercise = defineExercise<TwoPhaseCommitRules>({
+  lesson: 1,
+  folder: "01-why-consensus",
+  id: "two-phase-commit",
+  title: "2PC: the commit decision and in-doubt recovery",
+  stubFile: "01-why-consensus/exercise/two-phase-commit.ts",
+  functions: ["decide", "recover"],
+  loadStudent: () => import("./two-phase-commit.js"),
+  reference: { decide, recover },
+  checkResult: {
+    decide: (r) => (r === undefined || r === "commit" || r === "abort" ? undefined : 'it must return "commit", "abort" or undefined'),
+    recover: checkFields({ state: "string", action: "string" }),
+  },
+  mutants: {
+    "commit-on-majority": { description: twoPcMutants.commitOnMajority.description, functions: { decide: twoPcMutants.commitOnMajority.rules.decide } },
+    "abort-when-in-doubt": { description: twoPcMutants.abortWhenInDoubt.description, functions: { recover: twoPcMutants.abortWhenInDoubt.rules.recover } },
+    "missing-votes-count-as-yes": {
+      description: "at the time-out the coordinator commits if nobody voted no, counting missing votes as yes",
+      functions: {
+        decide: (votes, participants, timedOut) => {
+          for (const v of votes.values()) if (!v) return "abort";
+          if (participants.every((p) => votes.get(p) === true)) return "commit";
+          return timedOut ? "commit" : undefined;
+        },
+      },
+    },
+    "commit-when-in-doubt": {
+      description: "a participant that restarts prepared assumes the transaction committed",
+      functions: { recover: (state) => (state === "working" ? { state: "aborted", action: "none" } : state === "prepared" ? { state: "committed", action: "none" } : { state, action: "none" }) },
+    },
+  },
+});

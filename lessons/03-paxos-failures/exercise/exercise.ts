@@ -1,0 +1,37 @@
+// Exercise 3 (Paxos proposer): the reference it is graded against and the classic mistakes it must catch.
+
+import { chooseValue, nextProposalNumber, paxosMutants } from "@course/paxos";
+import { defineExercise } from "../../grading/exercise.js";
+import { checkFields, checkType } from "../../grading/shapes.js";
+
+type ProposerRules = { chooseValue: typeof chooseValue; nextProposalNumber: typeof nextProposalNumber };
+
+export const proposerExercise = defineExercise<ProposerRules>({
+  lesson: 3,
+  folder: "03-paxos-failures",
+  id: "proposer",
+  title: "The proposer: adopting a value, numbering rounds",
+  stubFile: "03-paxos-failures/exercise/proposer.ts",
+  functions: ["chooseValue", "nextProposalNumber"],
+  loadStudent: () => import("./proposer.js"),
+  reference: { chooseValue, nextProposalNumber },
+  checkResult: { chooseValue: checkType("string"), nextProposalNumber: checkFields({ round: "number", node: "number" }) },
+  mutants: {
+    "ignore-accepted-values": { description: paxosMutants.ignoreAcceptedValues.description, functions: { chooseValue: paxosMutants.ignoreAcceptedValues.rules.chooseValue } },
+    "adopt-lowest-accepted": { description: paxosMutants.adoptLowestAccepted.description, functions: { chooseValue: paxosMutants.adoptLowestAccepted.rules.chooseValue } },
+    "shared-proposal-numbers": {
+      description: paxosMutants.sharedProposalNumbers.description,
+      functions: { nextProposalNumber: paxosMutants.sharedProposalNumbers.rules.nextProposalNumber },
+    },
+    "forget-own-rounds": {
+      description: "the next number only looks above the rejections, not above the rounds this proposer already used, so a retry or a restart reuses a number",
+      functions: {
+        nextProposalNumber: (rejections, _round, nodeId) => {
+          let highest = 0;
+          for (const r of rejections) highest = Math.max(highest, r.round);
+          return { round: highest + 1, node: nodeId };
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,78 @@
+// Graded suite for exercise 3: choosing the value to propose and the next proposal number, alone and under failures.
+
+import type { Accepted, Ballot } from "@course/paxos";
+import { gradedSuite } from "../../grading/graded.js";
+import { expectRule, frozen } from "../../grading/failure.js";
+import { runBasicPaxos } from "../../grading/clusters/basic-paxos.js";
+import { proposerExercise } from "./exercise.js";
+
+const b = (round: number, node: number): Ballot => ({ round, node });
+const acc = (round: number, node: number, v: string): { accepted: Accepted } => ({ accepted: { n: b(round, node), v } });
+const CHOOSE = "Phase 2a (Paxos Made Simple §2.2): adopt the value of the highest-numbered accepted proposal among the promises, else your own";
+const NEXT = "Phase 1a (Paxos Made Simple §2.2-2.3): a new number above your own rounds and every refusal, carrying your id";
+
+gradedSuite(proposerExercise, (g) => {
+  g.unit(1, "phase 2a: with nothing accepted anywhere, propose your own value", ({ chooseValue }) => {
+    const promises = frozen([{}, {}, {}]);
+    expectRule({ rule: CHOOSE, input: { promises, ownValue: "mine" } }, chooseValue(promises, "mine"), "mine");
+  });
+
+  g.unit(2, "phase 2a: one promise reports an accepted value: adopt it", ({ chooseValue }) => {
+    const promises = frozen([{}, acc(1, 2, "x"), {}]);
+    expectRule({ rule: CHOOSE, input: { promises, ownValue: "mine" }, hint: "'x' may already be chosen by a majority you cannot see: proposing anything else could choose a second value" }, chooseValue(promises, "mine"), "x");
+  });
+
+  g.unit(3, "phase 2a: several accepted values: adopt the one with the highest proposal number", ({ chooseValue }) => {
+    const promises = frozen([acc(1, 0, "old"), acc(3, 1, "newest"), acc(2, 4, "middle")]);
+    expectRule({ rule: CHOOSE, input: { promises, ownValue: "mine" }, hint: "only the highest-numbered accepted proposal can be the chosen one; compare ballots, not positions in the array" }, chooseValue(promises, "mine"), "newest");
+  });
+
+  g.unit(2, "phase 2a: the order of the promises does not matter", ({ chooseValue }) => {
+    const promises = frozen([acc(5, 2, "high"), acc(1, 0, "low"), {}]);
+    expectRule({ rule: CHOOSE, input: { promises, ownValue: "mine" } }, chooseValue(promises, "mine"), "high");
+  });
+
+  g.unit(1, "phase 2a: equal rounds are ordered by node id", ({ chooseValue }) => {
+    const promises = frozen([acc(2, 1, "from-1"), acc(2, 3, "from-3")]);
+    expectRule({ rule: CHOOSE, input: { promises, ownValue: "mine" }, hint: "use compareBallots: round first, then node id" }, chooseValue(promises, "mine"), "from-3");
+  });
+
+  g.unit(1, "phase 1a: a fresh proposer starts at round 1 with its own id", ({ nextProposalNumber }) => {
+    expectRule({ rule: NEXT, input: { rejections: [], round: 0, nodeId: 3 } }, nextProposalNumber(frozen([]), 0, 3), b(1, 3));
+  });
+
+  g.unit(2, "phase 1a: never reuse a round you have already used", ({ nextProposalNumber }) => {
+    expectRule({ rule: NEXT, input: { rejections: [], round: 4, nodeId: 1 }, hint: "a restarted proposer reads its last round from disk; reusing it could send two values with one number" }, nextProposalNumber(frozen([]), 4, 1), b(5, 1));
+  });
+
+  g.unit(2, "phase 1a: go above the highest promise that refused you", ({ nextProposalNumber }) => {
+    const rejections = frozen([b(7, 2), b(3, 4)]);
+    expectRule({ rule: NEXT, input: { rejections, round: 2, nodeId: 0 }, hint: "a nack names the promise it holds: anything at or below that round is refused again" }, nextProposalNumber(rejections, 2, 0), b(8, 0));
+  });
+
+  g.unit(1, "phase 1a: a refusal below your own round does not pull the number down", ({ nextProposalNumber }) => {
+    const rejections = frozen([b(2, 2)]);
+    expectRule({ rule: NEXT, input: { rejections, round: 6, nodeId: 4 } }, nextProposalNumber(rejections, 6, 4), b(7, 4));
+  });
+
+  g.unit(2, "phase 1a: two proposers in the same situation get different numbers", ({ nextProposalNumber }) => {
+    const rejections = frozen([b(3, 0)]);
+    const a = nextProposalNumber(rejections, 1, 1);
+    const c = nextProposalNumber(rejections, 1, 2);
+    expectRule({ rule: NEXT, input: { rejections, round: 1, nodeIds: [1, 2] }, hint: "numbers come from disjoint sets per proposer: put the proposer's id in the ballot" }, [a, c], [b(4, 1), b(4, 2)]);
+  });
+
+  g.simulation(6, "competing proposers under crashes and partitions choose one value", {
+    protocol: "paxos",
+    seeds: 40,
+    hint: "find the proposer that sends accept with a value other than the highest-numbered accepted one it was told about, or with a number it used before",
+    run: (impl, run) => runBasicPaxos(run, { rules: impl }),
+  });
+
+  g.simulation(4, "restarting proposers and lost messages still agree and finish", {
+    protocol: "paxos",
+    seeds: 30,
+    hint: "after a restart a proposer knows only its durable round: its next number must still be new",
+    run: (impl, run) => runBasicPaxos(run, { rules: impl, rates: { crash: 3, lossy: 1 } }),
+  });
+});

@@ -1,0 +1,65 @@
+// Exercise 4 (Multi-Paxos leader takeover): the reference it is graded against and the classic mistakes it must catch.
+
+import { compareBallots, mergePhase1, multiPaxosMutants, type Command, type SlotAccepted } from "@course/paxos";
+import { defineExercise } from "../../grading/exercise.js";
+
+type MergeRules = { mergePhase1: typeof mergePhase1 };
+
+/** The merge with one thing changed, for the mutants: which proposal wins a slot, and what fills a gap. */
+function mergeWith(pick: (seen: SlotAccepted, candidate: SlotAccepted) => boolean, fillGaps: boolean, nextOffset: number): typeof mergePhase1 {
+  return (promises, fromSlot) => {
+    const best = new Map<number, SlotAccepted>();
+    let top = fromSlot - 1;
+    for (const p of promises) {
+      for (const [slot, acc] of p.accepted) {
+        if (slot < fromSlot) continue;
+        top = Math.max(top, slot);
+        const seen = best.get(slot);
+        if (seen === undefined || pick(seen, acc)) best.set(slot, acc);
+      }
+    }
+    const proposals: Array<readonly [number, Command]> = [];
+    for (let slot = fromSlot; slot <= top; slot++) {
+      const v = best.get(slot);
+      if (v !== undefined) proposals.push([slot, v.v]);
+      else if (fillGaps) proposals.push([slot, null]);
+    }
+    return { proposals, nextSlot: top + 1 + nextOffset };
+  };
+}
+
+export const mergeExercise = defineExercise<MergeRules>({
+  lesson: 4,
+  folder: "04-multi-paxos",
+  id: "merge",
+  title: "Multi-Paxos: a new leader's merge of phase-1 replies",
+  stubFile: "04-multi-paxos/exercise/merge.ts",
+  functions: ["mergePhase1"],
+  loadStudent: () => import("./merge.js"),
+  reference: { mergePhase1 },
+  checkResult: {
+    mergePhase1: (r) => {
+      const m = r as { proposals?: unknown; nextSlot?: unknown } | null;
+      if (typeof m !== "object" || m === null) return "it must return an object { proposals, nextSlot }";
+      if (!Array.isArray(m.proposals) || !m.proposals.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === "number" && (typeof p[1] === "string" || p[1] === null))) {
+        return "`proposals` must be an array of [slot, value] pairs (value a string, or null for a no-op)";
+      }
+      return typeof m.nextSlot === "number" && Number.isInteger(m.nextSlot) ? undefined : "`nextSlot` must be a whole number";
+    },
+  },
+  mutants: {
+    "no-op-everything": { description: multiPaxosMutants.noOpEverything.description, functions: { mergePhase1: multiPaxosMutants.noOpEverything.rules.mergePhase1 } },
+    "adopt-lowest-per-slot": {
+      description: "for each slot the leader re-proposes the lowest-numbered accepted value instead of the highest",
+      functions: { mergePhase1: mergeWith((seen, candidate) => compareBallots(candidate.n, seen.n) < 0, true, 0) },
+    },
+    "leave-gaps": {
+      description: "slots nobody reported are left empty instead of being filled with no-ops, so the log has a hole forever",
+      functions: { mergePhase1: mergeWith((seen, candidate) => compareBallots(candidate.n, seen.n) > 0, false, 0) },
+    },
+    "next-slot-overlaps": {
+      description: "the first free slot is computed one too low, so a new command lands on a slot being re-proposed",
+      functions: { mergePhase1: mergeWith((seen, candidate) => compareBallots(candidate.n, seen.n) > 0, true, -1) },
+    },
+  },
+});

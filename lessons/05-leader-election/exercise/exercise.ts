@@ -1,0 +1,45 @@
+// Exercise 5 (Raft RequestVote): the reference it is graded against and the classic mistakes it must catch.
+
+import { handleRequestVote, voteForEveryone, voteWithoutUpToDateCheck } from "@course/raft";
+import { defineExercise } from "../../grading/exercise.js";
+import { checkFields } from "../../grading/shapes.js";
+
+type RequestVoteRules = { handleRequestVote: typeof handleRequestVote };
+
+export const requestVoteExercise = defineExercise<RequestVoteRules>({
+  lesson: 5,
+  folder: "05-leader-election",
+  id: "request-vote",
+  title: "Raft: the RequestVote handler",
+  stubFile: "05-leader-election/exercise/request-vote.ts",
+  functions: ["handleRequestVote"],
+  loadStudent: () => import("./request-vote.js"),
+  reference: { handleRequestVote },
+  checkResult: { handleRequestVote: checkFields({ voteGranted: "boolean", votedFor: "number|null" }) },
+  mutants: {
+    "vote-without-up-to-date-check": {
+      description: "grants a vote without the §5.4.1 up-to-date check, so a candidate missing committed entries can win",
+      functions: { handleRequestVote: voteWithoutUpToDateCheck },
+    },
+    "vote-for-everyone": { description: "ignores votedFor and grants every candidate of the term, so two leaders can win one term", functions: { handleRequestVote: voteForEveryone } },
+    "up-to-date-by-length-only": {
+      description: "decides 'up-to-date' by log length alone, ignoring the term of the last entry",
+      functions: {
+        handleRequestVote: (voter, req) => {
+          if (req.term < voter.currentTerm) return { voteGranted: false, votedFor: voter.votedFor };
+          const free = voter.votedFor === null || voter.votedFor === req.candidateId;
+          return free && req.lastLogIndex >= voter.lastLogIndex ? { voteGranted: true, votedFor: req.candidateId } : { voteGranted: false, votedFor: voter.votedFor };
+        },
+      },
+    },
+    "grant-stale-term": {
+      description: "forgets step 1 and grants votes to candidates from an older term",
+      functions: {
+        handleRequestVote: (voter, req) => {
+          if (req.term < voter.currentTerm) return { voteGranted: true, votedFor: voter.votedFor };
+          return handleRequestVote(voter, req);
+        },
+      },
+    },
+  },
+});

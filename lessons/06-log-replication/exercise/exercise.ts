@@ -1,0 +1,54 @@
+// Exercise 6 (Raft AppendEntries receiver): the reference it is graded against and the classic mistakes it must catch.
+
+import { appendCheckingOnlyLength, commitIndexFromLeaderVerbatim, handleAppendEntries } from "@course/raft";
+import { defineExercise } from "../../grading/exercise.js";
+import { checkFields } from "../../grading/shapes.js";
+
+type AppendRules = { handleAppendEntries: typeof handleAppendEntries };
+
+export const appendEntriesExercise = defineExercise<AppendRules>({
+  lesson: 6,
+  folder: "06-log-replication",
+  id: "append-entries",
+  title: "Raft: the AppendEntries handler",
+  stubFile: "06-log-replication/exercise/append-entries.ts",
+  functions: ["handleAppendEntries"],
+  loadStudent: () => import("./append-entries.js"),
+  reference: { handleAppendEntries },
+  checkResult: { handleAppendEntries: checkFields({ success: "boolean", append: "array", commitIndex: "number", matchIndex: "number", truncateFrom: "number|undefined" }) },
+  mutants: {
+    "append-checking-only-length": {
+      description: "the consistency check only looks for an entry at prevLogIndex, not at its term, so logs diverge under matching-looking prefixes",
+      functions: { handleAppendEntries: appendCheckingOnlyLength },
+    },
+    "commit-index-from-leader-verbatim": {
+      description: "takes min(leaderCommit, matchIndex) as is, so a delayed older message moves the commit index backwards",
+      functions: { handleAppendEntries: commitIndexFromLeaderVerbatim },
+    },
+    "commit-beyond-verified-entries": {
+      description: "sets commitIndex to leaderCommit without capping it at the last entry this message verified, committing entries the leader never checked",
+      functions: {
+        handleAppendEntries: (follower, req) => {
+          const d = handleAppendEntries(follower, req);
+          return d.success ? { ...d, commitIndex: Math.max(d.commitIndex, Math.min(req.leaderCommit, Math.max(follower.log.lastIndex, d.matchIndex))) } : d;
+        },
+      },
+    },
+    "always-truncate": {
+      description: "deletes everything after prevLogIndex on every message, so a delayed older message erases newer entries the follower already acknowledged",
+      functions: {
+        handleAppendEntries: (follower, req) => {
+          const d = handleAppendEntries(follower, req);
+          if (!d.success || req.prevLogIndex >= follower.log.lastIndex) return d;
+          return { ...d, truncateFrom: req.prevLogIndex + 1, append: req.entries.filter((e) => e.index > follower.log.snapshotIndex) };
+        },
+      },
+    },
+    "accept-stale-leader": {
+      description: "forgets step 1 and accepts entries from a deposed leader of an older term",
+      functions: {
+        handleAppendEntries: (follower, req) => handleAppendEntries({ ...follower, currentTerm: Math.min(follower.currentTerm, req.term) }, req),
+      },
+    },
+  },
+});

@@ -1,0 +1,56 @@
+// Exercise 7 (Raft leader's follower bookkeeping): the reference it is graded against and the classic mistakes it must catch.
+
+import { handleAppendEntriesReply } from "@course/raft";
+import { defineExercise } from "../../grading/exercise.js";
+import { checkFields } from "../../grading/shapes.js";
+
+type ReplyRules = { handleAppendEntriesReply: typeof handleAppendEntriesReply };
+
+export const leaderProgressExercise = defineExercise<ReplyRules>({
+  lesson: 7,
+  folder: "07-worked-example",
+  id: "leader-progress",
+  title: "Raft: the leader's nextIndex and matchIndex",
+  stubFile: "07-worked-example/exercise/leader-progress.ts",
+  functions: ["handleAppendEntriesReply"],
+  loadStudent: () => import("./leader-progress.js"),
+  reference: { handleAppendEntriesReply },
+  checkResult: {
+    handleAppendEntriesReply: (r) => {
+      const problem = checkFields({ nextIndex: "number", matchIndex: "number" })(r);
+      if (problem !== undefined) return problem;
+      const p = r as { nextIndex: number; matchIndex: number };
+      return Number.isInteger(p.nextIndex) && p.nextIndex >= 1 ? undefined : "nextIndex must be a whole number >= 1 (log indices start at 1)";
+    },
+  },
+  mutants: {
+    "optimistic-match": {
+      description: "on a rejection the leader assumes the follower holds everything before the conflict and raises matchIndex, so it counts entries the follower does not have",
+      functions: {
+        handleAppendEntriesReply: (progress, log, reply) => {
+          const next = handleAppendEntriesReply(progress, log, reply);
+          return reply.success ? next : { nextIndex: next.nextIndex, matchIndex: Math.max(progress.matchIndex, next.nextIndex - 1) };
+        },
+      },
+    },
+    "never-back-up": {
+      description: "a rejection leaves nextIndex where it was, so a follower whose log diverged is never repaired",
+      functions: { handleAppendEntriesReply: (progress, log, reply) => (reply.success ? handleAppendEntriesReply(progress, log, reply) : progress) },
+    },
+    "resume-past-conflict": {
+      description: "after a rejection the leader resumes one entry past the follower's conflictIndex, so the check fails again and again",
+      functions: {
+        handleAppendEntriesReply: (progress, log, reply) => {
+          if (reply.success || reply.conflictIndex === undefined) return handleAppendEntriesReply(progress, log, reply);
+          return { matchIndex: progress.matchIndex, nextIndex: Math.max(progress.matchIndex + 1, reply.conflictIndex + 1) };
+        },
+      },
+    },
+    "match-index-goes-back": {
+      description: "a late success reply lowers matchIndex and nextIndex to what it reports",
+      functions: {
+        handleAppendEntriesReply: (progress, log, reply) => (reply.success ? { matchIndex: reply.matchIndex, nextIndex: reply.matchIndex + 1 } : handleAppendEntriesReply(progress, log, reply)),
+      },
+    },
+  },
+});

@@ -1,0 +1,39 @@
+// Exercise 8 (Raft safety: commit rule and persistence): the reference and the classic mistakes it must catch.
+
+import { advanceCommitIndex, commitByCountingAnyTerm, forgetVotedFor, persistenceDecision, skipLogPersistence } from "@course/raft";
+import { defineExercise } from "../../grading/exercise.js";
+import { checkType } from "../../grading/shapes.js";
+
+type SafetyRules = { advanceCommitIndex: typeof advanceCommitIndex; persistenceDecision: typeof persistenceDecision };
+
+export const safetyExercise = defineExercise<SafetyRules>({
+  lesson: 8,
+  folder: "08-raft-safety",
+  id: "safety",
+  title: "Raft safety: the commit rule and persistence",
+  stubFile: "08-raft-safety/exercise/safety.ts",
+  functions: ["advanceCommitIndex", "persistenceDecision"],
+  loadStudent: () => import("./safety.js"),
+  reference: { advanceCommitIndex, persistenceDecision },
+  checkResult: {
+    advanceCommitIndex: (r) => checkType("number")(r) ?? (Number.isInteger(r) && (r as number) >= 0 ? undefined : "it must return a whole number >= 0"),
+    persistenceDecision: (r) => {
+      const d = r as { hardState?: { currentTerm?: unknown }; persistLog?: unknown } | null;
+      if (typeof d !== "object" || d === null || typeof d.hardState !== "object" || d.hardState === null) return "it must return { hardState: { currentTerm, votedFor }, persistLog }";
+      if (typeof d.hardState.currentTerm !== "number") return "hardState.currentTerm must be a number";
+      return typeof d.persistLog === "boolean" ? undefined : "persistLog must be true or false";
+    },
+  },
+  mutants: {
+    "commit-old-term-by-counting": {
+      description: "the naive rule of Figure 8: counts replicas of an entry of any term, so an old-term entry can be committed and later overwritten",
+      functions: { advanceCommitIndex: commitByCountingAnyTerm },
+    },
+    "forget-voted-for": { description: "writes currentTerm but not votedFor: after a crash a server may vote twice in one term", functions: { persistenceDecision: forgetVotedFor } },
+    "skip-log-persistence": { description: "acknowledges entries without writing them: a crash forgets entries the leader counted toward commit", functions: { persistenceDecision: skipLogPersistence } },
+    "commit-on-leader-alone": {
+      description: "the leader commits its current-term entries as soon as it has them, without waiting for a majority",
+      functions: { advanceCommitIndex: (leader) => (leader.log.lastTerm === leader.currentTerm ? Math.max(leader.commitIndex, leader.log.lastIndex) : leader.commitIndex) },
+    },
+  },
+});

@@ -1,0 +1,57 @@
+// A five-node Basic Paxos run for graded simulations: competing proposers, random faults, then every node is asked.
+
+import { randomFaults, type NodeId } from "@course/sim";
+import { paxosChecker } from "@course/check";
+import { createPaxosNode, type BasicPaxosNode, type PaxosMessage, type PaxosRules } from "@course/paxos";
+import type { SeedRun } from "../graded.js";
+
+export interface BasicPaxosRunOptions {
+  readonly rules: Partial<PaxosRules>;
+  /** Fault rates per simulated second during the first `faultsUntil` ms. */
+  readonly rates?: { crash?: number; pause?: number; partition?: number; cut?: number; lossy?: number };
+  readonly faultsUntil?: number;
+  /** Probability that the network delivers a message twice. */
+  readonly duplicate?: number;
+}
+
+const NODES: readonly NodeId[] = [0, 1, 2, 3, 4];
+
+/**
+ * Three clients propose different values at different nodes while faults strike; once everything has healed,
+ * every node is asked again. Returns a failure sentence when a node never answers or two answers differ
+ * (the safety checker stops the run earlier if two values are ever chosen).
+ */
+export function runBasicPaxos(run: SeedRun, o: BasicPaxosRunOptions): string | undefined {
+  const faultsUntil = o.faultsUntil ?? 1500;
+  const rates = o.rates ?? { crash: 1.5, pause: 1, partition: 1, cut: 1, lossy: 0.5 };
+  const faults = randomFaults({ seed: run.seed, nodes: NODES, end: faultsUntil, rates, duration: { min: 50, max: 600 } });
+  const sim = run.simulate<PaxosMessage>({
+    nodes: NODES,
+    createNode: createPaxosNode({ rules: o.rules }),
+    network: { latency: { kind: "exponential", min: 1, mean: 8, max: 60 }, duplicate: o.duplicate ?? 0.05 },
+    faults,
+    // Three proposers start close together so that their rounds interleave.
+    requests: [
+      { at: 5, node: 0, op: `v${run.seed % 97}-a`, client: "a" },
+      { at: 8 + (run.seed % 7), node: 2, op: `v${run.seed % 89}-b`, client: "b" },
+      { at: 12 + (run.seed % 11), node: 4, op: `v${run.seed % 83}-c`, client: "c" },
+    ],
+    hooks: [paxosChecker()],
+  });
+  run.drive(sim, faultsUntil + 10, 400_000);
+  if (sim.stopped) return undefined;
+  // After healing, every node must come to know the one chosen value.
+  const probes = NODES.map((node) => sim.request(node, `late-${node}`, `probe-${node}`));
+  run.drive(sim, 4000, 400_000);
+  if (sim.stopped) return undefined;
+  const answers = new Map<NodeId, unknown>();
+  for (const r of sim.requests) if (probes.includes(r.request.id) && r.replyAt !== undefined) answers.set(r.node, (r.result as { chosen?: unknown })?.chosen);
+  const silent = NODES.filter((n) => !answers.has(n));
+  if (silent.length > 0) {
+    const learned = NODES.map((n) => `${n}: ${sim.node<BasicPaxosNode>(n)?.inspect().learned ?? "nothing"}`).join(", ");
+    return `liveness: 4 s after every fault had healed, node(s) ${silent.join(", ")} still had not learned a chosen value (learned so far: ${learned}). A majority of acceptors is up and connected, so a value must be chosen.`;
+  }
+  const distinct = new Set([...answers.values()].map((v) => JSON.stringify(v)));
+  if (distinct.size > 1) return `agreement: nodes answered different chosen values: ${[...answers].map(([n, v]) => `${n}: ${JSON.stringify(v)}`).join(", ")}`;
+  return undefined;
+}

@@ -1,0 +1,198 @@
+// Tests of the grading harness itself: time limits, the implementation switch, seeds, messages, stub checks, traces.
+
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Simulation, parseTrace, type NodeFactory } from "@course/sim";
+import { defineExercise, type Exercise } from "./exercise.js";
+import { expectRule, frozen, RuleFailure } from "./failure.js";
+import { withTimeLimit, TimeLimitError } from "./guard.js";
+import { implChoice, implChoiceFor, implementation, referenceImports, StudentCodeError } from "./impl.js";
+import { discoverExercises, stubUntouched, testFileOf } from "./registry.js";
+import { seedPlan } from "./seeds.js";
+import { SeedRun, StepLimitError, replayCommand } from "./graded.js";
+import { writeFailureTrace } from "./traces.js";
+
+type Rules = { double: (x: number) => number };
+const noop = { description: "", functions: {} };
+function toyExercise(student: () => Promise<Partial<Rules>>): Exercise<Rules> {
+  return defineExercise<Rules>({
+    lesson: 99,
+    folder: "99-toy",
+    id: `toy-${Math.random()}`,
+    title: "toy",
+    stubFile: "99-toy/exercise/toy.ts",
+    functions: ["double"],
+    loadStudent: student,
+    reference: { double: (x) => 2 * x },
+    checkResult: { double: (r) => (typeof r === "number" ? undefined : "it must return a number") },
+    mutants: { "add-one": { description: "adds one", functions: { double: (x) => x + 1 } }, b: noop, c: noop },
+  });
+}
+
+describe("time limits", () => {
+  it("stops an infinite loop in synchronous code and says what probably happened", () => {
+    const started = process.hrtime.bigint();
+    expect(() =>
+      withTimeLimit(
+        () => {
+          for (;;) {
+            // a student's loop that never ends
+          }
+        },
+        100,
+        "the test",
+      ),
+    ).toThrow(TimeLimitError);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2000);
+  });
+
+  it("returns the value and passes errors through unchanged", () => {
+    expect(withTimeLimit(() => 42, 100, "x")).toBe(42);
+    expect(() => withTimeLimit(() => { throw new RangeError("boom"); }, 100, "x")).toThrow(RangeError);
+  });
+});
+
+describe("the implementation switch", () => {
+  it("reads COURSE_IMPL, defaulting to the student's code, and rejects nonsense", () => {
+    expect(implChoice({})).toEqual({ kind: "student" });
+    expect(implChoice({ COURSE_IMPL: "reference" })).toEqual({ kind: "reference" });
+    expect(implChoice({ COURSE_IMPL: "mutant:vote-for-everyone" })).toEqual({ kind: "mutant", name: "vote-for-everyone" });
+    expect(() => implChoice({ COURSE_IMPL: "teacher" })).toThrow(/not understood/);
+  });
+
+  it("lets COURSE_IMPL_MAP give one exercise its own choice", () => {
+    const env = { COURSE_IMPL: "reference", COURSE_IMPL_MAP: JSON.stringify({ "5/request-vote": "mutant:x" }) };
+    expect(implChoiceFor({ lesson: 5, id: "request-vote" }, env)).toEqual({ kind: "mutant", name: "x" });
+    expect(implChoiceFor({ lesson: 6, id: "append-entries" }, env)).toEqual({ kind: "reference" });
+  });
+
+  it("binds the reference, a mutant, or the student's functions", async () => {
+    const ex = toyExercise(async () => ({ double: (x: number) => x * 2 }));
+    expect((await implementation(ex, { kind: "reference" })).double(4)).toBe(8);
+    expect((await implementation(ex, { kind: "mutant", name: "add-one" })).double(4)).toBe(5);
+    expect((await implementation(ex, { kind: "student" })).double(4)).toBe(8);
+    await expect(implementation(ex, { kind: "mutant", name: "nope" })).rejects.toThrow(/has no mutant "nope"/);
+  });
+
+  it("turns a TODO, a thrown error and a garbage result into messages for the student", async () => {
+    const todo = await implementation(toyExercise(async () => ({ double: () => { throw new Error("TODO: double"); } })), { kind: "student" });
+    expect(() => todo.double(1)).toThrow(/double is not written yet/);
+    const thrower = await implementation(toyExercise(async () => ({ double: () => { throw new TypeError("x is undefined"); } })), { kind: "student" });
+    expect(() => thrower.double(1)).toThrow(/double threw TypeError: x is undefined/);
+    const garbage = await implementation(toyExercise(async () => ({ double: () => "eight" as unknown as number })), { kind: "student" });
+    expect(() => garbage.double(1)).toThrow(StudentCodeError);
+    expect(() => garbage.double(1)).toThrow(/double returned "eight": it must return a number/);
+  });
+
+  it("refuses a student file that does not load, lacks the function, or hands back the reference", async () => {
+    await expect(implementation(toyExercise(async () => { throw new SyntaxError("Unexpected token"); }), { kind: "student" })).rejects.toThrow(/could not be loaded: Unexpected token/);
+    await expect(implementation(toyExercise(async () => ({})), { kind: "student" })).rejects.toThrow(/must export a function named double/);
+    const ex = toyExercise(async () => ({}));
+    const sneaky = { ...ex, id: "sneaky", loadStudent: async () => ({ double: ex.reference.double }) };
+    await expect(implementation(sneaky, { kind: "student" })).rejects.toThrow(/exports the course's own double/);
+  });
+
+  it("needs at least three mutants per exercise", () => {
+    expect(() => defineExercise<Rules>({ ...toyExercise(async () => ({})), mutants: { a: noop } })).toThrow(/at least three mutants/);
+  });
+});
+
+describe("seeds", () => {
+  it("runs the fixed regression seeds plus fresh ones, or exactly the seed to replay", () => {
+    const plan = seedPlan(5, 3, {});
+    expect(plan.seeds.slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
+    expect(plan.seeds).toHaveLength(8);
+    expect(new Set(plan.seeds).size).toBe(8);
+    expect(seedPlan(5, 3, { COURSE_FRESH_SEEDS: "0" }).seeds).toEqual([1, 2, 3, 4, 5]);
+    expect(seedPlan(5, 3, { COURSE_SEED: "77" })).toMatchObject({ seeds: [77], replay: true });
+    expect(seedPlan(5, 3, { COURSE_STRESS: "1" }).stress).toBe(true);
+    expect(() => seedPlan(5, 3, { COURSE_SEED: "abc" })).toThrow(/whole number/);
+  });
+
+  it("builds a replay command for the same implementation, seed and test", () => {
+    const cmd = replayCommand({ folder: "05-leader-election", lesson: 5, id: "request-vote" }, "elections (under faults)", 123);
+    expect(cmd).toMatch(/^COURSE_IMPL=\S+ COURSE_SEED=123 npx vitest run --config lessons\/vitest.config.ts lessons\/05-leader-election\/exercise -t "elections \\\(under faults\\\)"$/);
+  });
+});
+
+describe("failure messages", () => {
+  it("name the rule, show the input, the expected and the actual value, and the hint", () => {
+    let message = "";
+    try {
+      expectRule({ rule: "Figure 2, step 1", input: { term: 3 }, hint: "look at the term" }, { granted: true }, { granted: false });
+    } catch (e) {
+      expect(e).toBeInstanceOf(RuleFailure);
+      message = (e as Error).message;
+    }
+    expect(message.split("\n")).toEqual(["Figure 2, step 1", "  term:      3", '  expected: {"granted":false}', '  got:      {"granted":true}', "  hint:     look at the term"]);
+    expect(() => expectRule({ rule: "r", input: {} }, { a: 1, b: undefined }, { a: 1 })).not.toThrow();
+  });
+
+  it("frozen inputs make a rule that modifies its input fail", () => {
+    const state = frozen({ promised: { round: 1 } });
+    expect(() => {
+      (state.promised as { round: number }).round = 2;
+    }).toThrow(TypeError);
+  });
+});
+
+describe("simulation runs", () => {
+  const chatter: NodeFactory = (ctx) => ({
+    onMessage: (from) => ctx.send(from, { type: "ping" }),
+    onTimer: () => undefined,
+  });
+
+  it("fails fast on a livelock: many events while virtual time stands still", () => {
+    // Two nodes bounce a message forever over zero-latency links: time never moves.
+    const bouncer: NodeFactory = (ctx) => {
+      if (ctx.id === 0) ctx.send(1, { type: "ping" });
+      return { onMessage: (from) => ctx.send(from, { type: "ping" }), onTimer: () => undefined };
+    };
+    const run = new SeedRun(1, false);
+    const sim = run.simulate({ nodes: [0, 1], createNode: bouncer, network: { latency: { kind: "fixed", ms: 0 } } });
+    expect(() => run.drive(sim, 100, 5000)).toThrow(StepLimitError);
+    expect(sim.stepCount).toBe(5000);
+    const calm = run.simulate({ nodes: [0, 1], createNode: chatter });
+    expect(() => run.drive(calm, 100, 5000)).not.toThrow();
+    expect(calm.now).toBe(100);
+  });
+
+  it("writes a failing run's trace where the viewer can read it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "course-traces-"));
+    const run = new SeedRun(7, true);
+    const sim = run.simulate({ nodes: [0, 1], createNode: chatter });
+    sim.note("hello");
+    const file = writeFailureTrace(run.simulation as Simulation, { lesson: 5, exercise: "request-vote", test: "elections", impl: "student", protocol: "raft", failure: "two leaders" }, { COURSE_TRACE_DIR: dir });
+    expect(file).toBe(join(dir, "05-request-vote-elections-seed7.json"));
+    const trace = parseTrace(readFileSync(file as string, "utf8"));
+    expect(trace.seed).toBe(7);
+    expect(trace.options).toMatchObject({ failure: "two leaders", impl: "student" });
+    expect(writeFailureTrace(sim, { lesson: 5, exercise: "e", test: "t", impl: "s", protocol: "raft", failure: "f" }, { COURSE_TRACES: "off" })).toBeUndefined();
+  });
+});
+
+describe("the exercise registry", () => {
+  it("finds every exercise, each with its graded suite, an untouched stub and no reference imports", async () => {
+    const all = await discoverExercises();
+    expect(all.map((e) => e.lesson)).toEqual([...new Set(all.map((e) => e.lesson))].sort((a, b) => a - b));
+    expect(all.length).toBeGreaterThanOrEqual(9);
+    for (const e of all) {
+      expect(testFileOf(e)).toBe(`${e.folder}/exercise/${e.id}.test.ts`);
+      expect(referenceImports(e), e.stubFile).toEqual([]);
+      expect(typeof stubUntouched(e)).toBe("boolean");
+    }
+  });
+
+  it("spots a stub that imports the graded function from a course package", () => {
+    const dir = mkdtempSync(join(tmpdir(), "course-stub-"));
+    const stub = join(dir, "stub.ts");
+    writeFileSync(stub, 'import { isLogUpToDate, handleRequestVote as hrv, type VoterState } from "@course/raft";\n');
+    expect(referenceImports({ stubFile: stub, functions: ["handleRequestVote"] })).toEqual(["handleRequestVote"]);
+    writeFileSync(stub, 'import { isLogUpToDate, type VoterState } from "@course/raft";\n');
+    expect(referenceImports({ stubFile: stub, functions: ["handleRequestVote"] })).toEqual([]);
+    writeFileSync(stub, 'export { handleRequestVote } from "@course/raft";\n');
+    expect(referenceImports({ stubFile: stub, functions: ["handleRequestVote"] })).toEqual(["handleRequestVote"]);
+  });
+});

@@ -1,0 +1,155 @@
+// The proof that the graded suites mean something: each passes on the reference (100%), scores 0 on the untouched stub, and fails on every mutant.
+
+import { writeFileSync } from "node:fs";
+import { runGradedTests, type RunOutcome, type TestOutcome } from "./collect.js";
+import { exerciseKey, type Exercise } from "./exercise.js";
+import { gradingMetaOf } from "./meta.js";
+import { discoverExercises, stubUntouched, testFileOf } from "./registry.js";
+
+export interface SuiteScore {
+  readonly tests: number;
+  readonly passed: number;
+  readonly points: number;
+  readonly total: number;
+  readonly failedTests: readonly string[];
+  readonly loadErrors: readonly string[];
+}
+
+export interface ExerciseProof {
+  readonly key: string;
+  readonly title: string;
+  readonly reference?: SuiteScore;
+  /** undefined when the stub has been edited (the check is skipped outside CI). */
+  readonly stub?: SuiteScore;
+  readonly stubEdited: boolean;
+  readonly mutants: Readonly<Record<string, SuiteScore>>;
+  readonly problems: readonly string[];
+}
+
+export interface ProofResult {
+  readonly ok: boolean;
+  readonly exercises: readonly ExerciseProof[];
+  readonly wallMs: number;
+  readonly schedules: number;
+}
+
+function score(run: RunOutcome, file: string): SuiteScore | undefined {
+  const m = run.modules.find((x) => x.file === file);
+  if (m === undefined) return undefined;
+  const points = (t: TestOutcome) => gradingMetaOf({ grading: t.grading })?.points ?? Number(/\[(\d+) pts?\]$/.exec(t.name)?.[1] ?? 0);
+  return {
+    tests: m.tests.length,
+    passed: m.tests.filter((t) => t.state === "passed").length,
+    points: m.tests.filter((t) => t.state === "passed").reduce((s, t) => s + points(t), 0),
+    total: m.tests.reduce((s, t) => s + points(t), 0),
+    failedTests: m.tests.filter((t) => t.state === "failed").map((t) => t.name),
+    loadErrors: m.errors,
+  };
+}
+
+const schedulesOf = (run: RunOutcome) => run.modules.flatMap((m) => m.tests).reduce((s, t) => s + (t.grading?.schedules ?? 0), 0);
+
+/** Run the whole proof: one vitest run for the references, one for the stubs, then one per mutant "round". */
+export async function prove(options: { log?: (line: string) => void; ci?: boolean } = {}): Promise<ProofResult> {
+  const log = options.log ?? (() => undefined);
+  const ci = options.ci ?? process.env.CI !== undefined;
+  const started = Date.now();
+  const exercises = await discoverExercises();
+  const files = new Map(exercises.map((e) => [exerciseKey(e), testFileOf(e)]));
+  const quiet = { COURSE_TRACES: "off", COURSE_SEED: undefined, COURSE_STRESS: undefined };
+  let schedules = 0;
+  const runWith = async (label: string, chosen: readonly Exercise[], map: Record<string, string>, bail: boolean): Promise<RunOutcome> => {
+    log(`proof: ${label} (${chosen.length} suites)`);
+    const run = await runGradedTests({
+      filters: chosen.map((e) => files.get(exerciseKey(e)) as string),
+      // Fixed regression seeds only: the proof must give the same verdict on every run (fresh seeds run in the normal test run).
+      env: { ...quiet, COURSE_IMPL: "reference", COURSE_IMPL_MAP: JSON.stringify(map), COURSE_FRESH_SEEDS: "0", COURSE_PROOF_BAIL: bail ? "1" : undefined },
+      timeoutMs: 6 * 60_000,
+    });
+    schedules += schedulesOf(run);
+    if (run.timedOut) log(`proof: ${label} hit the time limit`);
+    return run;
+  };
+
+  const refRun = await runWith("reference", exercises, Object.fromEntries(exercises.map((e) => [exerciseKey(e), "reference"])), false);
+  const untouched = exercises.filter((e) => stubUntouched(e));
+  const stubRun = untouched.length > 0 ? await runWith("untouched stubs", untouched, Object.fromEntries(untouched.map((e) => [exerciseKey(e), "student"])), false) : undefined;
+  // A mutant is caught by its first failing test; the rest of its suite is skipped (COURSE_PROOF_BAIL).
+  const rounds = Math.max(0, ...exercises.map((e) => Object.keys(e.mutants).length));
+  const mutantRuns: { run: RunOutcome; map: Record<string, string> }[] = [];
+  for (let k = 0; k < rounds; k++) {
+    const chosen = exercises.filter((e) => Object.keys(e.mutants).length > k);
+    const map = Object.fromEntries(chosen.map((e) => [exerciseKey(e), `mutant:${Object.keys(e.mutants)[k]}`]));
+    mutantRuns.push({ run: await runWith(`mutants, round ${k + 1} of ${rounds}`, chosen, map, true), map });
+  }
+
+  const proofs: ExerciseProof[] = exercises.map((e) => {
+    const key = exerciseKey(e);
+    const file = files.get(key) as string;
+    const problems: string[] = [];
+    const reference = score(refRun, file);
+    if (Object.keys(e.mutants).length < 3) problems.push(`only ${Object.keys(e.mutants).length} mutants (at least 3 are required)`);
+    if (reference === undefined) problems.push(`no results for ${file} (is the graded suite there?)`);
+    else {
+      if (reference.loadErrors.length > 0) problems.push(`the suite does not load: ${reference.loadErrors[0]}`);
+      if (reference.tests === 0) problems.push("the suite has no tests");
+      if (reference.passed !== reference.tests || reference.points !== reference.total) problems.push(`reference scores ${reference.points}/${reference.total}; failing: ${reference.failedTests.join("; ")}`);
+    }
+    const edited = !untouched.includes(e);
+    const stub = stubRun === undefined || edited ? undefined : score(stubRun, file);
+    if (edited && ci) problems.push(`${e.stubFile} is not the untouched stub (every graded function must still throw its TODO error)`);
+    if (stub !== undefined && (stub.points > 0 || stub.passed > 0)) problems.push(`the untouched stub passes ${stub.passed} test(s) worth ${stub.points} points; a graded test must not pass without the student's code`);
+    const mutants: Record<string, SuiteScore> = {};
+    for (const name of Object.keys(e.mutants)) {
+      const round = mutantRuns.find((r) => r.map[key] === `mutant:${name}`);
+      const s = round === undefined ? undefined : score(round.run, file);
+      if (s === undefined) {
+        problems.push(`mutant ${name}: no results`);
+        continue;
+      }
+      mutants[name] = s;
+      if (s.loadErrors.length > 0) problems.push(`mutant ${name}: the suite does not load: ${s.loadErrors[0]}`);
+      else if (s.failedTests.length === 0) problems.push(`mutant ${name} (${e.mutants[name]?.description}) passes every graded test`);
+    }
+    return { key, title: e.title, ...(reference === undefined ? {} : { reference }), ...(stub === undefined ? {} : { stub }), stubEdited: edited, mutants, problems };
+  });
+  return { ok: proofs.length > 0 && proofs.every((p) => p.problems.length === 0), exercises: proofs, wallMs: Date.now() - started, schedules };
+}
+
+export function formatProof(result: ProofResult): string[] {
+  const out: string[] = [];
+  const rows = result.exercises.map((p) => {
+    const ref = p.reference === undefined ? "missing" : `${p.reference.points}/${p.reference.total} pts`;
+    const stub = p.stub === undefined ? (p.stubEdited ? "edited, skipped" : "missing") : `${p.stub.points}/${p.stub.total} pts`;
+    const names = Object.keys(p.mutants);
+    const caught = names.filter((n) => (p.mutants[n]?.failedTests.length ?? 0) > 0).length;
+    return [p.key, ref, stub, `${caught}/${names.length} caught`, p.problems.length === 0 ? "ok" : "FAIL"];
+  });
+  const head = ["exercise", "reference", "untouched stub", "mutants", ""];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ");
+  out.push(fmt(head));
+  for (const r of rows) out.push(fmt(r));
+  for (const p of result.exercises) {
+    for (const [name, s] of Object.entries(p.mutants)) out.push(`  ${p.key} mutant ${name}: ${s.failedTests[0] ? `caught by "${s.failedTests[0]}"` : "NOT caught"}`);
+    for (const problem of p.problems) out.push(`  PROBLEM ${p.key}: ${problem}`);
+  }
+  out.push(`${result.ok ? "proof holds" : "PROOF FAILED"}: ${result.exercises.length} exercises, ${result.schedules} simulated schedules, ${(result.wallMs / 1000).toFixed(1)} s`);
+  return out;
+}
+
+// `npx tsx lessons/grading/prove.ts [--json FILE]`
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const jsonAt = process.argv.indexOf("--json");
+  prove({ log: (l) => console.error(l) })
+    .then((result) => {
+      for (const line of formatProof(result)) console.log(line);
+      const file = jsonAt > 0 ? process.argv[jsonAt + 1] : undefined;
+      if (file) writeFileSync(file, JSON.stringify(result, null, 2));
+      process.exit(result.ok ? 0 : 1);
+    })
+    .catch((e: unknown) => {
+      console.error(e);
+      process.exit(2);
+    });
+}

@@ -1,0 +1,39 @@
+// Which seeds a simulation test runs: a fixed regression set, fresh random seeds, or exactly one seed to replay.
+
+import { randomInt } from "node:crypto";
+
+export interface SeedPlan {
+  readonly seeds: readonly number[];
+  /** How many of them are fresh (random this run) rather than from the fixed regression set. */
+  readonly fresh: number;
+  /** COURSE_SEED was given: replay that one seed with the trace recorded. */
+  readonly replay: boolean;
+  /** COURSE_STRESS=1: run every seed even after a failure, to measure a failure rate. */
+  readonly stress: boolean;
+}
+
+/**
+ * COURSE_SEED=N runs only seed N. Otherwise: the fixed seeds 1..`fixed` (the regression set that must always
+ * pass, and the one the mutant proof relies on) plus COURSE_FRESH_SEEDS (default `fresh`) random seeds, so
+ * every run also explores schedules nobody has tried before.
+ */
+export function seedPlan(fixed: number, fresh: number, env: NodeJS.ProcessEnv = process.env): SeedPlan {
+  const stress = env.COURSE_STRESS === "1";
+  const one = env.COURSE_SEED;
+  if (one !== undefined && one !== "") {
+    if (!/^\d+$/.test(one.trim())) throw new Error(`COURSE_SEED must be a whole number, got "${one}"`);
+    return { seeds: [Number(one)], fresh: 0, replay: true, stress };
+  }
+  const freshCount = env.COURSE_FRESH_SEEDS !== undefined && /^\d+$/.test(env.COURSE_FRESH_SEEDS) ? Number(env.COURSE_FRESH_SEEDS) : fresh;
+  const seeds: number[] = [];
+  for (let s = 1; s <= fixed; s++) seeds.push(s);
+  const used = new Set(seeds);
+  while (seeds.length < fixed + freshCount) {
+    const s = randomInt(1000, 2 ** 31 - 1);
+    if (!used.has(s)) {
+      used.add(s);
+      seeds.push(s);
+    }
+  }
+  return { seeds, fresh: freshCount, replay: false, stress };
+}

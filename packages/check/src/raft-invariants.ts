@@ -1,0 +1,260 @@
+// Raft's safety properties (paper Figure 3, plus commit-index monotonicity and durability) as hooks run after every event.
+
+import type { Hook, NodeId, Simulation, Violation } from "@course/sim";
+import { durableLogReader, majority, snapshotIndexOf, type LogEntry, type RaftMessage, type RaftNode } from "@course/raft";
+
+export type RaftHook = Hook<RaftMessage>;
+
+/** One property, checked against the live servers after an event. */
+type Check = (sim: Simulation<RaftMessage>, live: readonly RaftNode[]) => Violation | undefined;
+
+/** Runs several checks off one list of live servers, so a step costs one pass however many properties are on. */
+function hookOf(checks: readonly Check[]): RaftHook {
+  const live: RaftNode[] = [];
+  return (sim) => {
+    live.length = 0;
+    for (const id of sim.nodeIds) {
+      const node = sim.node<RaftNode>(id);
+      if (node !== undefined) live.push(node);
+    }
+    for (const check of checks) {
+      const v = check(sim, live);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+}
+
+/** Figure 3, Election Safety: at most one leader can be elected in a given term. */
+export function electionSafety(): RaftHook {
+  return hookOf([electionSafetyCheck()]);
+}
+
+function electionSafetyCheck(): Check {
+  const leaders = new Map<number, NodeId>();
+  return (_sim, live) => {
+    for (const node of live) {
+      const id = node.id;
+      if (node.role !== "leader") continue;
+      const other = leaders.get(node.currentTerm);
+      if (other === undefined) leaders.set(node.currentTerm, id);
+      else if (other !== id) {
+        return violation("Election Safety", `nodes ${other} and ${id} were both leader in term ${node.currentTerm}`, { term: node.currentTerm, leaders: [other, id] });
+      }
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Figure 3, Log Matching: if two logs contain an entry with the same index and term, the logs are identical up
+ * to that index. Checked inductively: every (index, term) must always carry the same command and follow an
+ * entry of the same term, on every server. Only entries not seen before are examined, so the cost stays small.
+ */
+export function logMatching(): RaftHook {
+  return hookOf([logMatchingCheck()]);
+}
+
+function logMatchingCheck(): Check {
+  const seen = new WeakSet<LogEntry>();
+  const known = new Map<string, { command: string; prevTerm: number | undefined; node: NodeId }>();
+  return (_sim, live) => {
+    for (const node of live) {
+      const id = node.id;
+      const log = node.log;
+      for (let i = log.lastIndex; i > log.snapshotIndex; i--) {
+        const e = log.entryAt(i) as LogEntry;
+        if (seen.has(e)) break;
+        seen.add(e);
+        const key = `${e.index}:${e.term}`;
+        const command = JSON.stringify(e.command);
+        const prevTerm = log.termAt(e.index - 1);
+        const before = known.get(key);
+        if (before === undefined) known.set(key, { command, prevTerm, node: id });
+        else if (before.command !== command || (before.prevTerm !== undefined && prevTerm !== undefined && before.prevTerm !== prevTerm)) {
+          return violation(
+            "Log Matching",
+            `entry ${e.index} of term ${e.term} differs between nodes ${before.node} and ${id}: ${before.command} after term ${before.prevTerm} vs ${command} after term ${prevTerm}`,
+            { index: e.index, term: e.term, nodes: [before.node, id] },
+          );
+        }
+      }
+    }
+    return undefined;
+  };
+}
+
+/** What every checker below learns about committed entries: index -> term, from any server's commitIndex. */
+function trackCommitted(live: readonly RaftNode[], committed: Map<number, number>, seenCommit: WeakMap<RaftNode, number>): void {
+  for (const node of live) {
+    const seen = seenCommit.get(node) ?? 0;
+    if (node.commitIndex <= seen) continue;
+    for (let i = Math.max(seen, node.log.snapshotIndex) + 1; i <= node.commitIndex; i++) {
+      const t = node.log.termAt(i);
+      if (t !== undefined && !committed.has(i)) committed.set(i, t);
+    }
+    seenCommit.set(node, node.commitIndex);
+  }
+}
+
+/** Figure 3, Leader Completeness: an entry committed in a term is in the log of every leader of a later term. */
+export function leaderCompleteness(): RaftHook {
+  return hookOf([leaderCompletenessCheck()]);
+}
+
+function leaderCompletenessCheck(): Check {
+  const committed = new Map<number, number>();
+  const seenCommit = new WeakMap<RaftNode, number>();
+  /** The last term in which each server's leadership was checked. */
+  const checkedTerm = new Map<NodeId, number>();
+  return (_sim, live) => {
+    trackCommitted(live, committed, seenCommit);
+    for (const node of live) {
+      const id = node.id;
+      if (node.role !== "leader" || checkedTerm.get(id) === node.currentTerm) continue;
+      checkedTerm.set(id, node.currentTerm);
+      for (const [index, term] of committed) {
+        if (term >= node.currentTerm || index <= node.log.snapshotIndex) continue;
+        if (node.log.termAt(index) !== term) {
+          return violation(
+            "Leader Completeness",
+            `node ${id} leads term ${node.currentTerm} without committed entry ${index} (term ${term}); its log has ${node.log.termAt(index) === undefined ? "nothing" : `term ${node.log.termAt(index)}`} there`,
+            { leader: id, term: node.currentTerm, index, committedTerm: term },
+          );
+        }
+      }
+    }
+    return undefined;
+  };
+}
+
+/** Figure 3, State Machine Safety: no two servers apply different entries at the same index. */
+export function stateMachineSafety(): RaftHook {
+  return hookOf([stateMachineSafetyCheck()]);
+}
+
+function stateMachineSafetyCheck(): Check {
+  const applied = new Map<number, { term: number; command: string; node: NodeId }>();
+  const seenApplied = new WeakMap<RaftNode, number>();
+  return (_sim, live) => {
+    for (const node of live) {
+      const id = node.id;
+      const seen = seenApplied.get(node) ?? node.log.snapshotIndex;
+      if (node.lastApplied <= seen) continue;
+      for (const e of newlyApplied(node, seen)) {
+        const command = JSON.stringify(e.command);
+        const before = applied.get(e.index);
+        if (before === undefined) applied.set(e.index, { term: e.term, command, node: id });
+        else if (before.term !== e.term || before.command !== command) {
+          return violation(
+            "State Machine Safety",
+            `index ${e.index}: node ${before.node} applied ${before.command} (term ${before.term}) but node ${id} applied ${command} (term ${e.term})`,
+            { index: e.index, nodes: [before.node, id] },
+          );
+        }
+      }
+      seenApplied.set(node, node.lastApplied);
+    }
+    return undefined;
+  };
+}
+
+/** A server's commitIndex never goes down while it runs (it is volatile, so a restart starts it again). */
+export function commitIndexMonotonic(): RaftHook {
+  return hookOf([commitIndexMonotonicCheck()]);
+}
+
+function commitIndexMonotonicCheck(): Check {
+  const last = new WeakMap<RaftNode, number>();
+  return (_sim, live) => {
+    for (const node of live) {
+      const id = node.id;
+      const before = last.get(node);
+      if (before !== undefined && node.commitIndex < before) {
+        return violation("Commit Index Monotonic", `node ${id}'s commit index went back from ${before} to ${node.commitIndex}`, { node: id, from: before, to: node.commitIndex });
+      }
+      last.set(node, node.commitIndex);
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Durability: an entry any server has applied is on the disks of a majority of the configuration it was applied
+ * in, so no crash can lose it. Checked whenever a server crashes (the only moment memory is lost).
+ */
+export function appliedEntriesDurable(): RaftHook {
+  return hookOf([appliedEntriesDurableCheck()]);
+}
+
+function appliedEntriesDurableCheck(): Check {
+  const applied = new Map<number, { term: number; need: number }>();
+  const seenApplied = new WeakMap<RaftNode, number>();
+  const crashed = new Set<NodeId>();
+  return (sim, live) => {
+    for (const node of live) {
+      const seen = seenApplied.get(node) ?? node.log.snapshotIndex;
+      if (node.lastApplied <= seen) continue;
+      for (const e of newlyApplied(node, seen)) if (!applied.has(e.index)) applied.set(e.index, { term: e.term, need: majority(node.members.length) });
+      seenApplied.set(node, node.lastApplied);
+    }
+    // A crash is the only moment memory is lost; a live count that did not drop means nobody crashed.
+    if (live.length + crashed.size === sim.nodeIds.length && live.length === sim.nodeIds.length) {
+      crashed.clear();
+      return undefined;
+    }
+    let newCrash = false;
+    for (const id of sim.nodeIds) {
+      const down = sim.status(id) === "crashed";
+      if (down && !crashed.has(id)) newCrash = true;
+      if (down) crashed.add(id);
+      else crashed.delete(id);
+    }
+    if (!newCrash) return undefined;
+    const readers = sim.nodeIds.map((id) => [id, durableLogReader(sim.storage(id))] as const);
+    // Entries inside the snapshots on a majority of disks are safe for good; forget them to keep this check short.
+    const snapshotIndices = sim.nodeIds.map((id) => snapshotIndexOf(sim.storage(id))).sort((a, b) => b - a);
+    const safeUpTo = snapshotIndices[majority(sim.nodeIds.length) - 1] ?? 0;
+    for (const [index, { term, need }] of applied) {
+      if (index <= safeUpTo) {
+        applied.delete(index);
+        continue;
+      }
+      const holders = readers.filter(([, holds]) => holds(index, term)).map(([id]) => id);
+      if (holders.length < need) {
+        return violation(
+          "Applied Entries Durable",
+          `applied entry ${index} (term ${term}) is on the disk of only ${holders.length} server(s) [${holders.join(", ")}], fewer than a majority (${need}): a crash can lose it`,
+          { index, term, holders },
+        );
+      }
+    }
+    return undefined;
+  };
+}
+
+/** The entries a server applied after index `seen`, oldest first, found by scanning back from the newest. */
+function newlyApplied(node: RaftNode, seen: number): readonly LogEntry[] {
+  const recent = node.recentlyApplied;
+  let k = recent.length;
+  while (k > 0 && (recent[k - 1] as LogEntry).index > seen) k--;
+  return k === recent.length ? [] : recent.slice(k);
+}
+
+function violation(checker: string, message: string, details: unknown): Violation {
+  return { checker, message, details };
+}
+
+/** Every Raft invariant, fresh (the hook keeps its own memory of the run), checked in one pass per event. */
+export function raftInvariants(): RaftHook[] {
+  return [hookOf([electionSafetyCheck(), logMatchingCheck(), leaderCompletenessCheck(), stateMachineSafetyCheck(), commitIndexMonotonicCheck(), appliedEntriesDurableCheck()])];
+}
+
+export const RAFT_INVARIANT_NAMES = [
+  "Election Safety",
+  "Log Matching",
+  "Leader Completeness",
+  "State Machine Safety",
+  "Commit Index Monotonic",
+  "Applied Entries Durable",
+] as const;

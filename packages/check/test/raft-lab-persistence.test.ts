@@ -1,0 +1,79 @@
+// Persistence, Figure 8 and churn scenarios in the spirit of the classic Raft lab suite.
+
+import { describe, expect, it } from "vitest";
+import { leaderOf, raftNodes, runFigure8, type RaftNode } from "@course/raft";
+import { raftInvariants } from "../src/index.js";
+import { lostOrDuplicatedWrites, mostApplied, randomRun } from "./raft-cluster.js";
+import { checkedCluster, committedOn, electLeader, submit } from "./raft-lab.js";
+
+describe("Raft persistence and Figure 8", () => {
+  it("survives a crash of every server at once: the log and term come back from disk", () => {
+    const sim = checkedCluster(3);
+    electLeader(sim);
+    submit(sim, "a=1");
+    submit(sim, "b=2");
+    const term = (leaderOf(sim) as RaftNode).currentTerm;
+    for (const n of sim.nodeIds) sim.apply({ type: "crash", node: n });
+    for (const n of sim.nodeIds) sim.apply({ type: "restart", node: n });
+    expect(raftNodes(sim).map((n) => n.log.lastIndex)).toEqual([2, 2, 2]);
+    expect(raftNodes(sim).every((n) => n.currentTerm === term && n.commitIndex === 0)).toBe(true);
+    submit(sim, "c=3");
+    sim.runFor(300);
+    expect(committedOn(sim, 3).count).toBe(3);
+    expect(raftNodes(sim).every((n) => n.kv.get("a") === "1" && n.kv.get("b") === "2")).toBe(true);
+  });
+
+  it("crashes every server in turn, leader included, while commands keep committing", () => {
+    const sim = checkedCluster(5, {}, 12);
+    electLeader(sim);
+    let k = 0;
+    for (const victim of sim.nodeIds) {
+      submit(sim, `k=${k++}`);
+      sim.apply({ type: "crash", node: victim });
+      submit(sim, `k=${k++}`);
+      sim.apply({ type: "restart", node: victim });
+      sim.runFor(300);
+    }
+    sim.runFor(500);
+    expect(committedOn(sim, k).count).toBe(5);
+  });
+
+  it("Figure 8 with the correct rule: no violation, and S5's later commit carries its old-term entry", () => {
+    const sim = runFigure8({ hooks: raftInvariants() });
+    sim.assertNoViolation();
+    const logs = raftNodes(sim).map((n) => n.log.all().map((e) => e.term).join(","));
+    expect(new Set(logs)).toEqual(new Set(["1,2,4"]));
+    expect(raftNodes(sim).every((n) => n.commitIndex === 3)).toBe(true);
+  });
+
+  it("Figure 8 unreliable: long reordering, 10% loss and crashes; invariants hold and the cluster recovers", () => {
+    for (let seed = 1; seed <= 15; seed++) {
+      const sim = randomRun({
+        seed,
+        faultsUntil: 5000,
+        rates: { crash: 1, partition: 0.5 },
+        network: { latency: { kind: "exponential", min: 1, mean: 40, max: 400 }, drop: 0.1 },
+      });
+      sim.runUntilTime(5000);
+      expect(sim.violation, sim.violationReport()).toBeUndefined();
+      sim.apply({ type: "link", config: { drop: 0, latency: { kind: "uniform", min: 1, max: 10 } } });
+      submit(sim, { type: "append", key: "final", value: "z;", seq: 1 }, "final");
+      sim.runFor(500);
+      expect(lostOrDuplicatedWrites(sim, mostApplied(sim)), `seed ${seed}`).toEqual([]);
+    }
+  });
+
+  it("reliable and unreliable churn: acknowledged writes survive exactly once", () => {
+    for (const drop of [0, 0.1]) {
+      for (let seed = 100; seed < 110; seed++) {
+        const sim = randomRun({ seed, faultsUntil: 4000, rates: { crash: 2 }, network: { drop } });
+        sim.runUntilTime(4000);
+        expect(sim.violation, sim.violationReport()).toBeUndefined();
+        sim.apply({ type: "link", config: { drop: 0 } });
+        submit(sim, { type: "append", key: "final", value: "z;", seq: 1 }, "final");
+        sim.runFor(500);
+        expect(lostOrDuplicatedWrites(sim, mostApplied(sim)), `seed ${seed} drop ${drop}`).toEqual([]);
+      }
+    }
+  });
+});

@@ -1,0 +1,140 @@
+// Log replication scenarios in the spirit of the classic Raft lab suite, plus message-cost checks read from the trace.
+
+import { describe, expect, it } from "vitest";
+import { leaderOf, raftNodes, type AppendEntries, type AppendEntriesReply, type RaftNode } from "@course/raft";
+import { checkedCluster, committedOn, electLeader, others, submit } from "./raft-lab.js";
+
+describe("Raft log replication", () => {
+  it("basic agreement: each command is committed at the same index on every server", () => {
+    const sim = checkedCluster(5);
+    electLeader(sim);
+    for (let k = 1; k <= 3; k++) {
+      const res = submit(sim, `x=${k}`);
+      expect(res).toMatchObject({ ok: true, index: k });
+      sim.runFor(200);
+      const c = committedOn(sim, k);
+      expect(c.count).toBe(5);
+      expect(c.commands.size).toBe(1);
+    }
+  });
+
+  it("agreement despite a follower failure, and the follower catches up when it returns", () => {
+    const sim = checkedCluster(3);
+    const leader = electLeader(sim);
+    submit(sim, "a=1");
+    const follower = others(sim, leader.id)[0] as number;
+    sim.apply({ type: "isolate", node: follower });
+    submit(sim, "b=2");
+    submit(sim, "c=3");
+    expect(committedOn(sim, 3).count).toBeGreaterThanOrEqual(1);
+    sim.apply({ type: "heal" });
+    sim.runFor(500);
+    expect(committedOn(sim, 3).count).toBe(3);
+  });
+
+  it("agreement after the leader fails: the new leader commits new commands", () => {
+    const sim = checkedCluster(3, {}, 2);
+    const leader = electLeader(sim);
+    submit(sim, "a=1");
+    sim.apply({ type: "crash", node: leader.id });
+    submit(sim, "b=2");
+    sim.apply({ type: "restart", node: leader.id });
+    sim.runFor(1000);
+    expect(committedOn(sim, 2).count).toBe(3);
+  });
+
+  it("no commit without a majority; the entries commit once the followers return", () => {
+    const sim = checkedCluster(5, {}, 3);
+    const leader = electLeader(sim);
+    submit(sim, "a=1");
+    const down = others(sim, leader.id).slice(0, 3);
+    for (const n of down) sim.apply({ type: "isolate", node: n });
+    const id = sim.request(leader.id, "b=2");
+    sim.runFor(1000);
+    expect(sim.requests.find((r) => r.request.id === id)?.result).toBeUndefined();
+    expect(leader.log.lastIndex).toBe(2);
+    expect(leader.commitIndex).toBe(1);
+    sim.apply({ type: "heal" });
+    sim.runFor(1500);
+    sim.assertNoViolation();
+    const now = leaderOf(sim) as RaftNode;
+    submit(sim, "c=3");
+    sim.runFor(300);
+    expect(now.commitIndex).toBeGreaterThanOrEqual(2);
+  });
+
+  it("concurrent client requests each get their own index", () => {
+    const sim = checkedCluster(3, {}, 5);
+    const leader = electLeader(sim);
+    const ids = [1, 2, 3, 4, 5].map((k) => sim.request(leader.id, `k${k}=${k}`));
+    sim.runFor(500);
+    const indices = ids.map((id) => (sim.requests.find((r) => r.request.id === id)?.result as { index: number }).index);
+    expect(new Set(indices).size).toBe(5);
+    expect(committedOn(sim, 5).count).toBe(3);
+  });
+
+  it("a partitioned old leader rejoins: its uncommitted entries are replaced by the new leader's", () => {
+    const sim = checkedCluster(3, {}, 6);
+    const old = electLeader(sim);
+    submit(sim, "a=1");
+    sim.apply({ type: "isolate", node: old.id });
+    for (const k of [1, 2, 3]) sim.request(old.id, `lost=${k}`);
+    sim.runFor(100);
+    expect(old.log.lastIndex).toBe(4);
+    submit(sim, "b=2");
+    sim.apply({ type: "heal" });
+    sim.runFor(1000);
+    submit(sim, "c=3");
+    sim.runFor(300);
+    const logs = raftNodes(sim).map((n) => n.log.all().map((e) => JSON.stringify(e.command)).join("|"));
+    expect(new Set(logs).size).toBe(1);
+    expect(logs[0]).not.toContain("lost");
+  });
+
+  it("fast backup: a follower 50 conflicting entries behind is repaired in a few round trips, not 50", () => {
+    const sim = checkedCluster(5, {}, 8, undefined, true);
+    const leader1 = electLeader(sim);
+    submit(sim, "base=0");
+    // The leader and one follower take 50 entries that never commit.
+    const buddy = others(sim, leader1.id)[0] as number;
+    sim.apply({ type: "partition", groups: [[leader1.id, buddy]] });
+    for (let k = 0; k < 50; k++) sim.request(leader1.id, `old=${k}`);
+    sim.runFor(200);
+    // The other three elect a leader and commit 50 entries of their own.
+    sim.runUntil(() => raftNodes(sim).some((n) => n.role === "leader" && n.currentTerm > leader1.currentTerm), { timeout: 3000 });
+    for (let k = 0; k < 50; k++) submit(sim, `new=${k}`);
+    const healAt = sim.now;
+    sim.apply({ type: "heal" });
+    sim.runFor(1000);
+    sim.assertNoViolation();
+    expect(committedOn(sim, 51).count).toBe(5);
+    const rejections = sim.trace.filter((e) => e.time >= healAt && e.kind === "deliver" && e.msg.type === "AppendEntriesReply" && !(e.msg as AppendEntriesReply).success);
+    expect(rejections.length).toBeLessThanOrEqual(6);
+  });
+
+  it("message cost: in steady state each command costs exactly 2(N-1) messages; idle heartbeats stay bounded", () => {
+    const n = 5;
+    const sim = checkedCluster(n, {}, 11, { latency: { kind: "fixed", ms: 2 } }, true);
+    electLeader(sim);
+    sim.runFor(500);
+    const start = sim.trace.length;
+    const leader = leaderOf(sim) as RaftNode;
+    const commands = 10;
+    for (let k = 0; k < commands; k++) {
+      sim.request(leader.id, `x=${k}`);
+      sim.runFor(100);
+    }
+    const events = sim.trace.slice(start);
+    const carrying = events.filter((e) => e.kind === "send" && e.msg.type === "AppendEntries" && (e.msg as AppendEntries).entries.length > 0);
+    const acks = events.filter((e) => e.kind === "send" && e.msg.type === "AppendEntriesReply" && (e.msg as AppendEntriesReply).appended > 0);
+    expect(carrying.length).toBe(commands * (n - 1));
+    expect(acks.length).toBe(commands * (n - 1));
+    expect(carrying.every((e) => e.kind === "send" && (e.msg as AppendEntries).entries.length === 1)).toBe(true);
+    // Idle: one heartbeat per follower per interval, plus its reply.
+    const idleStart = sim.trace.length;
+    sim.runFor(1000);
+    const idle = sim.trace.slice(idleStart).filter((e) => e.kind === "send");
+    expect(idle.length).toBeLessThanOrEqual(2 * (n - 1) * (1000 / 50 + 1));
+    expect(idle.every((e) => e.kind === "send" && (e.msg.type === "AppendEntries" || e.msg.type === "AppendEntriesReply"))).toBe(true);
+  });
+});

@@ -1,0 +1,46 @@
+// Random fault schedules against the reference Raft: no invariant may break, acknowledged writes survive exactly once,
+// and after the faults heal a leader commits a new write. Replay one seed with SEED=<n>.
+
+import { describe, expect, it } from "vitest";
+import type { RaftNode, RaftOptions } from "@course/raft";
+import { leaderOf, lostOrDuplicatedWrites, randomRun } from "./raft-cluster.js";
+
+const FILE = "packages/check/test/raft-random.test.ts";
+const only = process.env.SEED === undefined ? undefined : Number(process.env.SEED);
+
+const CONFIGS: ReadonlyArray<{ name: string; seeds: number; first: number; raft: RaftOptions }> = [
+  { name: "plain Raft", seeds: 400, first: 1, raft: {} },
+  { name: "PreVote + CheckQuorum", seeds: 300, first: 10_001, raft: { preVote: true, checkQuorum: true } },
+  { name: "pipelined, snapshots every 5 entries, no-op on election", seeds: 300, first: 20_001, raft: { pipeline: true, snapshotEvery: 5, noopOnElection: true } },
+];
+
+/** Returns a description of what went wrong with this seed, or undefined. */
+function checkSeed(seed: number, raft: RaftOptions): string | undefined {
+  const sim = randomRun({ seed, raft });
+  sim.runUntilTime(4000);
+  if (sim.violation) return sim.violationReport();
+  const leader = leaderOf(sim);
+  if (leader === undefined) return `no leader 1 s after the faults healed (seed ${seed})`;
+  const id = sim.request(leader, { type: "append", key: "final", value: "z;", seq: 1 }, "final");
+  sim.runFor(1000);
+  if (sim.violation) return sim.violationReport();
+  const reply = sim.requests.find((r) => r.request.id === id)?.result as { ok?: boolean } | undefined;
+  if (!reply?.ok) return `a write to leader ${leader} after healing got ${JSON.stringify(reply)} (seed ${seed})`;
+  const problems = lostOrDuplicatedWrites(sim, sim.node<RaftNode>(leader) as RaftNode);
+  return problems.length > 0 ? `${problems.join("; ")} (seed ${seed})` : undefined;
+}
+
+describe("Raft under random fault schedules (crashes, pauses, partitions, cuts, lossy periods)", () => {
+  for (const config of CONFIGS) {
+    it(`${config.name}: ${only === undefined ? `${config.seeds} seeds` : `seed ${only}`} with zero violations`, () => {
+      const seeds = only === undefined ? Array.from({ length: config.seeds }, (_, k) => config.first + k) : [only];
+      const failures: string[] = [];
+      for (const seed of seeds) {
+        const problem = checkSeed(seed, config.raft);
+        if (problem !== undefined) failures.push(`${problem}\n  replay: SEED=${seed} npx vitest run ${FILE} -t "${config.name}"`);
+        if (failures.length >= 3) break;
+      }
+      expect(failures, failures.join("\n")).toEqual([]);
+    }, 120_000);
+  }
+});

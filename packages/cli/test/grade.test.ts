@@ -1,0 +1,178 @@
+// Tests of `npm run grade`: argument parsing (npm's swallowed flags), the score report, JSON and JUnit, and real runs.
+
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import type { RunOutcome } from "@course/lessons/grading/index.js";
+import { parseGradeArgs } from "../src/grade.js";
+import { buildReport, exerciseFromFile, formatReport, junitReport, jsonReport, pointsFromName } from "../src/grade-report.js";
+import { UsageError } from "../src/npm-args.js";
+
+const npm = (extra: Record<string, string>) => ({ npm_lifecycle_event: "grade", ...extra });
+
+describe("grade arguments", () => {
+  it("reads a lesson number and options after --", () => {
+    expect(parseGradeArgs(["5", "--seeds", "20", "--json", "s.json"], {})).toEqual({ lesson: 5, seeds: 20, json: "s.json", impl: "student", help: false });
+  });
+
+  it("recovers flags npm swallowed: `npm run grade 5 --seeds=20`", () => {
+    expect(parseGradeArgs(["5"], npm({ npm_config_seeds: "20" }))).toMatchObject({ lesson: 5, seeds: 20 });
+  });
+
+  it("recovers `npm run grade 5 --seeds 20`, where npm leaves the value as a stray positional", () => {
+    expect(parseGradeArgs(["5", "20"], npm({ npm_config_seeds: "true" }))).toMatchObject({ lesson: 5, seeds: 20 });
+  });
+
+  it("ignores npm settings when npm did not start the grade script", () => {
+    expect(parseGradeArgs([], { npm_lifecycle_event: "test", npm_config_seeds: "20" })).toEqual({ impl: "student", help: false });
+  });
+
+  it("rejects a bad lesson, a bad seed count and an unknown implementation with a usage error", () => {
+    expect(() => parseGradeArgs(["five"], {})).toThrow(UsageError);
+    expect(() => parseGradeArgs(["--seeds", "0"], {})).toThrow(/--seeds must be a whole number >= 1/);
+    expect(() => parseGradeArgs(["--impl", "mine"], {})).toThrow(/--impl must be/);
+  });
+});
+
+describe("grade report", () => {
+  it("reads points from test names and exercises from file paths", () => {
+    expect(pointsFromName("step 1: refuses a stale term [2 pt]")).toBe(2);
+    expect(pointsFromName("no points here")).toBeUndefined();
+    expect(exerciseFromFile("05-leader-election/exercise/request-vote.test.ts")).toEqual({ lesson: 5, id: "request-vote" });
+    expect(exerciseFromFile("grading/proof.test.ts")).toBeUndefined();
+  });
+
+  const meta = (test: string, points: number, kind: "unit" | "simulation" = "unit") => ({ lesson: 5, exercise: "request-vote", exerciseTitle: "RequestVote", test, points, kind });
+  const run: RunOutcome = {
+    wallMs: 1234,
+    timedOut: false,
+    unhandledErrors: [],
+    modules: [
+      {
+        file: "05-leader-election/exercise/request-vote.test.ts",
+        project: "",
+        errors: [],
+        tests: [
+          { file: "05-leader-election/exercise/request-vote.test.ts", project: "", name: "a [2 pt]", fullName: "x > a [2 pt]", state: "passed", durationMs: 3, grading: meta("a", 2) },
+          {
+            file: "05-leader-election/exercise/request-vote.test.ts",
+            project: "",
+            name: "b <&> [3 pt]",
+            fullName: "x > b [3 pt]",
+            state: "failed",
+            error: "Figure 2, step 1\n  expected: false\n  got: true",
+            durationMs: 5,
+            grading: { ...meta("b <&>", 3, "simulation"), seedsRun: 10, seedsFailed: 2, failedSeeds: [4, 9], schedules: 10, virtualMs: 50_000 },
+          },
+        ],
+      },
+      { file: "grading/proof.test.ts", project: "", errors: [], tests: [{ file: "grading/proof.test.ts", project: "", name: "proof", fullName: "proof", state: "passed", durationMs: 1 }] },
+    ],
+  };
+
+  it("adds up tests and points per exercise and keeps the first failure", () => {
+    const r = buildReport(run, "student", [5], 8);
+    expect(r.exercises).toHaveLength(1);
+    const e = r.exercises[0]!;
+    expect([e.passed, e.tests.length, e.points, e.total]).toEqual([1, 2, 2, 5]);
+    expect(e.firstFailure).toMatch(/^b <&>: Figure 2, step 1/);
+    expect(r.allPassed).toBe(false);
+    expect(r.schedules).toBe(10);
+    expect(r.virtualMs).toBe(50_000);
+    expect(r.stress).toEqual({ freshSeeds: 8, seedsRun: 10, seedsFailed: 2 });
+  });
+
+  it("prints a table row per exercise, the total, the failure rate and the full first failure", () => {
+    const text = formatReport(buildReport(run, "student", [5], 8)).join("\n");
+    expect(text).toMatch(/5\s+RequestVote \(request-vote\)\s+1\/2\s+2\/5\s+b <&>: Figure 2, step 1/);
+    expect(text).toContain("Total: 2/5 points (40%), 1/2 tests passed, 10 simulated fault schedules");
+    expect(text).toContain("2 of 10 simulated seeds failed (20.0%)");
+    expect(text).toContain("  got: true");
+  });
+
+  it("writes JSON and well-formed, escaped JUnit XML", () => {
+    const r = buildReport(run, "student", [5]);
+    const json = JSON.parse(jsonReport(r)) as { points: number; total: number; exercises: { tests: { name: string; passed: boolean }[] }[] };
+    expect([json.points, json.total]).toEqual([2, 5]);
+    expect(json.exercises[0]?.tests.map((t) => [t.name, t.passed])).toEqual([["a", true], ["b <&>", false]]);
+    const xml = junitReport(r);
+    expect(xml).toContain('<testsuites name="npm run grade" tests="2" failures="1"');
+    expect(xml).toContain('name="b &lt;&amp;&gt; [3 pt]"');
+    expect(xml).toContain("<failure message=");
+    expect(xml.match(/<testcase /g)).toHaveLength(2);
+  });
+
+  it("passes only when every graded test passed and nothing timed out", () => {
+    const good: RunOutcome = { ...run, modules: [{ ...run.modules[0]!, tests: [run.modules[0]!.tests[0]!] }] };
+    expect(buildReport(good, "reference", []).allPassed).toBe(true);
+    expect(buildReport({ ...good, timedOut: true }, "reference", []).allPassed).toBe(false);
+    expect(buildReport({ ...good, modules: [{ ...good.modules[0]!, errors: ["SyntaxError"] }] }, "reference", []).allPassed).toBe(false);
+    expect(buildReport({ ...good, modules: [] }, "reference", []).allPassed).toBe(false);
+  });
+});
+
+describe("npm run grade, end to end", () => {
+  const script = fileURLToPath(new URL("../src/grade.ts", import.meta.url));
+  const grade = (args: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), "course-grade-"));
+    const file = join(dir, "score.json");
+    let status = 0;
+    let out = "";
+    try {
+      out = execFileSync(process.execPath, ["--import", "tsx", script, ...args, "--json", file, "--junit", join(dir, "score.xml")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, COURSE_TRACE_DIR: dir } });
+    } catch (e) {
+      status = (e as { status: number }).status;
+      out = (e as { stdout: string }).stdout;
+    }
+    type Json = { allPassed: boolean; points: number; total: number; schedules: number; exercises: { tests: { kind: string; passed: boolean; replay?: string; traceFile?: string }[] }[] };
+    return { status, out, dir, json: JSON.parse(readFileSync(file, "utf8")) as Json, xml: readFileSync(join(dir, "score.xml"), "utf8") };
+  };
+
+  it(
+    "scores the reference of lesson 2 at 100% and exits 0",
+    () => {
+      const r = grade(["2", "--impl", "reference"]);
+      expect(r.status, r.out).toBe(0);
+      expect(r.json.allPassed).toBe(true);
+      expect(r.json.points).toBe(r.json.total);
+      expect(r.json.schedules).toBeGreaterThan(20);
+      expect(r.out).toMatch(/Total: (\d+)\/\1 points \(100%\)/);
+    },
+    120_000,
+  );
+
+  it(
+    "scores a planted bug below 100%, exits 1, and prints the seed, the replay command and the trace file",
+    () => {
+      const r = grade(["2", "--impl", "mutant:promise-hides-accepted"]);
+      expect(r.status).toBe(1);
+      expect(r.json.allPassed).toBe(false);
+      expect(r.json.points).toBeLessThan(r.json.total);
+      expect(r.xml).toContain("<failure");
+      expect(r.out).toContain("First failure of each exercise");
+      const sim = r.json.exercises[0]?.tests.find((t) => t.kind === "simulation" && !t.passed);
+      expect(sim?.replay).toMatch(/^COURSE_IMPL=mutant:promise-hides-accepted COURSE_SEED=\d+ npx vitest run --config lessons\/vitest.config.ts lessons\/02-basic-paxos\/exercise -t "/);
+      expect(sim?.traceFile?.startsWith(r.dir)).toBe(true);
+      const trace = JSON.parse(readFileSync(sim?.traceFile as string, "utf8")) as { format: string; events: { kind: string }[] };
+      expect(trace.format).toBe("paxos-raft-course/trace");
+      expect(trace.events.some((e) => e.kind === "violation")).toBe(true);
+    },
+    120_000,
+  );
+
+  it("answers an unknown lesson with a usage error and status 2", () => {
+    let status = 0;
+    let err = "";
+    try {
+      execFileSync(process.execPath, ["--import", "tsx", script, "99"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (e) {
+      status = (e as { status: number }).status;
+      err = (e as { stderr: string }).stderr;
+    }
+    expect(status).toBe(2);
+    expect(err).toContain("lesson 99 has no exercise");
+  });
+});

@@ -1,0 +1,99 @@
+// Log grid: each node's log by index and term, its commit index, and the leader's nextIndex/matchIndex per follower.
+
+import * as d3 from "d3";
+import type { NodeId, TraceEvent } from "@course/sim";
+import { nodesOf, snapshotAt, type ClusterSnapshot } from "./model.js";
+import { CRASHED, nodeName, termColor } from "./palette.js";
+import { commitIndex, indexMap, logCells, logOffset, role, type LogCell } from "./views.js";
+
+export interface LogGridOptions {
+  readonly width?: number;
+  readonly step?: number;
+  readonly nodes?: readonly NodeId[];
+  readonly snapshot?: ClusterSnapshot;
+}
+
+/** True when some node's view in the trace carries a log (so the page knows whether to show the grid). */
+export function traceHasLogs(events: readonly TraceEvent[]): boolean {
+  for (const e of events) if (e.kind === "state" && logCells(e.view) !== undefined) return true;
+  return false;
+}
+
+export function logGrid(events: readonly TraceEvent[], options: LogGridOptions = {}): SVGSVGElement {
+  const nodes = options.nodes ?? nodesOf(events);
+  const step = options.step ?? (events.length ? (events[events.length - 1] as TraceEvent).step : 0);
+  const snap = options.snapshot ?? snapshotAt(events, step, nodes);
+  const width = Math.max(240, options.width ?? 560);
+  const rows = nodes.map((id) => {
+    const n = snap.nodes.get(id);
+    const view = n?.status === "crashed" ? undefined : n?.view;
+    return { id, status: n?.status ?? "up", view, cells: logCells(view) ?? [], commit: commitIndex(view), offset: logOffset(view), role: role(view) };
+  });
+  const leader = rows.find((r) => r.role?.toLowerCase() === "leader" && r.status === "up");
+  const nextIdx = leader ? indexMap(leader.view, "nextIndex") : new Map<number, number>();
+  const matchIdx = leader ? indexMap(leader.view, "matchIndex") : new Map<number, number>();
+
+  const labelW = 44;
+  const rowH = 30;
+  const top = 22;
+  const maxIndex = Math.max(1, ...rows.flatMap((r) => r.cells.map((c) => c.index)), ...[...nextIdx.values()]);
+  const cellW = 30;
+  const fit = Math.max(3, Math.floor((width - labelW - 10) / cellW));
+  // Show the newest indices that fit; older ones scroll off to the left (they are committed history).
+  const lowest = Math.min(1, ...rows.flatMap((r) => r.cells.map((c) => c.index)));
+  const firstIndex = Math.max(lowest, maxIndex - fit + 1);
+  const lastIndex = firstIndex + fit - 1;
+  const height = top + rows.length * rowH + 8;
+  const x = (index: number) => labelW + (index - firstIndex) * cellW;
+
+  const svg = d3.create("svg").attr("class", "chart log-grid").attr("viewBox", `0 0 ${width} ${height}`).attr("width", width).attr("height", height).attr("role", "img").attr("aria-label", "Log grid")
+    .attr("data-first-index", String(firstIndex)).attr("data-last-index", String(lastIndex));
+  const header = svg.append("g").attr("class", "index-header");
+  for (let i = firstIndex; i <= Math.min(lastIndex, maxIndex); i++) {
+    header.append("text").attr("x", x(i) + cellW / 2).attr("y", 14).attr("text-anchor", "middle").attr("font-size", 10).attr("fill", "#7b8794").text(i);
+  }
+  rows.forEach((r, ri) => {
+    const y = top + ri * rowH;
+    const g = svg.append("g").attr("class", "log-row").attr("data-node", String(r.id));
+    g.append("text").attr("x", 4).attr("y", y + rowH / 2 + 4).attr("font-size", 12).attr("font-weight", r === leader ? 800 : 600)
+      .attr("fill", r.status === "crashed" ? CRASHED : "#33404d").text(`${nodeName(r.id)}${r === leader ? "★" : ""}`);
+    if (r.status === "crashed") {
+      g.append("text").attr("x", labelW + 4).attr("y", y + rowH / 2 + 4).attr("font-size", 11).attr("fill", "#8a94a0").text("crashed: its log is on disk, unseen until restart");
+      return;
+    }
+    if (r.offset >= firstIndex) {
+      g.append("rect").attr("class", "snapshot-cell").attr("x", labelW).attr("y", y + 3).attr("width", Math.max(0, x(r.offset + 1) - labelW - 2)).attr("height", rowH - 6).attr("fill", "#e9edf2").attr("rx", 3);
+      g.append("text").attr("x", labelW + 4).attr("y", y + rowH / 2 + 4).attr("font-size", 10).attr("fill", "#6b7785").text("snapshot");
+    }
+    for (const c of r.cells as LogCell[]) {
+      if (c.index < firstIndex || c.index > lastIndex) continue;
+      const committed = c.chosen ?? (r.commit !== undefined && c.index <= r.commit);
+      const cell = g.append("g").attr("class", `log-cell${committed ? " committed" : ""}`).attr("data-index", String(c.index)).attr("data-term", c.term === undefined ? "" : String(c.term));
+      cell.append("rect").attr("x", x(c.index) + 1).attr("y", y + 3).attr("width", cellW - 2).attr("height", rowH - 6).attr("rx", 3)
+        .attr("fill", c.term === undefined ? (committed ? "#5b7a99" : "#c9d3de") : termColor(c.term)).attr("fill-opacity", committed ? 1 : 0.35)
+        .attr("stroke", committed ? "#1f2a36" : termColor(c.term)).attr("stroke-width", committed ? 1.2 : 1).attr("stroke-dasharray", committed ? null : "3 2");
+      cell.append("text").attr("x", x(c.index) + cellW / 2).attr("y", y + rowH / 2 + 4).attr("text-anchor", "middle").attr("font-size", c.term === undefined && c.label.length > 3 ? 9 : 11).attr("font-weight", 700)
+        .attr("fill", committed ? "white" : "#1f2a36").text(c.term === undefined ? (c.label === "no-op" ? "∅" : c.label.slice(0, 4)) : String(c.term));
+      cell.append("title").text(`index ${c.index}${c.term === undefined ? "" : `, term ${c.term}`}${c.label ? `: ${c.label}` : ""}${committed ? " (committed)" : ""}`);
+    }
+    if (r.commit !== undefined && r.commit >= firstIndex - 1 && r.commit <= lastIndex) {
+      const cx = x(r.commit + 1) - 1;
+      g.append("line").attr("class", "commit-marker").attr("x1", cx).attr("x2", cx).attr("y1", y + 1).attr("y2", y + rowH - 1).attr("stroke", "#1b9e77").attr("stroke-width", 2.5)
+        .append("title").text(`commitIndex ${r.commit}`);
+    }
+    if (leader && r !== leader) {
+      const ni = nextIdx.get(r.id);
+      if (ni !== undefined && ni >= firstIndex && ni <= lastIndex + 1) {
+        const nx = x(ni) + cellW / 2;
+        g.append("path").attr("class", "next-index").attr("d", `M${nx - 5},${y + 1}L${nx + 5},${y + 1}L${nx},${y + 7}z`).attr("fill", "#c55a8a")
+          .append("title").text(`leader's nextIndex for ${nodeName(r.id)}: ${ni}`);
+      }
+      const mi = matchIdx.get(r.id);
+      if (mi !== undefined && mi >= firstIndex) {
+        g.append("line").attr("class", "match-index").attr("x1", x(firstIndex) + 1).attr("x2", x(Math.min(mi, lastIndex) + 1) - 1).attr("y1", y + rowH - 1).attr("y2", y + rowH - 1).attr("stroke", "#c55a8a").attr("stroke-width", 2)
+          .append("title").text(`leader's matchIndex for ${nodeName(r.id)}: ${mi}`);
+      }
+    }
+  });
+  return svg.node() as SVGSVGElement;
+}

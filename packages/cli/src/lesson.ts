@@ -108,11 +108,13 @@ async function runLesson(lesson: Lesson, args: LessonArgs, out: (line: string) =
       out(`\n${pc.bold(pc.magenta(`== ${scenario.title}`))}  ${pc.dim(`(scenario ${scenario.id}, seed ${seed}${args.variant ? `, variant ${args.variant}` : ""})`)}`);
       out(pc.dim(scenario.summary));
       const describe = scenario.describe?.bind(scenario);
-      for (const line of narrationLines(run.sim.trace, describe)) {
+      const lines = narrationLines(run.sim.trace, describe);
+      // The result is printed last, once: scenarios usually record it as a result note too.
+      for (const line of lines.filter((l) => !(l.kind === "result" && l.text === run.result))) {
         out(formatLine(line));
         if (rl) await rl.question(pc.dim("  (Enter) "));
       }
-      out(`${pc.bold("RESULT:")} ${run.result}`);
+      out(`${pc.bold(pc.green("RESULT:"))} ${pc.bold(run.result)}`);
       const counts = run.sim.counters.total();
       out(pc.dim(`  ${counts.sent} messages sent, ${counts.delivered} delivered, ${counts.dropped} dropped; ${run.sim.stepCount} events; ${run.sim.now.toFixed(0)} ms of virtual time`));
       out(pc.dim(`  replay: ${replayCommand(lesson.number, scenario.id, seed, args.variant)}`));

@@ -261,6 +261,10 @@ export class RaftNode implements SimNode<RaftMessage> {
       this.currentTerm = term;
       this.votedFor = null;
     }
+    // Figure 2: only hearing from the leader or granting a vote restarts a follower's timer. A follower that
+    // merely adopts a higher term (say, from a vote request it refuses) keeps counting, or a stale candidate
+    // could keep up-to-date servers from ever running.
+    const keepTimer = this.role === "follower" && this.electionDeadline !== null;
     const wasLeader = this.role === "leader";
     this.role = "follower";
     this.leaderId = leaderId;
@@ -273,7 +277,7 @@ export class RaftNode implements SimNode<RaftMessage> {
       this.transferTarget = null;
       this.failPendingClients(ctx);
     }
-    this.resetElectionTimer(ctx);
+    if (!keepTimer) this.resetElectionTimer(ctx);
   }
 
   private becomeLeader(ctx: Ctx): void {
@@ -355,16 +359,16 @@ export class RaftNode implements SimNode<RaftMessage> {
       this.commitIndex = d.commitIndex;
       this.applyCommitted(ctx);
     }
-    const reply: AppendEntriesReply = {
+    const reply: { -readonly [K in keyof AppendEntriesReply]: AppendEntriesReply[K] } = {
       type: "AppendEntriesReply",
       term: this.currentTerm,
       success: d.success,
       matchIndex: d.matchIndex,
-      ...(d.conflictIndex === undefined ? {} : { conflictIndex: d.conflictIndex }),
-      ...(d.conflictTerm === undefined ? {} : { conflictTerm: d.conflictTerm }),
       appended: msg.entries.length,
-      ...(msg.readSeq === undefined ? {} : { readSeq: msg.readSeq }),
     };
+    if (d.conflictIndex !== undefined) reply.conflictIndex = d.conflictIndex;
+    if (d.conflictTerm !== undefined) reply.conflictTerm = d.conflictTerm;
+    if (msg.readSeq !== undefined) reply.readSeq = msg.readSeq;
     this.persistHardState(ctx);
     ctx.send(from, reply);
   }
@@ -377,7 +381,8 @@ export class RaftNode implements SimNode<RaftMessage> {
     this.nextIndex.set(from, after.nextIndex);
     this.matchIndex.set(from, after.matchIndex);
     if (msg.success) {
-      this.maybeAdvanceCommit(ctx);
+      // Only a new acknowledgement can move the commit index; a heartbeat's echo of old progress cannot.
+      if (after.matchIndex > before.matchIndex) this.maybeAdvanceCommit(ctx);
       const unsent = (this.sentUpTo.get(from) ?? 0) < this.log.lastIndex;
       if (this.role === "leader" && after.matchIndex > before.matchIndex && after.nextIndex <= this.log.lastIndex && unsent && !this.options.pipeline) this.sendAppend(ctx, from);
     } else if (after.nextIndex !== before.nextIndex) {

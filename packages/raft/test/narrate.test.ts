@@ -1,0 +1,51 @@
+// The narration words for Raft events: one line per campaign, refusals explained, retransmissions kept quiet.
+
+import { describe, expect, it } from "vitest";
+import { Simulation } from "@course/sim";
+import { createRaftNode, raftDescriber, scriptedTimeouts, type RaftMessage } from "../src/index.js";
+
+function lines(noun?: string): string[] {
+  const sim = new Simulation<RaftMessage>({
+    seed: 3,
+    nodes: [1, 2, 3],
+    network: { latency: { kind: "fixed", ms: 5 } },
+    createNode: createRaftNode({ firstTimeouts: { 1: 10 }, electionTimeoutOverride: scriptedTimeouts([{ from: 0, to: Infinity, node: "others", ms: 5000 }]) }),
+  });
+  sim.runUntilTime(30);
+  sim.apply({ type: "crash", node: 3 });
+  sim.request(1, "x=1");
+  sim.runUntilTime(200);
+  sim.apply({ type: "restart", node: 3 });
+  sim.runUntilTime(400);
+  const describe = raftDescriber(noun === undefined ? {} : { noun });
+  return sim.trace.map((e) => describe(e)).filter((l): l is string => l !== undefined);
+}
+
+describe("raftDescriber", () => {
+  it("tells the election once, the votes, the win, the entries and the commit", () => {
+    const out = lines("Server");
+    expect(out.filter((l) => l.includes("asks the others for votes"))).toEqual([
+      "Server 1 times out, becomes a candidate for term 1, votes for itself and asks the others for votes; its last log entry is index 0, term 0",
+    ]);
+    expect(out).toContain("  Server 2 votes for Server 1 in term 1");
+    expect(out).toContain("Server 1 has votes from a majority: it is the leader of term 1");
+    expect(out).toContain("Server 1 sends Server 2 entries [1:x=1], to follow index 0 of term 0; commit index 0");
+    expect(out.some((l) => l.startsWith("Server 1 now knows entries up to index 1 are committed [1:x=1]"))).toBe(true);
+    expect(out).toContain("Server 3 crashes: it loses everything not on its disk");
+  });
+
+  it("stays quiet about heartbeats and about messages to a crashed server", () => {
+    const out = lines();
+    expect(out.some((l) => l.includes("heartbeat"))).toBe(false);
+    expect(out.filter((l) => l.startsWith("Node 1 sends Node 3"))).toHaveLength(1); // only the catch-up after the restart
+  });
+
+  it("starts afresh when the events start over (a rewind)", () => {
+    const describe = raftDescriber();
+    const view = { id: 1, role: "leader", term: 1, votedFor: 1, leaderId: 1, log: [], snapshotIndex: 0, snapshotTerm: 0, commitIndex: 0, lastApplied: 0, members: [1], electionDeadline: null, kv: {} };
+    const event = { seq: 5, step: 1, time: 0, kind: "state" as const, node: 1, view };
+    expect(describe(event)).toContain("leader of term 1");
+    expect(describe({ ...event, seq: 6 })).toBeUndefined();
+    expect(describe({ ...event, seq: 0 })).toContain("leader of term 1");
+  });
+});

@@ -1,7 +1,7 @@
 // A stable leader: phase 1 once for every slot, then each command costs phase 2 only, two message delays.
 
 import type { TraceEvent } from "@course/sim";
-import { countSends, describeMultiPaxosEvent, finishStory, formatBallot, headingBefore, messageDelaysUntil, type MultiPaxosMessage } from "@course/paxos";
+import { countSends, describeMultiPaxosEvent, finishStory, formatBallot, messageDelaysUntil, type MultiPaxosMessage } from "@course/paxos";
 import type { Scenario } from "../lesson.js";
 import { asRun, FIVE, inspect, leaderOf, multiCluster, replyTo, showLog } from "./cluster.js";
 

@@ -32,8 +32,12 @@ export const splitVote: Scenario = {
     const split = [0, 1].map((c) => `node ${c}: ${granted(c, 1)} votes`).join(", ");
     sim.note(`Term 1 ends without a winner (${split}; 3 of 4 needed). Every vote in term 1 is spent, so nobody can win it any more.`, { label: "split" });
     sim.heading("New random timeouts break the tie", "retry");
-    const retry = raftNodes(sim).filter((n) => n.role === "candidate").map((n) => `node ${n.id} at ${(n.electionDeadline ?? 0).toFixed(0)} ms`);
-    sim.note(`Each candidate has drawn a fresh timeout between 150 and 300 ms: ${retry.join(", ")}. The earlier one starts term 2 while the other is still waiting, and collects its votes unopposed.`);
+    const timers = raftNodes(sim).map((n) => ({ id: n.id, at: n.electionDeadline ?? Infinity })).sort((a, b) => a.at - b.at);
+    const retry = timers.map((t) => `node ${t.id} at ${t.at.toFixed(0)} ms`);
+    sim.note(
+      `The candidates drew fresh timeouts between 150 and 300 ms, and so did nodes 2 and 3 when they granted their votes: ${retry.join(", ")}. ` +
+        `Node ${timers[0]?.id} fires first, starts term 2 while everyone else is still waiting, and collects the votes.`,
+    );
     const leader = waitForLeader(sim, 2000) as RaftNode;
     sim.runFor(100);
     return finishStory(sim, `term 1 split (${split}); node ${leader.id} won term ${leader.currentTerm} with ${granted(leader.id, leader.currentTerm)}/4 votes.`);

@@ -1,22 +1,80 @@
 // Raft's safety properties (paper Figure 3, plus commit-index monotonicity and durability) as hooks run after every event.
 
 import type { Hook, NodeId, Simulation, Violation } from "@course/sim";
-import { durableLogReader, majority, snapshotIndexOf, type LogEntry, type RaftMessage, type RaftNode } from "@course/raft";
+import { durableLogReader, majority, type LogEntry, type RaftMessage, type RaftNode } from "@course/raft";
 
 export type RaftHook = Hook<RaftMessage>;
 
 /** One property, checked against the live servers after an event. */
 type Check = (sim: Simulation<RaftMessage>, live: readonly RaftNode[]) => Violation | undefined;
 
-/** Runs several checks off one list of live servers, so a step costs one pass however many properties are on. */
+/**
+ * A number remembered per server incarnation: a restarted server is a new object and starts afresh. Keyed by
+ * node id with an identity check, which is much cheaper per event than a WeakMap.
+ */
+class PerIncarnation {
+  private readonly byId = new Map<NodeId, { node: RaftNode; value: number }>();
+  get(node: RaftNode): number | undefined {
+    const e = this.byId.get(node.id);
+    return e !== undefined && e.node === node ? e.value : undefined;
+  }
+  set(node: RaftNode, value: number): void {
+    const e = this.byId.get(node.id);
+    if (e !== undefined && e.node === node) e.value = value;
+    else this.byId.set(node.id, { node, value });
+  }
+}
+
+/** What the checks read from a server; if none of it changed (a heartbeat, say), nothing new can be wrong. */
+interface Fingerprint {
+  node: RaftNode;
+  role: string;
+  term: number;
+  tail: LogEntry | undefined;
+  lastIndex: number;
+  commitIndex: number;
+  lastApplied: number;
+}
+
+function sameFingerprint(f: Fingerprint, node: RaftNode): boolean {
+  return (
+    f.node === node &&
+    f.role === node.role &&
+    f.term === node.currentTerm &&
+    f.lastIndex === node.log.lastIndex &&
+    f.tail === node.log.entryAt(node.log.lastIndex) &&
+    f.commitIndex === node.commitIndex &&
+    f.lastApplied === node.lastApplied
+  );
+}
+
+/**
+ * Runs several checks off one list of live servers, so a step costs one pass however many properties are on,
+ * and skips them when no live server changed anything they read and no server went down or came back.
+ */
 function hookOf(checks: readonly Check[]): RaftHook {
   const live: RaftNode[] = [];
+  const prints = new Map<NodeId, Fingerprint>();
   return (sim) => {
     live.length = 0;
+    let changed = false;
     for (const id of sim.nodeIds) {
       const node = sim.node<RaftNode>(id);
-      if (node !== undefined) live.push(node);
+      const f = prints.get(id);
+      if (node === undefined) {
+        if (f !== undefined) {
+          prints.delete(id);
+          changed = true;
+        }
+        continue;
+      }
+      live.push(node);
+      if (f === undefined || !sameFingerprint(f, node)) {
+        changed = true;
+        prints.set(id, { node, role: node.role, term: node.currentTerm, tail: node.log.entryAt(node.log.lastIndex), lastIndex: node.log.lastIndex, commitIndex: node.commitIndex, lastApplied: node.lastApplied });
+      }
     }
+    if (!changed) return undefined;
     for (const check of checks) {
       const v = check(sim, live);
       if (v !== undefined) return v;
@@ -58,10 +116,15 @@ export function logMatching(): RaftHook {
 function logMatchingCheck(): Check {
   const seen = new WeakSet<LogEntry>();
   const known = new Map<string, { command: string; prevTerm: number | undefined; node: NodeId }>();
+  const lastEntry = new Map<NodeId, LogEntry | undefined>();
   return (_sim, live) => {
     for (const node of live) {
       const id = node.id;
       const log = node.log;
+      // Logs only change at the end, so an unchanged last entry means nothing new to check.
+      const tail = log.entryAt(log.lastIndex);
+      if (lastEntry.get(id) === tail && tail !== undefined) continue;
+      lastEntry.set(id, tail);
       for (let i = log.lastIndex; i > log.snapshotIndex; i--) {
         const e = log.entryAt(i) as LogEntry;
         if (seen.has(e)) break;
@@ -84,14 +147,14 @@ function logMatchingCheck(): Check {
   };
 }
 
-/** What every checker below learns about committed entries: index -> term, from any server's commitIndex. */
-function trackCommitted(live: readonly RaftNode[], committed: Map<number, number>, seenCommit: WeakMap<RaftNode, number>): void {
+/** What the checker learns about committed entries, from any server's commitIndex: committedTerms[i] = term of entry i. */
+function trackCommitted(live: readonly RaftNode[], committedTerms: number[], seenCommit: PerIncarnation): void {
   for (const node of live) {
     const seen = seenCommit.get(node) ?? 0;
     if (node.commitIndex <= seen) continue;
     for (let i = Math.max(seen, node.log.snapshotIndex) + 1; i <= node.commitIndex; i++) {
       const t = node.log.termAt(i);
-      if (t !== undefined && !committed.has(i)) committed.set(i, t);
+      if (t !== undefined && committedTerms[i] === undefined) committedTerms[i] = t;
     }
     seenCommit.set(node, node.commitIndex);
   }
@@ -103,18 +166,21 @@ export function leaderCompleteness(): RaftHook {
 }
 
 function leaderCompletenessCheck(): Check {
-  const committed = new Map<number, number>();
-  const seenCommit = new WeakMap<RaftNode, number>();
+  // Sparse until commits are seen; indexed by log index.
+  const committedTerms: number[] = [];
+  const seenCommit = new PerIncarnation();
   /** The last term in which each server's leadership was checked. */
   const checkedTerm = new Map<NodeId, number>();
   return (_sim, live) => {
-    trackCommitted(live, committed, seenCommit);
+    trackCommitted(live, committedTerms, seenCommit);
     for (const node of live) {
       const id = node.id;
       if (node.role !== "leader" || checkedTerm.get(id) === node.currentTerm) continue;
       checkedTerm.set(id, node.currentTerm);
-      for (const [index, term] of committed) {
-        if (term >= node.currentTerm || index <= node.log.snapshotIndex) continue;
+      // Entries inside the leader's snapshot were applied, so they are in its state; check the log after it.
+      for (let index = node.log.snapshotIndex + 1; index < committedTerms.length; index++) {
+        const term = committedTerms[index];
+        if (term === undefined || term >= node.currentTerm) continue;
         if (node.log.termAt(index) !== term) {
           return violation(
             "Leader Completeness",
@@ -135,7 +201,7 @@ export function stateMachineSafety(): RaftHook {
 
 function stateMachineSafetyCheck(): Check {
   const applied = new Map<number, { term: number; command: string; node: NodeId }>();
-  const seenApplied = new WeakMap<RaftNode, number>();
+  const seenApplied = new PerIncarnation();
   return (_sim, live) => {
     for (const node of live) {
       const id = node.id;
@@ -165,7 +231,7 @@ export function commitIndexMonotonic(): RaftHook {
 }
 
 function commitIndexMonotonicCheck(): Check {
-  const last = new WeakMap<RaftNode, number>();
+  const last = new PerIncarnation();
   return (_sim, live) => {
     for (const node of live) {
       const id = node.id;
@@ -173,33 +239,39 @@ function commitIndexMonotonicCheck(): Check {
       if (before !== undefined && node.commitIndex < before) {
         return violation("Commit Index Monotonic", `node ${id}'s commit index went back from ${before} to ${node.commitIndex}`, { node: id, from: before, to: node.commitIndex });
       }
-      last.set(node, node.commitIndex);
+      if (before !== node.commitIndex) last.set(node, node.commitIndex);
     }
     return undefined;
   };
 }
 
 /**
- * Durability: an entry any server has applied is on the disks of a majority of the configuration it was applied
- * in, so no crash can lose it. Checked whenever a server crashes (the only moment memory is lost).
+ * Durability: an entry any server has applied reached the disks of a majority of the configuration it was
+ * applied in, so no crash can lose it. Checked when a server crashes (the moment memory is lost), for the entries
+ * applied since the previous check; disks keep what they hold across crashes, and an entry later erased from a
+ * majority of disks would also break Leader Completeness or State Machine Safety.
  */
 export function appliedEntriesDurable(): RaftHook {
   return hookOf([appliedEntriesDurableCheck()]);
 }
 
 function appliedEntriesDurableCheck(): Check {
-  const applied = new Map<number, { term: number; need: number }>();
-  const seenApplied = new WeakMap<RaftNode, number>();
+  const unverified = new Map<number, { term: number; need: number }>();
+  const recorded = new Set<number>();
+  const seenApplied = new PerIncarnation();
   const crashed = new Set<NodeId>();
   return (sim, live) => {
     for (const node of live) {
       const seen = seenApplied.get(node) ?? node.log.snapshotIndex;
       if (node.lastApplied <= seen) continue;
-      for (const e of newlyApplied(node, seen)) if (!applied.has(e.index)) applied.set(e.index, { term: e.term, need: majority(node.members.length) });
+      for (const e of newlyApplied(node, seen)) {
+        if (recorded.has(e.index)) continue;
+        recorded.add(e.index);
+        unverified.set(e.index, { term: e.term, need: majority(node.members.length) });
+      }
       seenApplied.set(node, node.lastApplied);
     }
-    // A crash is the only moment memory is lost; a live count that did not drop means nobody crashed.
-    if (live.length + crashed.size === sim.nodeIds.length && live.length === sim.nodeIds.length) {
+    if (live.length === sim.nodeIds.length) {
       crashed.clear();
       return undefined;
     }
@@ -210,16 +282,9 @@ function appliedEntriesDurableCheck(): Check {
       if (down) crashed.add(id);
       else crashed.delete(id);
     }
-    if (!newCrash) return undefined;
+    if (!newCrash || unverified.size === 0) return undefined;
     const readers = sim.nodeIds.map((id) => [id, durableLogReader(sim.storage(id))] as const);
-    // Entries inside the snapshots on a majority of disks are safe for good; forget them to keep this check short.
-    const snapshotIndices = sim.nodeIds.map((id) => snapshotIndexOf(sim.storage(id))).sort((a, b) => b - a);
-    const safeUpTo = snapshotIndices[majority(sim.nodeIds.length) - 1] ?? 0;
-    for (const [index, { term, need }] of applied) {
-      if (index <= safeUpTo) {
-        applied.delete(index);
-        continue;
-      }
+    for (const [index, { term, need }] of unverified) {
       const holders = readers.filter(([, holds]) => holds(index, term)).map(([id]) => id);
       if (holders.length < need) {
         return violation(
@@ -229,6 +294,7 @@ function appliedEntriesDurableCheck(): Check {
         );
       }
     }
+    unverified.clear();
     return undefined;
   };
 }

@@ -426,14 +426,18 @@ export class Simulation<M extends Message = Message> {
 
   private clientRequest(node: NodeId, request: ClientRequest): void {
     const rt = this.runtime(node, "client request");
+    // The client's invocation time is when it sent the request, even if a paused node handles it later:
+    // linearizability checks depend on it.
+    if (!this.requestById.has(request.id)) {
+      const record: RequestRecord = { request, node, invokedAt: this.clock };
+      this.requestLog.push(record);
+      this.requestById.set(request.id, record);
+      if (this.record) this.emit({ kind: "client-request", node, request });
+    }
     if (rt.status === "paused") {
       rt.held.push({ kind: "request", node, request });
       return;
     }
-    const record: RequestRecord = { request, node, invokedAt: this.clock };
-    this.requestLog.push(record);
-    this.requestById.set(request.id, record);
-    if (this.record) this.emit({ kind: "client-request", node, request });
     if (rt.status === "crashed") return; // the client hears nothing, as from a dead server
     this.invoke(rt, (n, ctx) => {
       if (!n.onClientRequest) throw new SimulationError(`node ${node} does not accept client requests`);

@@ -320,3 +320,17 @@ it("traces every kind of fault", () => {
   const kinds = new Set(sim.trace.map((e) => e.kind));
   for (const k of allFaultKinds) expect(kinds.has(k)).toBe(true);
 });
+
+it("records a request to a paused node at the time the client sent it", () => {
+  const sim = new Simulation({ seed: 1, nodes: [0, 1], createNode: probeFactory });
+  sim.runUntilTime(10);
+  sim.apply({ type: "pause", node: 1 });
+  sim.request(1, { do: "remember", value: "v" });
+  sim.runUntilTime(50);
+  expect(sim.requests[0]).toMatchObject({ invokedAt: 10 });
+  expect(sim.requests[0]?.replyAt).toBeUndefined();
+  sim.apply({ type: "resume", node: 1 });
+  sim.runFor(1);
+  expect(sim.requests).toHaveLength(1);
+  expect(sim.requests[0]).toMatchObject({ invokedAt: 10, replyAt: 50 });
+});

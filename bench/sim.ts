@@ -1,6 +1,8 @@
 // Simulator overhead benchmark: message deliveries per wall-clock second with trivial echo nodes.
 // Run one configuration per process (so peak memory is its own): tsx bench/sim.ts <config> <deliveries>.
 
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Simulation } from "@course/sim";
 import { echoNodes } from "../packages/sim/examples/echo.js";
 
@@ -42,10 +44,12 @@ export function rewindMs(steps: number): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-if (process.argv[2] === "rewind") {
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1]);
+
+if (isMain && process.argv[2] === "rewind") {
   rewindMs(2000); // warm up the JIT
   process.stdout.write(JSON.stringify({ ms: rewindMs(Number(process.argv[3] ?? 10_000)) }) + "\n");
-} else if (process.argv[2]) {
+} else if (isMain && process.argv[2]) {
   const config = process.argv[2] as SimConfigName;
   if (!(config in SIM_CONFIGS)) throw new Error(`unknown config ${config}; use one of: ${Object.keys(SIM_CONFIGS).join(" | ")}`);
   runSimOnce(config, 20_000); // warm up the JIT

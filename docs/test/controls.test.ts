@@ -6,6 +6,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Simulation, serializeTrace, toTraceFile, type Message, type NodeFactory } from "@course/sim";
 import { createRaftNode } from "@course/raft";
+import { lessons } from "@course/lessons";
 import { ARTIFACTS, openSite, waitForContent, watchedPage, type Site } from "./browser.js";
 
 let site: Site;
@@ -148,6 +149,14 @@ describe("tools", () => {
       input.dispatchEvent(new Event("input", { bubbles: true }));
     });
     expect(await page.locator(".cluster-view g.node[data-status=crashed]").count()).toBe(1);
+    // The example trace is a lesson run written and read back through the trace format, with a link to run it live.
+    const first = lessons.find((l) => l.scenarios.length > 0);
+    if (first) {
+      const scenario = first.scenarios[0] as (typeof first.scenarios)[number];
+      await page.locator("button[data-action=example-trace]").click();
+      await page.waitForFunction((n) => document.querySelectorAll(".cluster-view g.node").length === n, scenario.run({ seed: scenario.defaultSeed }).sim.nodeIds.length);
+      expect(await page.locator(`.trace-status a[href*="lessons/${first.number}.html?scenario=${scenario.id}"]`).count()).toBe(1);
+    }
     // A broken file gets a readable message, not a blank page.
     const bad = join(ARTIFACTS, "not-a-trace.json");
     writeFileSync(bad, "{\"hello\": 1}");

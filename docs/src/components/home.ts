@@ -25,7 +25,7 @@ export function lessonList(): HTMLElement {
     const li = document.createElement("li");
     li.value = n;
     const a = document.createElement(n <= 9 ? "a" : "span");
-    if (a instanceof HTMLAnchorElement) a.href = `./lessons/${n}`;
+    if (a instanceof HTMLAnchorElement) a.href = `./lessons/${n}.html`;
     a.textContent = lesson?.title ?? outline?.[1] ?? `Lesson ${n}`;
     const p = document.createElement("span");
     p.className = "lesson-summary";

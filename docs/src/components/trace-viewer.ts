@@ -15,7 +15,8 @@ function liveLink(file: TraceFile): string | undefined {
   if (!m) return undefined;
   const lesson = lessons.find((l) => l.number === Number(m[1]));
   if (!lesson?.scenarios.some((s) => s.id === m[2])) return undefined;
-  return `./lessons/${m[1]}?scenario=${encodeURIComponent(m[2] as string)}&seed=${file.seed}`;
+  const variant = typeof file.options?.variant === "string" ? `&variant=${encodeURIComponent(file.options.variant)}` : "";
+  return `./lessons/${m[1]}.html?scenario=${encodeURIComponent(m[2] as string)}&seed=${file.seed}${variant}`;
 }
 
 export function traceViewer(): TraceViewer {

@@ -4,7 +4,7 @@ import * as d3 from "d3";
 import type { NodeId, TraceEvent } from "@course/sim";
 import { nodesOf, snapshotAt, type ClusterSnapshot } from "./model.js";
 import { CRASHED, CUT, nodeName, roleColor, typeColor } from "./palette.js";
-import { isElectionTimer, role, short, term, votedFor } from "./views.js";
+import { isElectionTimer, role, short, term, transactionStates, votedFor } from "./views.js";
 
 export interface ClusterOptions {
   readonly width?: number;
@@ -141,8 +141,8 @@ export function clusterView(events: readonly TraceEvent[], options: ClusterOptio
       .attr("r", nodeR)
       .attr("fill", fill)
       .attr("fill-opacity", status === "paused" ? 0.45 : 1)
-      .attr("stroke", r?.toLowerCase() === "leader" ? "#0d4f3c" : "white")
-      .attr("stroke-width", r?.toLowerCase() === "leader" ? 3 : 2)
+      .attr("stroke", r?.toLowerCase() === "leader" && status !== "crashed" ? "#0d4f3c" : "white")
+      .attr("stroke-width", r?.toLowerCase() === "leader" && status !== "crashed" ? 3 : 2)
       .attr("stroke-dasharray", status === "paused" ? "4 3" : null);
 
     // Election timer: the ring empties as the timeout approaches.
@@ -174,7 +174,10 @@ export function clusterView(events: readonly TraceEvent[], options: ClusterOptio
     const detail: string[] = [];
     if (t !== undefined && status !== "crashed") detail.push(`term ${t}`);
     const vote = votedFor(n?.view);
-    if (vote !== undefined && vote !== null && status !== "crashed" && r?.toLowerCase() !== "leader") detail.push(`voted ${typeof vote === "number" ? nodeName(vote) : short(vote, 6)}`);
+    // On a phone-width chart the vote would collide with the neighbour's label.
+    if (width >= 420 && vote !== undefined && vote !== null && status !== "crashed" && r?.toLowerCase() !== "leader") detail.push(`voted ${typeof vote === "number" ? nodeName(vote) : short(vote, 6)}`);
+    const txns = status === "crashed" ? undefined : transactionStates(n?.view);
+    if (txns) detail.push(txns);
     g.append("text").attr("class", "node-term").attr("text-anchor", "middle").attr("y", labelY + 14).attr("font-size", 11).attr("fill", "#5b6b7b").text(detail.join(" · "));
     g.append("title").text(`${nodeName(id)}: ${status}${n?.view === undefined ? "" : `\n${JSON.stringify(n.view, null, 1).slice(0, 600)}`}`);
   }

@@ -21,5 +21,6 @@ export {
 } from "./model.js";
 export { roleColor, termColor, typeColor, nodeName } from "./palette.js";
 export * as views from "./views.js";
+export { replayTo } from "./fork.js";
 export { createPlayer, type Player, type PlayerOptions, type PlayerScenario, type RecordedRun } from "./player.js";
 export { readUrlState, writeUrlState, encodeFaults, decodeFaults, type PlayerUrlState, type ReaderFault } from "./url-state.js";

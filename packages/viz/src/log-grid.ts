@@ -95,5 +95,8 @@ export function logGrid(events: readonly TraceEvent[], options: LogGridOptions =
       }
     }
   });
+  if (rows.every((r) => r.cells.length === 0)) {
+    svg.append("text").attr("class", "empty-note").attr("x", labelW + 14).attr("y", top + (rows.length * rowH) / 2 + 4).attr("font-size", 12).attr("fill", "#6b7785").text("No entries yet: every log is empty.");
+  }
   return svg.node() as SVGSVGElement;
 }

@@ -2,10 +2,11 @@
 
 import type { FaultAction, Message, NodeId, Simulation, TraceEvent } from "@course/sim";
 import { acceptorTable, traceHasAcceptors } from "./acceptors.js";
+import { replayTo } from "./fork.js";
 import { clusterView } from "./cluster.js";
 import { logGrid, traceHasLogs } from "./log-grid.js";
 import { labelledNotes, lastStep, SnapshotCursor, stepAtTime } from "./model.js";
-import { nodeName } from "./palette.js";
+import { nodeName, typeColor } from "./palette.js";
 import { role, term } from "./views.js";
 import { spaceTime } from "./spacetime.js";
 import { moveTimelineCursor, timelineBand } from "./timeline.js";
@@ -130,10 +131,11 @@ export function createPlayer(options: PlayerOptions): Player {
   const banner = el("div", { class: "violation-banner", hidden: "" });
   const clusterBox = el("div", { class: "chart-box cluster-box" });
   const narration = el("ol", { class: "narration", "aria-label": "What happened" });
-  const hint = el("p", { class: "hint" }, "Click a node to crash or restart it, a link to cut or heal it. Keys: space plays, ← and → step.");
+  const hint = el("p", { class: "hint" }, "Click a node to crash or restart it, a link to cut or heal it: the run forks from that moment (invariant checks cover the scenario's own run). Keys: space plays, ← and → step.");
   const resultLine = el("p", { class: "result-line" });
   const side = el("div", { class: "side" }, el("h4", {}, "What happened"), narration, resultLine);
-  const top = el("div", { class: "player-top" }, el("div", { class: "cluster-col" }, clusterBox, hint), side);
+  const legend = el("div", { class: "legend", "aria-label": "Message types" });
+  const top = el("div", { class: "player-top" }, el("div", { class: "cluster-col" }, clusterBox, legend, hint), side);
   const timelineBox = el("div", { class: "chart-box timeline-box" });
   const spaceBox = el("div", { class: "chart-box space-box" });
   const logBox = el("div", { class: "chart-box log-box" });
@@ -175,6 +177,9 @@ export function createPlayer(options: PlayerOptions): Player {
     cursor = new SnapshotCursor(events, nodes);
     slider.max = String(lastStep(events));
     derived = { hasLogs: traceHasLogs(events), hasAcceptors: traceHasAcceptors(events), violation: events.find((e) => e.kind === "violation"), notes: labelledNotes(events) };
+    // A colour key for the message types this run sends, in order of first use.
+    const types = [...new Set(events.flatMap((e) => (e.kind === "send" && e.from !== e.to ? [e.msg.type] : [])))];
+    legend.replaceChildren(...types.map((t) => el("span", { class: "legend-item" }, el("span", { class: "swatch", style: `background:${typeColor(t)}` }), t)));
     timelineSvg = undefined;
     narratedStep = -1;
   }
@@ -184,10 +189,11 @@ export function createPlayer(options: PlayerOptions): Player {
     if (!sim) return;
     const before = sim.trace;
     const endTime = before.length ? (before[before.length - 1] as TraceEvent).time : sim.now;
-    sim.rewind(at);
-    for (const a of actions) sim.apply(a);
+    const fork = replayTo(sim, at);
+    for (const a of actions) fork.apply(a);
     faults = [...faults.filter((f) => f.afterStep <= at), ...actions.map((action) => ({ afterStep: at, action }))];
-    sim.runUntilTime(Math.max(endTime, sim.now + extendMs));
+    fork.runUntilTime(Math.max(endTime, fork.now + extendMs));
+    sim = fork;
     if (rerender) {
       refreshTrace();
       step = at;
@@ -339,9 +345,10 @@ export function createPlayer(options: PlayerOptions): Player {
       }
     }
     const shown = lines.slice(-9);
-    narration.replaceChildren(...shown.map((l) => el("li", { class: l.cls }, el("span", { class: "t" }, formatMs(l.time)), " ", l.text)));
+    // Newest first in the document; the list is laid out bottom-up (column-reverse), so it reads downwards
+    // and stays scrolled to the newest line even before it is attached to the page.
+    narration.replaceChildren(...shown.reverse().map((l) => el("li", { class: l.cls }, el("span", { class: "t" }, formatMs(l.time)), " ", l.text)));
     if (lines.length === 0) narration.append(el("li", { class: "plain muted" }, "Nothing yet: press play or step forward."));
-    narration.scrollTop = narration.scrollHeight; // the newest line is the one that matters
   }
 
   function render(): void {

@@ -158,3 +158,11 @@ export function paxosAcceptor(view: unknown): { promised: unknown; acceptedN: un
 export function isElectionTimer(name: string): boolean {
   return /elect|timeout/i.test(name);
 }
+
+/** Per-transaction states (two-phase commit): "t1: prepared". Undefined when the view has none. */
+export function transactionStates(view: unknown): string | undefined {
+  const map = asObj(first(asObj(view), ["txns", "transactions", "decisions"]));
+  if (!map) return undefined;
+  const parts = Object.entries(map).map(([k, v]) => `${k}: ${short(asObj(v) ? first(asObj(v), ["state", "status", "decision", "vote"]) ?? v : v, 10)}`);
+  return parts.length ? parts.join(", ") : undefined;
+}

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { Simulation, type Message, type NodeFactory, type TraceEvent } from "@course/sim";
 import { downPeriods, labelledNotes, networkFaultPeriods, snapshotAt, SnapshotCursor, stepAtTime } from "../src/model.js";
 import { leaderSegments } from "../src/timeline.js";
+import { replayTo } from "../src/fork.js";
 import { decodeFaults, encodeFaults, readUrlState, writeUrlState } from "../src/url-state.js";
 import { commitIndex, indexMap, logCells, paxosAcceptor, role, short, term } from "../src/views.js";
 
@@ -134,5 +135,35 @@ describe("url state", () => {
 
   it("skips malformed faults instead of failing", () => {
     expect(decodeFaults("x~crash~1,3~crash~oops,5~restart~2")).toEqual([{ afterStep: 5, action: { type: "restart", node: 2 } }]);
+  });
+});
+
+describe("replayTo", () => {
+  it("rebuilds the run up to a step, scenario actions included, without the run's hooks", () => {
+    let calls = 0;
+    const sim = run();
+    sim.addHook(() => {
+      calls++;
+      return undefined;
+    });
+    sim.runFor(20);
+    const trace = sim.trace;
+    const last = (trace[trace.length - 1] as TraceEvent).step;
+    const before = calls;
+    for (const k of [0, 7, Math.floor(last / 2), last]) {
+      const fork = replayTo(sim, k);
+      expect(fork.stepCount).toBe(k);
+      expect(JSON.stringify(fork.trace.filter((e) => e.step <= k))).toBe(JSON.stringify(trace.filter((e) => e.step <= k)));
+    }
+    expect(calls).toBe(before);
+  });
+
+  it("forks: an action after the replay changes what follows", () => {
+    const sim = run();
+    const fork = replayTo(sim, 5);
+    fork.apply({ type: "crash", node: 1 });
+    fork.runUntilTime(80);
+    expect(fork.trace.some((e) => e.kind === "crash" && e.node === 1)).toBe(true);
+    expect(sim.trace.some((e) => e.kind === "crash" && e.node === 1)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-// The lesson registry: every lesson in course order, for the terminal CLI and the site.
+// The lesson registry: every lesson in course order, for the terminal CLI and the site (index.js re-exports it).
 
 import type { Lesson } from "./lesson.js";
 import { lesson01 } from "./01-why-consensus/index.js";

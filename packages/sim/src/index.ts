@@ -8,6 +8,7 @@ export type { NodeContext, NodeFactory, SimNode, StorageReader } from "./node.js
 export {
   Simulation,
   formatTime,
+  restartable,
   type Hook,
   type InteractiveAction,
   type NodeStatus,

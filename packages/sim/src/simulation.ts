@@ -23,9 +23,22 @@ import type {
 /**
  * A check run after every step; return a Violation to stop the run. It takes any simulation so one checker
  * can serve every message type (a Simulation<RaftMessage> is not a Simulation<Message> to the type checker).
+ * A checker that remembers history (leaders per term, applied entries...) must forget it when the simulation
+ * replays from the start, or a rewind would compare the replay against a future it has not reached: give it a
+ * `reset` (see `restartable`), which the simulator calls at every replay.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Hook<M extends Message = any> = (sim: Simulation<M>) => Violation | undefined | void;
+export type Hook<M extends Message = any> = ((sim: Simulation<M>) => Violation | undefined | void) & { reset?: () => void };
+
+/** Wraps a stateful checker so that every replay from the start gets a fresh one from `make`. */
+export function restartable<M extends Message>(make: () => Hook<M>): Hook<M> {
+  let inner = make();
+  const hook: Hook<M> = (sim) => inner(sim);
+  hook.reset = () => {
+    inner = make();
+  };
+  return hook;
+}
 
 /** Everything a run is replayed from, apart from the node code itself. */
 export interface SimulationSpec<M extends Message = Message> {
@@ -330,6 +343,7 @@ export class Simulation<M extends Message = Message> {
     this.stoppedBy = undefined;
     this.counters = new MessageCounters();
     this.runtimes = new Map();
+    for (const hook of this.hooks ?? []) hook.reset?.();
     for (const id of spec.nodes) {
       const rt: Runtime<M> = {
         id,

@@ -1,7 +1,7 @@
 // The control API: step, run until a time or a predicate, rewind by replay, and checker hooks.
 
 import { describe, expect, it } from "vitest";
-import { Simulation, serializeTrace, toTraceFile, type Hook } from "../src/index.js";
+import { restartable, Simulation, serializeTrace, toTraceFile, type Hook } from "../src/index.js";
 import { gossipFactory } from "./probe-node.js";
 
 const nodes = [0, 1, 2];
@@ -118,5 +118,28 @@ describe("control", () => {
     expect(off.trace).toHaveLength(0);
     expect(off.stepCount).toBe(on.stepCount);
     expect(off.counters.total().delivered).toBe(on.counters.total().delivered);
+  });
+
+  it("a restartable checker starts afresh at a rewind, so it never compares a replay with its own future", () => {
+    // A checker with memory: the set of deliveries it has seen must only grow.
+    const makeGrowthChecker = (): Hook => {
+      let seen = 0;
+      return (s) => {
+        const now = s.counters.total().delivered;
+        if (now < seen) return { checker: "Deliveries only grow", message: `saw ${seen}, now ${now}` };
+        seen = now;
+        return undefined;
+      };
+    };
+    const fresh = make([restartable(makeGrowthChecker)]);
+    fresh.runUntilTime(500);
+    fresh.rewind(10);
+    fresh.runUntilTime(600);
+    expect(fresh.violation).toBeUndefined();
+
+    const stale = make([makeGrowthChecker()]);
+    stale.runUntilTime(500);
+    stale.rewind(10);
+    expect(stale.violation?.checker).toBe("Deliveries only grow");
   });
 });

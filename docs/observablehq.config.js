@@ -9,7 +9,9 @@ const lessonPages = [
   {name: "6. Raft log replication", path: "/lessons/6"},
   {name: "7. The worked Raft example", path: "/lessons/7"},
   {name: "8. Raft safety", path: "/lessons/8"},
-  {name: "9. Membership and compaction", path: "/lessons/9"}
+  {name: "9. Membership and compaction", path: "/lessons/9"},
+  {name: "10. Paxos vs Raft, measured", path: "/lessons/10"},
+  {name: "11. A replicated key-value store", path: "/lessons/11"}
 ];
 
 export default {

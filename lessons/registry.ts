@@ -10,6 +10,8 @@ import { lesson06 } from "./06-log-replication/index.js";
 import { lesson07 } from "./07-worked-example/index.js";
 import { lesson08 } from "./08-raft-safety/index.js";
 import { lesson09 } from "./09-membership-compaction/index.js";
+import { lesson10 } from "./10-paxos-vs-raft/index.js";
+import { lesson11 } from "./11-kv-store/index.js";
 
 export type { Lesson, Scenario, ScenarioOptions, ScenarioRun, Protocol } from "./lesson.js";
 
@@ -23,6 +25,8 @@ export const lessons: readonly Lesson[] = [
   lesson07,
   lesson08,
   lesson09,
+  lesson10,
+  lesson11,
 ];
 
 export function findLesson(n: number): Lesson | undefined {

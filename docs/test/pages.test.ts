@@ -9,7 +9,7 @@ import { ARTIFACTS, openSite, waitForContent, watchedPage, type Site } from "./b
 
 const PAGES: ReadonlyArray<[name: string, path: string, ready: string]> = [
   ["home", "/", ".lesson-list li"],
-  ...Array.from({ length: 9 }, (_, i) => [`lesson-${i + 1}`, `/lessons/${i + 1}`, ".exercises"] as [string, string, string]),
+  ...Array.from({ length: 11 }, (_, i) => [`lesson-${i + 1}`, `/lessons/${i + 1}`, ".exercises"] as [string, string, string]),
   ["sandbox", "/sandbox", ".sim-player .cluster-view"],
   ["trace-viewer", "/trace-viewer", ".trace-viewer .tool-form"],
 ];

@@ -12,6 +12,8 @@ const OUTLINE: ReadonlyArray<[number, string, string]> = [
   [7, "The worked Raft example", "Nine steps from five followers to a committed entry, a returning server and a new leader."],
   [8, "Raft safety", "The election restriction, Figure 8, persistence across crashes, and the invariants that must hold."],
   [9, "Membership changes and log compaction", "Adding and removing servers, snapshots and InstallSnapshot."],
+  [10, "Paxos vs Raft, measured", "Messages and message delays per command, the leader bottleneck, contention and failover, counted from the trace."],
+  [11, "A replicated key-value store", "Client sessions for exactly-once writes, ReadIndex for reads that are never stale, and a linearizability check."],
 ];
 
 export function lessonList(): HTMLElement {
@@ -24,7 +26,7 @@ export function lessonList(): HTMLElement {
     const outline = OUTLINE.find(([m]) => m === n);
     const li = document.createElement("li");
     li.value = n;
-    const a = document.createElement(n <= 9 ? "a" : "span");
+    const a = document.createElement(OUTLINE.some(([m]) => m === n) ? "a" : "span");
     if (a instanceof HTMLAnchorElement) a.href = `./lessons/${n}.html`;
     a.textContent = lesson?.title ?? outline?.[1] ?? `Lesson ${n}`;
     const p = document.createElement("span");

@@ -1,0 +1,163 @@
+// Scenarios 6 and 7: the leader crashes; how long until a command can be committed again, in Multi-Paxos and in Raft.
+
+import { describeMultiPaxosEvent, finishStory, type MultiPaxosNode } from "@course/paxos";
+import { raftDescriber, type RaftMessage, type RaftNode } from "@course/raft";
+import type { Message, Simulation } from "@course/sim";
+import type { Scenario } from "../lesson.js";
+import { asRun, FIVE, multiPaxosCluster, raftCluster, replyOf } from "./clusters.js";
+
+const OLD = 0;
+/** The leader serves this long before it crashes (ms). */
+const SERVE = 200;
+
+export interface FailoverResult {
+  readonly protocol: string;
+  readonly crashAt: number;
+  /** When a surviving node first moved to take over (a campaign or a vote request). */
+  readonly detectedAt: number | undefined;
+  readonly leaderAt: number | undefined;
+  readonly newLeader: number | undefined;
+  /** When a command sent to the new leader the moment it was elected got its answer. */
+  readonly committedAt: number | undefined;
+  /** Campaigns started after the crash: more than one means the survivors competed. */
+  readonly campaigns: number;
+  /** The node that finally answered the command, and how many times the command ended up in its log. */
+  readonly answeredBy: number | undefined;
+  readonly copies: number;
+}
+
+interface Probe {
+  readonly protocol: string;
+  readonly sim: Simulation<Message>;
+  leaderAmong(ids: readonly number[]): number | undefined;
+  /** A survivor has started to take over: campaigning (Multi-Paxos) or asking for votes (Raft). */
+  takingOver(): boolean;
+  /** Campaigns started from trace position `fromSeq` on. */
+  campaigns(fromSeq: number): number;
+  /** How many times `command` is in node `id`'s log. */
+  copies(id: number, command: string): number;
+}
+
+function measureFailover(probe: Probe, narrate: boolean): FailoverResult {
+  const { sim } = probe;
+  const survivors = FIVE.filter((n) => n !== OLD);
+  if (narrate) sim.heading(`Node ${OLD} leads and commits a command`, "before");
+  sim.runUntil(() => probe.leaderAmong([OLD]) === OLD, { timeout: 2000 });
+  const before = sim.request(OLD, "x=1");
+  sim.runUntil(() => replyOf(sim, before) !== undefined, { timeout: 2000 });
+  sim.runUntilTime(SERVE);
+  if (narrate) sim.heading(`Node ${OLD} crashes at ${SERVE} ms`, "crash");
+  sim.apply({ type: "crash", node: OLD });
+  const crashAt = sim.now;
+  const crashSeq = sim.trace.length;
+  sim.runUntil(() => probe.takingOver(), { timeout: 3000 });
+  const detectedAt = probe.takingOver() ? sim.now : undefined;
+  sim.runUntil(() => probe.leaderAmong(survivors) !== undefined, { timeout: 3000 });
+  const newLeader = probe.leaderAmong(survivors);
+  const leaderAt = newLeader === undefined ? undefined : sim.now;
+  let committedAt: number | undefined;
+  let answeredBy: number | undefined;
+  if (newLeader !== undefined) {
+    if (narrate) sim.heading(`Node ${newLeader} leads; a client sends it a command at once`, "after");
+    const id = sim.request(newLeader, "x=2");
+    sim.runUntil(() => replyOf(sim, id) !== undefined, { timeout: 2000 });
+    committedAt = replyOf(sim, id)?.at;
+    const reply = sim.trace.find((e) => e.kind === "client-reply" && e.requestId === id);
+    answeredBy = reply?.kind === "client-reply" ? reply.node : undefined;
+  }
+  sim.runFor(30);
+  const copies = answeredBy === undefined ? 0 : probe.copies(answeredBy, "x=2");
+  return { protocol: probe.protocol, crashAt, detectedAt, leaderAt, newLeader, committedAt, campaigns: probe.campaigns(crashSeq), answeredBy, copies };
+}
+
+export function measureMultiPaxosFailover(seed: number, narrate = false) {
+  const sim = multiPaxosCluster(seed, { initialLeader: OLD });
+  const inspect = (n: number) => sim.node<MultiPaxosNode>(n)?.inspect();
+  const result = measureFailover(
+    {
+      protocol: "Multi-Paxos",
+      sim: sim as unknown as Simulation<Message>,
+      leaderAmong: (ids) => ids.find((n) => inspect(n)?.role === "leader"),
+      takingOver: () => FIVE.some((n) => n !== OLD && inspect(n)?.role !== undefined && inspect(n)?.role !== "follower"),
+      campaigns: (fromSeq) => sim.trace.filter((e) => e.seq >= fromSeq && e.kind === "send" && e.from === e.to && e.msg.type === "prepare").length,
+      copies: (id, command) => (inspect(id)?.log ?? []).filter((c) => c === command).length,
+    },
+    narrate,
+  );
+  return { sim, result };
+}
+
+export function measureRaftFailover(seed: number, narrate = false) {
+  const sim = raftCluster(seed, { firstTimeouts: { [OLD]: 10 } });
+  const node = (n: number) => sim.node<RaftNode>(n);
+  const result = measureFailover(
+    {
+      protocol: "Raft",
+      sim: sim as unknown as Simulation<Message>,
+      leaderAmong: (ids) => ids.find((n) => node(n)?.role === "leader"),
+      takingOver: () => FIVE.some((n) => n !== OLD && node(n) !== undefined && node(n)?.role !== "follower"),
+      campaigns: (fromSeq) => new Set(sim.trace.filter((e) => e.seq >= fromSeq && e.kind === "send" && e.msg.type === "RequestVote").map((e) => (e.kind === "send" ? `${e.from}:${(e.msg as RaftMessage).term}` : ""))).size,
+      copies: (id, command) => (node(id)?.log.all() ?? []).filter((e) => e.command.kind === "client" && `${e.command.op.key}=${e.command.op.value}` === command).length,
+    },
+    narrate,
+  );
+  return { sim, result };
+}
+
+const ms = (from: number, to: number | undefined) => (to === undefined ? "never" : `${Math.round(to - from)} ms`);
+
+export function failoverLine(r: FailoverResult): string {
+  return `${r.protocol}: no progress for ${ms(r.crashAt, r.committedAt)} after the crash (a survivor moved after ${ms(r.crashAt, r.detectedAt)}, node ${r.newLeader ?? "?"} led after ${ms(r.crashAt, r.leaderAt)}, the first command was answered ${ms(r.leaderAt ?? r.crashAt, r.committedAt)} later${r.answeredBy !== r.newLeader ? ` by node ${r.answeredBy ?? "?"}` : ""}; ${r.campaigns} campaign${r.campaigns === 1 ? "" : "s"})`;
+}
+
+function explain(sim: Simulation<Message>, r: FailoverResult, how: string): void {
+  sim.heading("Where the time went", "breakdown");
+  sim.note(
+    `Detection: ${ms(r.crashAt, r.detectedAt)}. Nobody can tell a crashed leader from a slow one, so the followers wait out a timeout that must be well above the heartbeat interval. Election: ${ms(r.detectedAt ?? r.crashAt, r.leaderAt)}. ${how} First command: ${ms(r.leaderAt ?? r.crashAt, r.committedAt)}.`,
+  );
+  if (r.campaigns > 1) {
+    sim.note(
+      `${r.campaigns} campaigns, not one: another survivor's timer fired before the new leader's first messages reached it, and it took over with a higher number${r.answeredBy !== r.newLeader ? `, so node ${r.answeredBy ?? "?"}, not node ${r.newLeader ?? "?"}, answered the command` : ""}.` +
+        (r.copies > 1 ? ` The command is now in the log ${r.copies} times: node ${r.answeredBy ?? "?"} found it in an open slot and proposed it again, and node ${r.newLeader ?? "?"}, stepping down, also handed it over as a command still waiting for its answer. Without client sessions (lesson 11) a command sent twice is executed twice.` : ""),
+      { label: "competing-campaigns" },
+    );
+  }
+}
+
+export const failoverMultiPaxos: Scenario = {
+  id: "failover-multi-paxos",
+  title: "Leader failure in Multi-Paxos: time without progress",
+  summary:
+    "The leader crashes. The others notice only when its heartbeats stop for a random timeout; one runs phase 1 for every open slot, becomes leader, and can commit again. Count the milliseconds.",
+  protocol: "multi-paxos",
+  defaultSeed: 1,
+  describe: describeMultiPaxosEvent,
+  run({ seed }) {
+    const { sim, result } = measureMultiPaxosFailover(seed, true);
+    explain(sim as unknown as Simulation<Message>, result, "Phase 1 for all open slots: one prepare round, and any accepted values it finds are proposed again before new commands.");
+    return asRun(finishStory(sim, failoverLine(result)));
+  },
+};
+
+export const failoverRaft: Scenario = {
+  id: "failover-raft",
+  title: "Leader failure in Raft, and both side by side",
+  summary:
+    "The same crash in Raft: followers wait out a randomized election timeout, one asks for votes, and the winner can commit at once. Then both failovers side by side.",
+  protocol: "raft",
+  defaultSeed: 1,
+  describe: raftDescriber(),
+  run({ seed }) {
+    const { sim, result } = measureRaftFailover(seed, true);
+    explain(sim as unknown as Simulation<Message>, result, "One round of RequestVote; the election restriction means the winner already holds every committed entry, so there is nothing to recover first.");
+    sim.heading("Side by side", "side-by-side");
+    const multi = measureMultiPaxosFailover(seed).result;
+    sim.note(failoverLine(multi));
+    sim.note(failoverLine(result));
+    sim.note(
+      "Both outages are mostly waiting: a follower cannot start to replace the leader before its timeout says the leader is gone, and both protocols draw that timeout at random (here 150-300 ms) so that two followers rarely start together. The election itself is one round trip in both; which protocol wins on a given seed is mostly which timer fired first. Shorter timeouts shorten the outage but risk needless elections whenever the network is slow.",
+      { label: "what-it-means" },
+    );
+    return finishStory(sim, `${failoverLine(multi)}; ${failoverLine(result)}.`);
+  },
+};

@@ -1,0 +1,24 @@
+// Exercise 11: the key-value state machine's duplicate detection with client sessions. Then run `npm run grade 11`.
+
+import type { Command, KvImage } from "@course/raft";
+
+// A KvImage is the whole state machine as plain data:
+//   data:     key -> value
+//   sessions: client -> { seq, result }: the highest command number applied for that client, and its result.
+// A client command is { kind: "client", client, seq?, op: { type: "put" | "append", key, value } }.
+
+/**
+ * Raft paper §8 (client interaction): a client numbers its commands and retries one until it gets an answer,
+ * so the same command may be committed to the log more than once. Applying a committed command:
+ * - "noop" and "config" entries change nothing; their result is null.
+ * - A client command with a `seq` that is at or below the highest `seq` already applied for that client is a
+ *   repeat: do not execute it again; answer with the result remembered in the client's session.
+ * - Otherwise execute it ("put" sets the key to the value, "append" adds the value at the end of the key's
+ *   current value, "" if unset); its result is the key's new value. If it has a `seq`, remember
+ *   `{ seq, result }` as the client's session. A command without `seq` is always executed.
+ * Sessions are per client: two clients' command numbers are unrelated.
+ * Return the new state and the result; do not modify `state` itself.
+ */
+export function applyCommand(state: KvImage, command: Command): { state: KvImage; result: string | null } {
+  throw new Error("TODO: applyCommand (Raft §8, client sessions)");
+}

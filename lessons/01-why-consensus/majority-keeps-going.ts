@@ -1,9 +1,10 @@
 // Lesson 1, part two: the same five nodes agree with Paxos while two of them, the old coordinator included, are down.
 
-import { Simulation, type Message } from "@course/sim";
+import { Simulation } from "@course/sim";
 import { countSends, createPaxosNode, describePaxosEvent, finishStory, formatBallot, majority, messageDelaysUntil, type BasicPaxosNode, type PaxosMessage } from "@course/paxos";
 import { paxosChecker } from "@course/check";
 import type { Scenario } from "../lesson.js";
+import { asRun } from "../03-paxos-failures/cluster.js";
 
 const NODES = [0, 1, 2, 3, 4];
 const DOWN = [0, 3];
@@ -44,6 +45,6 @@ export const majorityKeepsGoing: Scenario = {
         ? "nothing chosen."
         : `'${view(PROPOSER)?.learned}' chosen at n=${formatBallot(view(PROPOSER)?.proposer.ballot)} with nodes ${up.join(", ")} up; learned by ${learned.length} of ${up.length} live nodes after ${delays ?? "?"} message delays; ${countSends(sim.trace, from).total} messages sent.`,
     );
-    return run as unknown as { sim: Simulation<Message>; result: string };
+    return asRun(run);
   },
 };

@@ -5,6 +5,7 @@ import { createTwoPcNode, describeTwoPcEvent, twoPcMutants, type TwoPcMessage, t
 import { countSends, describeFaultEvent, finishStory, headingBefore } from "@course/paxos";
 import { twoPcChecker } from "@course/check";
 import type { Scenario } from "../lesson.js";
+import { asRun } from "../03-paxos-failures/cluster.js";
 
 const NODES = [0, 1, 2, 3, 4];
 const COORDINATOR = 0;
@@ -78,12 +79,12 @@ export const twoPhaseCommitBlocks: Scenario = {
       sim,
       `${TXN} ${committed === PARTICIPANTS.length ? "committed" : outcome.join("/")} at ${committed} of ${PARTICIPANTS.length} participants, after they were blocked for ${Math.round(finished - lastYes)} ms (from the last YES vote to the last commit); ${queries} status queries were lost on the dead coordinator meanwhile; ${total} messages sent.`,
     );
-    return run as unknown as { sim: Simulation<Message>; result: string };
+    return asRun(run);
   },
 };
 
 /** The broken variant ends here: the checker has seen a commit and an abort of the same transaction. */
 function stopped(sim: Simulation<TwoPcMessage>): { sim: Simulation<Message>; result: string } {
   const run = finishStory(sim, `the checker stopped the run: ${sim.violation?.checker}: ${sim.violation?.message}. A participant that voted YES may not abort on its own: the coordinator may have committed.`);
-  return run as unknown as { sim: Simulation<Message>; result: string };
+  return asRun(run);
 }

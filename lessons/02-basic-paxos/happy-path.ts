@@ -1,9 +1,10 @@
 // Lesson 2's run: Basic Paxos with nothing going wrong, phase by phase, counting messages and message delays.
 
-import { Simulation, type Message } from "@course/sim";
+import { Simulation } from "@course/sim";
 import { countSends, createPaxosNode, describePaxosEvent, finishStory, formatBallot, formatCounts, headingBefore, messageDelaysUntil, type BasicPaxosNode, type PaxosMessage } from "@course/paxos";
 import { paxosChecker } from "@course/check";
 import type { Scenario } from "../lesson.js";
+import { asRun } from "../03-paxos-failures/cluster.js";
 
 const NODES = [0, 1, 2, 3, 4];
 const PROPOSER = 0;
@@ -42,6 +43,6 @@ export const happyPath: Scenario = {
       sim,
       `'${view(PROPOSER)?.learned ?? "nothing"}' chosen at n=${formatBallot(view(PROPOSER)?.proposer.ballot)}, learned by ${learned.length} of ${NODES.length}; ${delays ?? "?"} message delays from request to the first learner; ${sends.total} messages (${formatCounts(sends.byType)}).`,
     );
-    return run as unknown as { sim: Simulation<Message>; result: string };
+    return asRun(run);
   },
 };

@@ -1,6 +1,6 @@
 // The five-replica Multi-Paxos cluster the lesson's scenarios run on, with the safety checker attached.
 
-import { Simulation, type LinkConfig, type Message, type ScheduledFault, type TraceEvent } from "@course/sim";
+import { Simulation, type LinkConfig, type ScheduledFault, type TraceEvent } from "@course/sim";
 import { createMultiPaxosNode, type MultiPaxosInspection, type MultiPaxosMessage, type MultiPaxosNode, type MultiPaxosNodeOptions } from "@course/paxos";
 import { multiPaxosChecker } from "@course/check";
 
@@ -36,6 +36,5 @@ export function replyTo(trace: readonly TraceEvent[], requestId: number): TraceE
   return trace.find((e) => e.kind === "client-reply" && e.requestId === requestId);
 }
 
-export function asRun<M extends Message>(run: { sim: Simulation<M>; result: string }): { sim: Simulation<Message>; result: string } {
-  return run as unknown as { sim: Simulation<Message>; result: string };
-}
+/** The same helper as lesson 3's: one place widens a run's message type for the Scenario API. */
+export { asRun } from "../03-paxos-failures/cluster.js";

@@ -52,6 +52,7 @@ describe("lesson 4: leader failover", () => {
 describe("lesson 4: dueling leaders", () => {
   it("elects one leader with the election fix", () => {
     const run = checkScenario(scenario("dueling-leaders"), 1);
+    expect(run.sim.violation).toBeUndefined();
     expect([0, 1, 2, 3, 4].filter((id) => run.sim.node<MultiPaxosNode>(id)?.inspect().role === "leader").length).toBe(1);
   });
   it("never elects anyone without it", () => {

@@ -26,6 +26,7 @@ describe("lesson 5: leader election", () => {
   it("split vote: term 1 ends two-two, and a later term has one winner", () => {
     const s = scenario("split-vote");
     const run = s.run({ seed: s.defaultSeed });
+    run.sim.assertNoViolation();
     expect(run.result).toContain("node 0: 2 votes, node 1: 2 votes");
     const leaderTerms = roles(run.sim.trace, "leader").map((e) => (e.kind === "state" ? (e.view as { term: number }).term : 0));
     expect(Math.min(...leaderTerms)).toBeGreaterThanOrEqual(2);
@@ -42,8 +43,10 @@ describe("lesson 5: leader election", () => {
   it("prevote: with PreVote the term does not move; without it the returning node forces an election", () => {
     const s = scenario("prevote");
     const withPv = s.run({ seed: s.defaultSeed });
+    withPv.sim.assertNoViolation();
     expect(withPv.result).toContain("no election was needed");
     const without = s.run({ seed: s.defaultSeed, variant: "without-prevote" });
+    without.sim.assertNoViolation();
     expect(without.result).toContain("forced a new election");
   });
 

@@ -3,7 +3,8 @@
 import { Rng, Simulation, type ScheduledRequest } from "@course/sim";
 import { createMultiPaxosNode, type MultiPaxosMessage, type MultiPaxosNode, type MultiPaxosNodeOptions } from "@course/paxos";
 import { multiPaxosChecker } from "./multipaxos.js";
-import { RANDOM_NETWORK, nemesisFor, type RandomRunOptions, type RandomRunResult } from "./paxos-random.js";
+import { RANDOM_NETWORK, nemesisFor, type RandomRunOptions } from "./paxos-random.js";
+import { finishRandomRun, type RandomRunResult } from "./random-run.js";
 
 /**
  * One reproducible run: clients send commands to random replicas while the nemesis works; the checker runs
@@ -27,14 +28,9 @@ export function runMultiPaxosRandom(seed: number, options: RandomRunOptions<Mult
     record: false,
     hooks: [multiPaxosChecker()],
   });
-  sim.runUntilTime(until);
-  if (sim.violation) return { seed, violation: sim.violation, report: sim.violationReport(), live: true };
-  sim.apply({ type: "link", config: { drop: 0, duplicate: 0 } });
-  const asked = sim.request(rng.pick(nodes), "final");
-  const start = sim.now;
-  const appliedEverywhere = (s: Simulation<MultiPaxosMessage>) =>
-    s.nodeIds.every((id) => s.node<MultiPaxosNode>(id)?.inspect().log.includes("final") === true) && s.requests.some((r) => r.request.id === asked && r.replyAt !== undefined);
-  const live = sim.runUntil(appliedEverywhere, { timeout: options.livenessBound ?? 4000 });
-  if (sim.violation) return { seed, violation: sim.violation, report: sim.violationReport(), live };
-  return live ? { seed, live, recoveryTime: sim.now - start } : { seed, live };
+  return finishRandomRun(sim, until, options.livenessBound ?? 4000, () => {
+    const asked = sim.request(rng.pick(nodes), "final");
+    return (s) =>
+      s.nodeIds.every((id) => s.node<MultiPaxosNode>(id)?.inspect().log.includes("final") === true) && s.requests.some((r) => r.request.id === asked && r.replyAt !== undefined);
+  });
 }

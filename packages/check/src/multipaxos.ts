@@ -42,6 +42,8 @@ export function multiPaxosChecker(): Hook<MultiPaxosMessage> {
       const seen = seenVersion.get(id);
       if (seen !== undefined && seen.node === node && seen.version === view.version) continue;
       seenVersion.set(id, { node, version: view.version });
+      // A restarted replica is a new object whose log is whatever it rebuilt from storage: check all of it again.
+      if (seen !== undefined && seen.node !== node) appliedLength.delete(id);
 
       const known = seenAccepted.get(id) ?? new Map<number, SlotAccepted>();
       seenAccepted.set(id, known);

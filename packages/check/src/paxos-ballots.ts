@@ -59,7 +59,7 @@ export class BallotLedger<V> {
     } else if (chosen.v !== v) {
       return {
         checker: "Paxos: at most one value chosen",
-        message: `two values chosen${where}: ${this.show(chosen.v)} at n=${formatBallot(chosen.n)} and ${this.show(v)} at n=${formatBallot(n)} (accepted by ${[...voters].sort().join(", ")})`,
+        message: `two values chosen${where}: ${this.show(chosen.v)} at n=${formatBallot(chosen.n)} and ${this.show(v)} at n=${formatBallot(n)} (accepted by ${[...voters].sort((a, b) => a - b).join(", ")})`,
         details: { instance, first: chosen, second: { v, n } },
       };
     }

@@ -1,8 +1,11 @@
 // Randomized fault runs of Basic Paxos: crashes, pauses, partitions, cuts, loss, duplicates; then liveness.
 
-import { Rng, Simulation, randomFaults, type LinkConfig, type NemesisOptions, type ScheduledRequest, type Violation } from "@course/sim";
+import { Rng, Simulation, randomFaults, type LinkConfig, type NemesisOptions, type ScheduledRequest } from "@course/sim";
 import { createPaxosNode, type PaxosMessage, type PaxosNodeOptions } from "@course/paxos";
 import { paxosChecker } from "./paxos.js";
+import { finishRandomRun, type RandomRunResult } from "./random-run.js";
+
+export type { RandomRunResult } from "./random-run.js";
 
 export interface RandomRunOptions<O> {
   /** Node options: rules to swap in (a student's function, a mutant), the liveness fix... */
@@ -18,17 +21,6 @@ export interface RandomRunOptions<O> {
   readonly network?: Partial<LinkConfig>;
   /** Fault rates and durations (default DEFAULT_NEMESIS). */
   readonly nemesis?: NemesisSettings;
-}
-
-export interface RandomRunResult {
-  readonly seed: number;
-  readonly violation?: Violation;
-  /** The simulator's report of the violation, with time, step and seed. */
-  readonly report?: string;
-  /** False when, after the faults stopped, the system did not make progress within the bound. */
-  readonly live: boolean;
-  /** Virtual ms from the end of the faults to the progress that was asked for. */
-  readonly recoveryTime?: number;
 }
 
 /** Fault rates per simulated second and fault durations that the random runs of every protocol share. */
@@ -68,13 +60,9 @@ export function runPaxosRandom(seed: number, options: RandomRunOptions<PaxosNode
     record: false,
     hooks: [paxosChecker()],
   });
-  sim.runUntilTime(until);
-  if (sim.violation) return { seed, violation: sim.violation, report: sim.violationReport(), live: true };
-  sim.apply({ type: "link", config: { drop: 0, duplicate: 0 } });
-  const asked = sim.request(rng.pick(nodes), "late");
-  const start = sim.now;
-  const live = sim.runUntil((s) => s.requests.some((r) => r.request.id === asked && r.replyAt !== undefined), { timeout: options.livenessBound ?? 3000 });
-  if (sim.violation) return { seed, violation: sim.violation, report: sim.violationReport(), live };
-  return live ? { seed, live, recoveryTime: sim.now - start } : { seed, live };
+  return finishRandomRun(sim, until, options.livenessBound ?? 3000, () => {
+    const asked = sim.request(rng.pick(nodes), "late");
+    return (s) => s.requests.some((r) => r.request.id === asked && r.replyAt !== undefined);
+  });
 }
 

@@ -51,11 +51,21 @@ function sameFingerprint(f: Fingerprint, node: RaftNode): boolean {
 /**
  * Runs several checks off one list of live servers, so a step costs one pass however many properties are on,
  * and skips them when no live server changed anything they read and no server went down or came back.
+ * The checks remember the run's history, so a replay from the start (a rewind, or a fork with other faults)
+ * gets fresh ones: otherwise the replay would be judged against a future that no longer happens.
  */
-function hookOf(checks: readonly Check[]): RaftHook {
+function hookOf(makeChecks: () => readonly Check[]): RaftHook {
+  let checks = makeChecks();
+  let lastStep = -1;
   const live: RaftNode[] = [];
   const prints = new Map<NodeId, Fingerprint>();
-  return (sim) => {
+  const restart = () => {
+    checks = makeChecks();
+    prints.clear();
+  };
+  const hook: RaftHook = (sim) => {
+    if (sim.stepCount < lastStep) restart();
+    lastStep = sim.stepCount;
     live.length = 0;
     let changed = false;
     for (const id of sim.nodeIds) {
@@ -81,11 +91,16 @@ function hookOf(checks: readonly Check[]): RaftHook {
     }
     return undefined;
   };
+  hook.reset = () => {
+    restart();
+    lastStep = -1;
+  };
+  return hook;
 }
 
 /** Figure 3, Election Safety: at most one leader can be elected in a given term. */
 export function electionSafety(): RaftHook {
-  return hookOf([electionSafetyCheck()]);
+  return hookOf(() => [electionSafetyCheck()]);
 }
 
 function electionSafetyCheck(): Check {
@@ -110,7 +125,7 @@ function electionSafetyCheck(): Check {
  * entry of the same term, on every server. Only entries not seen before are examined, so the cost stays small.
  */
 export function logMatching(): RaftHook {
-  return hookOf([logMatchingCheck()]);
+  return hookOf(() => [logMatchingCheck()]);
 }
 
 function logMatchingCheck(): Check {
@@ -147,45 +162,69 @@ function logMatchingCheck(): Check {
   };
 }
 
-/** What the checker learns about committed entries, from any server's commitIndex: committedTerms[i] = term of entry i. */
-function trackCommitted(live: readonly RaftNode[], committedTerms: number[], seenCommit: PerIncarnation): void {
+/** What the checker knows of one committed entry. */
+interface CommittedEntry {
+  /** The entry's own term. */
+  readonly term: number;
+  /**
+   * The term in which it was seen committed: the observing server's term when its commitIndex first covered the
+   * entry. That is the committing leader's term (it sees the commit first), or later: never earlier.
+   */
+  readonly committedIn: number;
+}
+
+/**
+ * What the checker learns about committed entries, from any server's commitIndex (sparse, by log index).
+ * Returns the lowest index learned in this call (Infinity if none).
+ */
+function trackCommitted(live: readonly RaftNode[], committed: CommittedEntry[], seenCommit: PerIncarnation): number {
+  let lowestNew = Infinity;
   for (const node of live) {
     const seen = seenCommit.get(node) ?? 0;
     if (node.commitIndex <= seen) continue;
     for (let i = Math.max(seen, node.log.snapshotIndex) + 1; i <= node.commitIndex; i++) {
       const t = node.log.termAt(i);
-      if (t !== undefined && committedTerms[i] === undefined) committedTerms[i] = t;
+      if (t !== undefined && committed[i] === undefined) {
+        committed[i] = { term: t, committedIn: node.currentTerm };
+        lowestNew = Math.min(lowestNew, i);
+      }
     }
     seenCommit.set(node, node.commitIndex);
   }
+  return lowestNew;
 }
 
 /** Figure 3, Leader Completeness: an entry committed in a term is in the log of every leader of a later term. */
 export function leaderCompleteness(): RaftHook {
-  return hookOf([leaderCompletenessCheck()]);
+  return hookOf(() => [leaderCompletenessCheck()]);
 }
 
 function leaderCompletenessCheck(): Check {
-  // Sparse until commits are seen; indexed by log index.
-  const committedTerms: number[] = [];
+  const committed: CommittedEntry[] = [];
   const seenCommit = new PerIncarnation();
   /** The last term in which each server's leadership was checked. */
   const checkedTerm = new Map<NodeId, number>();
   return (_sim, live) => {
-    trackCommitted(live, committedTerms, seenCommit);
+    // A commit can become known after a later-term leader took office (a deposed leader that learns late, or a
+    // buggy rule), so new commits are checked against the leaders in office too, not only new leaders.
+    const lowestNew = trackCommitted(live, committed, seenCommit);
     for (const node of live) {
       const id = node.id;
-      if (node.role !== "leader" || checkedTerm.get(id) === node.currentTerm) continue;
+      if (node.role !== "leader") continue;
+      const fresh = checkedTerm.get(id) !== node.currentTerm;
+      if (!fresh && lowestNew === Infinity) continue;
       checkedTerm.set(id, node.currentTerm);
       // Entries inside the leader's snapshot were applied, so they are in its state; check the log after it.
-      for (let index = node.log.snapshotIndex + 1; index < committedTerms.length; index++) {
-        const term = committedTerms[index];
-        if (term === undefined || term >= node.currentTerm) continue;
-        if (node.log.termAt(index) !== term) {
+      for (let index = Math.max(node.log.snapshotIndex + 1, fresh ? 0 : lowestNew); index < committed.length; index++) {
+        const c = committed[index];
+        // Figure 3 binds only leaders of terms after the one the entry was committed in: a leader of an earlier
+        // term (Figure 8's S5 in term 3, say) may lack an old-term entry that a later leader commits.
+        if (c === undefined || c.committedIn >= node.currentTerm) continue;
+        if (node.log.termAt(index) !== c.term) {
           return violation(
             "Leader Completeness",
-            `node ${id} leads term ${node.currentTerm} without committed entry ${index} (term ${term}); its log has ${node.log.termAt(index) === undefined ? "nothing" : `term ${node.log.termAt(index)}`} there`,
-            { leader: id, term: node.currentTerm, index, committedTerm: term },
+            `node ${id} leads term ${node.currentTerm} without entry ${index} (term ${c.term}), committed in term ${c.committedIn}; its log has ${node.log.termAt(index) === undefined ? "nothing" : `term ${node.log.termAt(index)}`} there`,
+            { leader: id, term: node.currentTerm, index, committedTerm: c.term, committedIn: c.committedIn },
           );
         }
       }
@@ -196,7 +235,7 @@ function leaderCompletenessCheck(): Check {
 
 /** Figure 3, State Machine Safety: no two servers apply different entries at the same index. */
 export function stateMachineSafety(): RaftHook {
-  return hookOf([stateMachineSafetyCheck()]);
+  return hookOf(() => [stateMachineSafetyCheck()]);
 }
 
 function stateMachineSafetyCheck(): Check {
@@ -227,7 +266,7 @@ function stateMachineSafetyCheck(): Check {
 
 /** A server's commitIndex never goes down while it runs (it is volatile, so a restart starts it again). */
 export function commitIndexMonotonic(): RaftHook {
-  return hookOf([commitIndexMonotonicCheck()]);
+  return hookOf(() => [commitIndexMonotonicCheck()]);
 }
 
 function commitIndexMonotonicCheck(): Check {
@@ -252,11 +291,11 @@ function commitIndexMonotonicCheck(): Check {
  * majority of disks would also break Leader Completeness or State Machine Safety.
  */
 export function appliedEntriesDurable(): RaftHook {
-  return hookOf([appliedEntriesDurableCheck()]);
+  return hookOf(() => [appliedEntriesDurableCheck()]);
 }
 
 function appliedEntriesDurableCheck(): Check {
-  const unverified = new Map<number, { term: number; need: number }>();
+  const unverified = new Map<number, { term: number; members: readonly NodeId[] }>();
   const recorded = new Set<number>();
   const seenApplied = new PerIncarnation();
   const crashed = new Set<NodeId>();
@@ -267,7 +306,7 @@ function appliedEntriesDurableCheck(): Check {
       for (const e of newlyApplied(node, seen)) {
         if (recorded.has(e.index)) continue;
         recorded.add(e.index);
-        unverified.set(e.index, { term: e.term, need: majority(node.members.length) });
+        unverified.set(e.index, { term: e.term, members: node.members });
       }
       seenApplied.set(node, node.lastApplied);
     }
@@ -283,13 +322,15 @@ function appliedEntriesDurableCheck(): Check {
       else crashed.delete(id);
     }
     if (!newCrash || unverified.size === 0) return undefined;
-    const readers = sim.nodeIds.map((id) => [id, durableLogReader(sim.storage(id))] as const);
-    for (const [index, { term, need }] of unverified) {
-      const holders = readers.filter(([, holds]) => holds(index, term)).map(([id]) => id);
+    const readers = new Map(sim.nodeIds.map((id) => [id, durableLogReader(sim.storage(id))] as const));
+    for (const [index, { term, members }] of unverified) {
+      // Only members' disks count: a server outside the configuration never votes, so its copy saves nothing.
+      const holders = members.filter((id) => readers.get(id)?.(index, term) === true);
+      const need = majority(members.length);
       if (holders.length < need) {
         return violation(
           "Applied Entries Durable",
-          `applied entry ${index} (term ${term}) is on the disk of only ${holders.length} server(s) [${holders.join(", ")}], fewer than a majority (${need}): a crash can lose it`,
+          `applied entry ${index} (term ${term}) is on the disk of only ${holders.length} member(s) [${holders.join(", ")}] of [${members.join(", ")}], fewer than a majority (${need}): a crash can lose it`,
           { index, term, holders },
         );
       }
@@ -313,7 +354,7 @@ function violation(checker: string, message: string, details: unknown): Violatio
 
 /** Every Raft invariant, fresh (the hook keeps its own memory of the run), checked in one pass per event. */
 export function raftInvariants(): RaftHook[] {
-  return [hookOf([electionSafetyCheck(), logMatchingCheck(), leaderCompletenessCheck(), stateMachineSafetyCheck(), commitIndexMonotonicCheck(), appliedEntriesDurableCheck()])];
+  return [hookOf(() => [electionSafetyCheck(), logMatchingCheck(), leaderCompletenessCheck(), stateMachineSafetyCheck(), commitIndexMonotonicCheck(), appliedEntriesDurableCheck()])];
 }
 
 export const RAFT_INVARIANT_NAMES = [

@@ -3,7 +3,8 @@
 import { Rng, Simulation, type ScheduledRequest } from "@course/sim";
 import { createTwoPcNode, type TwoPcMessage, type TwoPcNode, type TwoPcNodeOptions } from "@course/twopc";
 import { twoPcChecker } from "./twopc.js";
-import { RANDOM_NETWORK, nemesisFor, type RandomRunOptions, type RandomRunResult } from "./paxos-random.js";
+import { RANDOM_NETWORK, nemesisFor, type RandomRunOptions } from "./paxos-random.js";
+import { finishRandomRun, type RandomRunResult } from "./random-run.js";
 
 /**
  * One reproducible run: the coordinator (node 0) runs a few transactions while the nemesis crashes nodes (the
@@ -28,16 +29,10 @@ export function runTwoPcRandom(seed: number, options: RandomRunOptions<TwoPcNode
     record: false,
     hooks: [twoPcChecker()],
   });
-  sim.runUntilTime(until);
-  if (sim.violation) return { seed, violation: sim.violation, report: sim.violationReport(), live: true };
-  sim.apply({ type: "link", config: { drop: 0, duplicate: 0 } });
-  const start = sim.now;
   const allDone = (s: Simulation<TwoPcMessage>) =>
     s.nodeIds.every((id) => {
       const view = s.node<TwoPcNode>(id)?.inspect();
       return view !== undefined && Object.values(view.txns).every((t) => t === "committed" || t === "aborted");
     });
-  const live = sim.runUntil(allDone, { timeout: options.livenessBound ?? 3000 });
-  if (sim.violation) return { seed, violation: sim.violation, report: sim.violationReport(), live };
-  return live ? { seed, live, recoveryTime: sim.now - start } : { seed, live };
+  return finishRandomRun(sim, until, options.livenessBound ?? 3000, () => allDone);
 }

@@ -1,17 +1,34 @@
-// The two-phase commit atomicity checker: no transaction commits anywhere while it aborts somewhere else.
+// The two-phase commit checker: atomicity (no commit anywhere while an abort somewhere) and commit only on unanimous yes votes.
 
 import type { Hook, NodeId, Simulation, Violation } from "@course/sim";
-import type { TwoPcMessage, TwoPcNode } from "@course/twopc";
+import type { TwoPcInspection, TwoPcMessage, TwoPcNode } from "@course/twopc";
 
 /**
  * After every step, every outcome any node has reached (a participant's commit or abort, the coordinator's
- * logged decision) is remembered; a transaction with both a commit and an abort breaks atomicity. Build a
- * fresh checker for every simulation.
+ * logged decision) is remembered; a transaction with both a commit and an abort breaks atomicity. A commit
+ * also needs every participant's yes vote (Gray 1978: commit only if all voted yes): a participant seen
+ * prepared has voted yes, and one never seen prepared or committed cannot have. Without that second rule a
+ * coordinator that commits on a time-out would pass whenever the silent participant later obeys the commit.
+ * Build a fresh checker for every simulation.
  */
 export function twoPcChecker(): Hook<TwoPcMessage> {
   let commits = new Map<string, NodeId>();
   let aborts = new Map<string, NodeId>();
+  /** Per transaction, the participants seen prepared (or committed): those that voted yes. */
+  let votedYes = new Map<string, Set<NodeId>>();
+  let coordinators = new Set<NodeId>();
   let lastStep = -1;
+
+  const unanimity = (sim: Simulation<TwoPcMessage>, txn: string, node: NodeId): Violation | undefined => {
+    const yes = votedYes.get(txn);
+    const silent = sim.nodeIds.filter((id) => !coordinators.has(id) && yes?.has(id) !== true);
+    if (silent.length === 0) return undefined;
+    return {
+      checker: "2PC: commit needs every yes vote",
+      message: `${txn} committed at node ${node} but participant(s) ${silent.join(", ")} never voted yes`,
+      details: { txn, committedAt: node, withoutYes: silent },
+    };
+  };
 
   const record = (txn: string, node: NodeId, outcome: "commit" | "abort"): Violation | undefined => {
     const mine = outcome === "commit" ? commits : aborts;
@@ -31,19 +48,32 @@ export function twoPcChecker(): Hook<TwoPcMessage> {
     if (sim.stepCount < lastStep) {
       commits = new Map();
       aborts = new Map();
+      votedYes = new Map();
+      coordinators = new Set();
     }
     lastStep = sim.stepCount;
+    // Votes first, so that a commit in this step is judged against every vote cast up to now.
+    const views: Array<[NodeId, TwoPcInspection]> = [];
     for (const id of sim.nodeIds) {
-      const node = sim.node<TwoPcNode>(id);
-      if (node === undefined) continue;
-      const view = node.inspect();
+      const view = sim.node<TwoPcNode>(id)?.inspect();
+      if (view === undefined) continue;
+      views.push([id, view]);
+      if (view.role === "coordinator") coordinators.add(id);
+      for (const [txn, state] of Object.entries(view.txns)) {
+        if (state !== "prepared" && state !== "committed") continue;
+        const yes = votedYes.get(txn) ?? new Set<NodeId>();
+        yes.add(id);
+        votedYes.set(txn, yes);
+      }
+    }
+    for (const [id, view] of views) {
       for (const [txn, state] of Object.entries(view.txns)) {
         if (state !== "committed" && state !== "aborted") continue;
-        const v = record(txn, id, state === "committed" ? "commit" : "abort");
+        const v = record(txn, id, state === "committed" ? "commit" : "abort") ?? (state === "committed" ? unanimity(sim, txn, id) : undefined);
         if (v) return v;
       }
       for (const [txn, decision] of Object.entries(view.decisions)) {
-        const v = record(txn, id, decision);
+        const v = record(txn, id, decision) ?? (decision === "commit" ? unanimity(sim, txn, id) : undefined);
         if (v) return v;
       }
     }

@@ -6,20 +6,21 @@ import type { Ballot, Command, MultiPaxosInspection, MultiPaxosMessage, MultiPax
 import { multiPaxosChecker } from "../src/index.js";
 
 /** What a test tells a fake replica to do, as a client op; a plain string is a client proposing that command. */
-type FakeOp = string | { accept: [number, Ballot, Command] } | { promise: Ballot } | { apply: Command };
+type FakeOp = string | { accept: [number, Ballot, Command] } | { promise: Ballot } | { apply: Command } | { persistLog: Command[] };
 
 /** A replica that does nothing by itself: its state is whatever the test's client requests make it. */
-const fakeReplica: NodeFactory<MultiPaxosMessage> = () => {
+const fakeReplica: NodeFactory<MultiPaxosMessage> = (start) => {
   let promised: Ballot | undefined;
   let accepted = new Map<number, SlotAccepted>();
-  let log: Command[] = [];
+  let log: Command[] = start.storage.get<Command[]>("log") ?? [];
   let version = 0;
   const node: MultiPaxosNode = {
     onMessage() {},
     onTimer() {},
-    onClientRequest(request) {
+    onClientRequest(request, ctx) {
       const op = request.op as FakeOp;
       if (typeof op === "string") return;
+      if ("persistLog" in op) return ctx.persist("log", op.persistLog);
       if ("accept" in op) accepted = new Map(accepted).set(op.accept[0], { n: op.accept[1], v: op.accept[2] });
       else if ("promise" in op) promised = op.promise;
       else log = [...log, op.apply];
@@ -70,5 +71,16 @@ describe("multiPaxosChecker rules, one by one", () => {
   });
   it("a chosen command no client proposed", () => {
     expect(fakes([[0, { accept: [0, n1, "ghost"] }], [1, { accept: [0, n1, "ghost"] }], [2, { accept: [0, n1, "ghost"] }]]).violation?.checker).toBe("Paxos: only a proposed value is chosen");
+  });
+});
+
+describe("multiPaxosChecker across restarts", () => {
+  it("checks the whole log of a restarted replica, not only what lies past its old length", () => {
+    // Replica 3 applies 'a' in slot 0 but its disk says 'b' (a broken write): it comes back from a restart with ['b'].
+    const sim = fakes([...chooseA, [3, { apply: "a" }], [3, { persistLog: ["b"] }]]);
+    expect(sim.violation).toBeUndefined();
+    sim.apply({ type: "crash", node: 3 });
+    sim.apply({ type: "restart", node: 3 });
+    expect(sim.violation?.checker).toBe("Multi-Paxos: replicas apply the same command per slot");
   });
 });

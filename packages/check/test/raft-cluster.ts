@@ -38,7 +38,8 @@ export function clientSchedule(seed: number, nodes: readonly NodeId[], clients: 
 export function randomRun(o: RandomRunOptions): Simulation<RaftMessage> {
   const nodes = o.nodes ?? [0, 1, 2, 3, 4];
   const faultsUntil = o.faultsUntil ?? 3000;
-  const faults = randomFaults({ seed: o.seed, nodes, end: faultsUntil, rates: o.rates ?? DEFAULT_RATES });
+  // The nemesis ends a lossy period by restoring the run's own loss rate, not the simulator's default of none.
+  const faults = randomFaults({ seed: o.seed, nodes, end: faultsUntil, rates: o.rates ?? DEFAULT_RATES, ...(o.network ? { network: o.network } : {}) });
   return new Simulation<RaftMessage>({
     seed: o.seed,
     nodes,

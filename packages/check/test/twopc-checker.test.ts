@@ -61,6 +61,33 @@ describe("twoPcChecker", () => {
   });
 });
 
+describe("twoPcChecker: a commit needs every participant's yes", () => {
+  // A coordinator that takes silence for consent: on the time-out it commits unless someone said no.
+  const commitOnSilence: TwoPcNodeOptions["rules"] = {
+    decide: (votes, participants, timedOut) => {
+      if ([...votes.values()].some((yes) => !yes)) return "abort";
+      return timedOut || participants.every((p) => votes.get(p) === true) ? "commit" : undefined;
+    },
+  };
+  // The link to participant 4 is down until after the vote time-out: 4 never hears the prepare, only the decision.
+  const faults: ScheduledFault[] = [
+    { at: 0, action: { type: "cut", from: 0, to: 4 } },
+    { at: 150, action: { type: "heal", from: 0, to: 4 } },
+  ];
+
+  it("stays quiet when the coordinator aborts for the missing vote", () => {
+    const good = scripted({}, faults);
+    expect(good.violation).toBeUndefined();
+    expect(states(good)).toEqual(["aborted", "aborted", "aborted", "aborted"]);
+  });
+
+  it("fires when the coordinator commits without participant 4's vote, though no one aborts", () => {
+    const bad = scripted({ rules: commitOnSilence }, faults);
+    expect(bad.violation?.checker).toBe("2PC: commit needs every yes vote");
+    expect(bad.violation?.message).toMatch(/participant\(s\) 4 never voted yes/);
+  });
+});
+
 const CRASHY: RandomRunOptions<TwoPcNodeOptions> = { nemesis: { rates: { crash: 6, partition: 1, cut: 1, lossy: 0.5 }, duration: { min: 10, max: 150 } } };
 
 describe("randomized runs catch every 2PC mutant", () => {

@@ -105,6 +105,10 @@ export class RaftNode implements SimNode<RaftMessage> {
   }
 
   onMessage(from: NodeId, msg: RaftMessage, ctx: Ctx): void {
+    // Thesis §4.2.3, disruptive servers: a server removed from the configuration never hears of its removal (the
+    // leader stops sending to it), so it times out and campaigns in ever higher terms, deposing leaders it cannot
+    // replace. Vote requests from outside our configuration are dropped; ignoring one is as safe as losing it.
+    if ((msg.type === "RequestVote" || msg.type === "PreVote") && !this.members.includes(msg.candidateId)) return;
     // Figure 2, rules for all servers: a higher term in any message makes us adopt it and become a follower.
     // Exceptions: pre-votes never change terms, and (§6) a server that hears from a live leader ignores vote requests.
     if (msg.term > this.currentTerm) {
@@ -345,8 +349,9 @@ export class RaftNode implements SimNode<RaftMessage> {
 
   private onAppendEntries(from: NodeId, msg: AppendEntries, ctx: Ctx): void {
     if (msg.term < this.currentTerm) {
-      const stale: AppendEntriesReply = { type: "AppendEntriesReply", term: this.currentTerm, success: false, matchIndex: 0, appended: msg.entries.length };
-      return ctx.send(from, msg.readSeq === undefined ? stale : { ...stale, readSeq: msg.readSeq });
+      // No readSeq echo: this reply carries our newer term, and a leader that restarted (its readSeq is volatile and
+      // starts again at 0) and now leads that term would count an old term's read number as a ReadIndex ack (§6.4).
+      return ctx.send(from, { type: "AppendEntriesReply", term: this.currentTerm, success: false, matchIndex: 0, appended: msg.entries.length });
     }
     // §5.2: a candidate that hears from a leader of its own term returns to follower.
     if (this.role !== "follower") this.becomeFollower(ctx, msg.term, msg.leaderId);

@@ -27,7 +27,10 @@ export interface NemesisOptions {
   readonly maxDown?: number;
   /** Drop probability during lossy periods (default 0.3). */
   readonly lossyDrop?: number;
-  /** The network's normal settings, restored after a lossy period. */
+  /**
+   * The network's normal settings. A lossy period sets the loss rate of every link and then puts every link back
+   * to this `drop` (per-link loss rates a scenario set by hand are not remembered).
+   */
   readonly network?: Partial<LinkConfig>;
 }
 

@@ -67,7 +67,10 @@ export class Rng {
     if (!Number.isFinite(min) || !Number.isFinite(max) || max < min) {
       throw new RangeError(`int(min, max) needs finite min <= max, got (${min}, ${max})`);
     }
-    return min + Math.floor(this.next() * (Math.floor(max) - Math.ceil(min) + 1));
+    const lo = Math.ceil(min);
+    const hi = Math.floor(max);
+    if (hi < lo) throw new RangeError(`int(min, max): no integer lies between ${min} and ${max}`);
+    return lo + Math.floor(this.next() * (hi - lo + 1));
   }
 
   /** A float in [min, max). */

@@ -466,12 +466,11 @@ export class Simulation<M extends Message = Message> {
         const rt = this.runtime(action.node, "crash");
         if (rt.status === "crashed") return;
         this.crash(rt);
-        if (this.record) this.emit({ kind: "crash", node: rt.id });
         return;
       }
       case "restart": {
         const rt = this.runtime(action.node, "restart");
-        if (rt.status !== "crashed") this.crash(rt); // restarting a live node is a reboot
+        if (rt.status !== "crashed") this.crash(rt); // restarting a live node is a reboot: a crash, then a restart
         rt.status = "up";
         if (this.record) this.emit({ kind: "restart", node: rt.id });
         this.boot(rt);
@@ -520,13 +519,17 @@ export class Simulation<M extends Message = Message> {
     }
   }
 
+  /** Volatile state, timers and anything held while paused are lost; durable storage stays. */
   private crash(rt: Runtime<M>): void {
+    const held = rt.held;
     rt.node = undefined;
     rt.status = "crashed";
     rt.timers = new Map();
     rt.held = [];
     rt.outbox = [];
     rt.lastView = undefined;
+    if (this.record) this.emit({ kind: "crash", node: rt.id });
+    for (const h of held) if (h.kind === "deliver") this.drop(h, "crashed");
   }
 
   private boot(rt: Runtime<M>): void {

@@ -32,6 +32,7 @@ describe("Rng (xoshiro128**)", () => {
     for (let i = 0; i < 1000; i++) seen.add(rng.int(3, 6));
     expect([...seen].sort()).toEqual([3, 4, 5, 6]);
     expect(() => rng.int(5, 1)).toThrow(RangeError);
+    for (let i = 0; i < 100; i++) expect(Number.isInteger(rng.int(0.5, 3.5))).toBe(true);
   });
 
   it("forks are independent of how much the parent draws", () => {

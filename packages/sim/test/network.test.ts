@@ -334,3 +334,16 @@ it("records a request to a paused node at the time the client sent it", () => {
   expect(sim.requests).toHaveLength(1);
   expect(sim.requests[0]).toMatchObject({ invokedAt: 10, replyAt: 50 });
 });
+
+it("a crash of a paused node drops what was held for it, and says so in the trace", () => {
+  const sim = new Simulation({ seed: 1, nodes: [0, 1], createNode: probeFactory, network: { latency: { kind: "fixed", ms: 1 } } });
+  sim.apply({ type: "pause", node: 1 });
+  sim.request(0, { do: "send", to: 1, text: "held" });
+  sim.runFor(10);
+  sim.apply({ type: "crash", node: 1 });
+  const sent = sim.trace.find((e) => e.kind === "send");
+  const dropped = sim.trace.filter((e) => e.kind === "drop");
+  expect(dropped).toHaveLength(1);
+  expect(dropped[0]).toMatchObject({ reason: "crashed", msgId: sent?.kind === "send" ? sent.msgId : -1 });
+  expect(sim.trace.findIndex((e) => e.kind === "crash")).toBeLessThan(sim.trace.findIndex((e) => e.kind === "drop"));
+});

@@ -5,7 +5,7 @@ import { compareBallots, formatBallot, sameBallot, type Ballot } from "../ballot
 import { majority } from "../quorum.js";
 import type { AcceptorState } from "./acceptor.js";
 import type { AcceptedTally } from "./learner.js";
-import type { Accepted, Nack, PaxosMessage, PromiseMsg, Value } from "./messages.js";
+import type { Nack, PaxosMessage, PromiseMsg, Value } from "./messages.js";
 import { withPaxosRules, type PaxosRules } from "./rules.js";
 
 export interface PaxosNodeOptions {

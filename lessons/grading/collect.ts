@@ -1,5 +1,6 @@
 // Runs graded vitest suites through vitest's node API and returns every test's outcome with its grading facts.
 
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import type { TestCase, TestModule } from "vitest/node";
 import { LESSONS_DIR } from "./impl.js";
@@ -97,11 +98,14 @@ export async function runGradedTests(options: RunOptions = {}): Promise<RunOutco
     if (result === "timeout") {
       timedOut = true;
       ended = vitest.state.getTestModules();
-      await vitest.cancelCurrentRun("keyboard-input").catch(() => undefined);
+      // A worker stuck in a synchronous loop (a student file that never finishes loading) answers nothing:
+      // stop the workers by force, then give vitest a moment to shut down.
+      killChildProcesses();
+      void vitest.cancelCurrentRun("keyboard-input").catch(() => undefined);
     }
   } finally {
     if (timer) clearTimeout(timer);
-    await vitest.close().catch(() => undefined);
+    await Promise.race([vitest.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     process.exitCode = exitCode;
     for (const [k, v] of saved) {
       if (v === undefined) delete process.env[k];
@@ -136,4 +140,21 @@ function outcomeOf(t: TestCase): TestOutcome {
 
 function relativeToLessons(path: string): string {
   return path.startsWith(LESSONS_DIR) ? path.slice(LESSONS_DIR.length) : path;
+}
+
+/** Kill this process's child processes (vitest's workers), for the watchdog. */
+function killChildProcesses(): void {
+  let pids: number[] = [];
+  try {
+    pids = execFileSync("pgrep", ["-P", String(process.pid)], { encoding: "utf8" }).split("\n").filter((l) => l.trim() !== "").map(Number);
+  } catch {
+    return; // no children, or no pgrep: nothing more we can do
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
 }

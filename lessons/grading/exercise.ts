@@ -28,6 +28,8 @@ export interface Exercise<F extends RuleSet = RuleSet> {
   readonly reference: F;
   /** At least three classic mistakes; every one must make a graded test fail (checked by the proof run). */
   readonly mutants: Readonly<Record<string, Mutant<F>>>;
+  /** Other names the stub must not import from a course package because they would hand over the reference. */
+  readonly forbiddenImports?: readonly string[];
   /**
    * Checks the shape of a result before a reference node uses it, so garbage fails with a readable message
    * instead of a TypeError deep inside the node. Returns what is wrong, or undefined.

@@ -1,16 +1,17 @@
 // The graded-suite API: unit cases and whole-cluster simulations, each worth points, each failing with a clear story.
 
 import { describe, test } from "vitest";
-import { Simulation, type Message, type SimulationSpec } from "@course/sim";
+import { Simulation, type Message, type ScheduledFault, type SimulationSpec } from "@course/sim";
 import { exerciseKey, type Exercise, type RuleSet } from "./exercise.js";
 import { describeChoice, implChoiceFor, implementation, preview } from "./impl.js";
 import { setGradingMeta, type GradingMeta } from "./meta.js";
-import { seedPlan } from "./seeds.js";
+import { DEFAULT_FRESH_SEEDS, seedPlan } from "./seeds.js";
 import { withTimeLimit } from "./guard.js";
 import { writeFailureTrace } from "./traces.js";
+import { describeEpisodes, episodesOf, keepEpisodes, shrinkEpisodes } from "./shrink.js";
 
 /** Wall-clock limit for one unit case (the rule itself should take microseconds). */
-export const UNIT_TIME_LIMIT_MS = 1000;
+export const UNIT_TIME_LIMIT_MS = 500;
 /** Default wall-clock limit for one simulated seed. */
 export const SEED_TIME_LIMIT_MS = 3000;
 
@@ -22,11 +23,21 @@ export class StepLimitError extends Error {
 /** What a simulation test's body gets for one seed. */
 export class SeedRun {
   private current: Simulation<Message> | undefined;
+  /** The random fault schedule the run drew (before any episodes were dropped), if it used `faults`. */
+  schedule: readonly ScheduledFault[] | undefined;
   constructor(
     readonly seed: number,
     /** True when the trace is kept (a replay, or the re-run of a failing seed); bulk runs do not record. */
     readonly record: boolean,
+    /** Only these fault episodes happen (see shrink.ts); undefined: all of them. */
+    readonly keep?: ReadonlySet<number>,
   ) {}
+
+  /** Pass the run's random fault schedule through here, so that a failing run can be shrunk and replayed shrunk. */
+  faults(schedule: readonly ScheduledFault[]): ScheduledFault[] {
+    this.schedule = schedule;
+    return this.keep === undefined ? [...schedule] : keepEpisodes(schedule, this.keep);
+  }
 
   /** Build the run's simulation with this seed. */
   simulate<M extends Message>(spec: Omit<SimulationSpec<M>, "seed" | "record">): Simulation<M> {
@@ -62,7 +73,7 @@ export class SeedRun {
 export interface SimulationTest<F extends RuleSet> {
   /** Fixed regression seeds 1..n (default 20). */
   readonly seeds?: number;
-  /** Fresh random seeds per run (default 4; COURSE_FRESH_SEEDS overrides). */
+  /** At most this many fresh random seeds per run (the run offers DEFAULT_FRESH_SEEDS, or COURSE_FRESH_SEEDS). */
   readonly fresh?: number;
   /** Wall-clock limit per seed in ms. */
   readonly perSeedMs?: number;
@@ -94,7 +105,7 @@ export function gradedSuite<F extends RuleSet>(exercise: Exercise<F>, body: (gra
 
 function baseMeta(exercise: Exercise, name: string, points: number, kind: GradingMeta["kind"]): GradingMeta {
   if (!(Number.isInteger(points) && points > 0)) throw new Error(`points must be a whole number > 0, got ${points} for "${name}"`);
-  return { lesson: exercise.lesson, exercise: exercise.id, exerciseTitle: exercise.title, test: name, points, kind };
+  return { lesson: exercise.lesson, exercise: exercise.id, exerciseTitle: exercise.title, stubFile: exercise.stubFile, test: name, points, kind };
 }
 
 // The proof only needs one failing test per mutant: with COURSE_PROOF_BAIL=1 the rest of the file is skipped
@@ -129,7 +140,7 @@ function makeGrader<F extends RuleSet>(exercise: Exercise<F>): Grader<F> {
       const seedsFixed = spec.seeds ?? 20;
       const perSeedMs = spec.perSeedMs ?? SEED_TIME_LIMIT_MS;
       // The vitest timeout is the last line of defence; each seed has its own, much shorter limit.
-      const timeout = Math.max(30_000, (seedsFixed + 50) * perSeedMs);
+      const timeout = Math.max(30_000, seedPlan(seedsFixed, DEFAULT_FRESH_SEEDS, process.env, spec.fresh).seeds.length * perSeedMs + 10_000);
       test(
         `${name} [${points} pt]`,
         async ({ task, skip }) => {
@@ -145,20 +156,22 @@ function makeGrader<F extends RuleSet>(exercise: Exercise<F>): Grader<F> {
   async function runSimulationTest(m: GradingMeta, spec: SimulationTest<F>, seedsFixed: number, perSeedMs: number): Promise<void> {
     const name = m.test;
     const impl = await implementation(exercise);
-    const plan = seedPlan(seedsFixed, spec.fresh ?? 4);
+    const plan = seedPlan(seedsFixed, DEFAULT_FRESH_SEEDS, process.env, spec.fresh);
     const failures: { seed: number; message: string }[] = [];
     let schedules = 0;
     let virtualMs = 0;
     let replayed: Simulation<Message> | undefined;
+    const replayKeep = plan.replay ? keptFromEnv() : undefined;
     for (const seed of plan.seeds) {
-      const run = new SeedRun(seed, plan.replay);
+      const run = new SeedRun(seed, plan.replay, replayKeep);
       const failure = attempt(spec, impl, run, perSeedMs);
       schedules++;
       virtualMs += run.simulation?.now ?? 0;
       if (failure !== undefined) {
         failures.push({ seed, message: failure.message });
         if (plan.replay) replayed = run.simulation;
-        if (!plan.stress) break;
+        // Code that hangs would cost its full time limit on every seed: one such seed is enough, even in stress mode.
+        if (!plan.stress || failure.name === "TimeLimitError") break;
       }
     }
     m.seedsRun = schedules;
@@ -168,18 +181,22 @@ function makeGrader<F extends RuleSet>(exercise: Exercise<F>): Grader<F> {
     m.virtualMs = Math.round(virtualMs);
     const first = failures[0];
     if (first === undefined) return;
-    // Replay the first failing seed with the trace on, so the student can watch it in the site's viewer.
-    const recorded = plan.replay ? replayed : recordFailingSeed(spec, impl, first.seed, perSeedMs);
-    if (recorded !== undefined) annotate(recorded, first.message);
-    const traceFile = recorded === undefined ? undefined : writeFailureTrace(recorded, traceInfo(exercise, name, spec, first.message));
-    const replay = replayCommand(exercise, name, first.seed);
+    // Shrink the fault schedule while the same failure still happens, then replay that run with the trace on.
+    // (Not in the proof run, which only needs to know that a test fails.)
+    const shrunk = plan.replay || process.env.COURSE_PROOF_BAIL === "1" ? undefined : shrinkFailure(spec, impl, first.seed, first.message, perSeedMs);
+    const recorded = plan.replay ? replayed : recordFailingSeed(spec, impl, first.seed, perSeedMs, shrunk?.keep);
+    const message = shrunk?.message ?? first.message;
+    if (recorded !== undefined) annotate(recorded, message);
+    const traceFile = recorded === undefined ? undefined : writeFailureTrace(recorded, traceInfo(exercise, name, spec, message));
+    const replay = replayCommand(exercise, name, first.seed, shrunk?.keep);
     m.replay = replay;
     if (traceFile !== undefined) m.traceFile = traceFile;
     const rate = plan.stress ? `\n  failed ${failures.length} of ${schedules} seeds (${((100 * failures.length) / schedules).toFixed(1)}%): ${failures.slice(0, 10).map((f) => f.seed).join(", ")}${failures.length > 10 ? ", ..." : ""}` : "";
     throw new SimulationFailure(
       [
         `${name}: failed on seed ${first.seed} (run ${plan.seeds.indexOf(first.seed) + 1} of ${plan.seeds.length}${plan.fresh > 0 ? `, ${plan.fresh} of them fresh random seeds` : ""})`,
-        `  ${first.message.split("\n").join("\n  ")}`,
+        `  ${message.split("\n").join("\n  ")}`,
+        shrunk === undefined ? "" : `  shrunk: the same failure happens with only ${shrunk.keep.size} of its ${shrunk.total} fault episodes${shrunk.keep.size === 0 ? " (none at all: no fault is needed)" : `: ${shrunk.episodes.join("; ")}`}`,
         `  hint:   ${spec.hint}`,
         `  replay: ${replay}`,
         traceFile === undefined ? "" : `  trace:  ${traceFile} (open it in the course site's trace viewer)`,
@@ -199,8 +216,51 @@ function traceInfo<F extends RuleSet>(exercise: Exercise<F>, name: string, spec:
   return { lesson: exercise.lesson, exercise: exercise.id, test: name, impl: describeChoice(implChoiceFor(exercise)), protocol: spec.protocol, failure };
 }
 
-function recordFailingSeed<F extends RuleSet>(spec: SimulationTest<F>, impl: F, seed: number, perSeedMs: number): Simulation<Message> | undefined {
-  const run = new SeedRun(seed, true);
+/** The kind of failure, to tell whether a shrunk run still fails "the same way": the checker's name, or "liveness"... */
+function failureKind(message: string): string {
+  const first = message.split("\n")[0] ?? "";
+  const violated = / violated at /.exec(first);
+  if (violated) return first.slice(0, violated.index);
+  return first.split(":")[0] ?? first;
+}
+
+interface Shrunk {
+  readonly keep: ReadonlySet<number>;
+  readonly total: number;
+  readonly episodes: readonly string[];
+  readonly message: string;
+}
+
+/** Drop fault episodes one at a time while the seed still fails with the same kind of failure. */
+function shrinkFailure<F extends RuleSet>(spec: SimulationTest<F>, impl: F, seed: number, message: string, perSeedMs: number): Shrunk | undefined {
+  const probe = new SeedRun(seed, false);
+  if (attempt(spec, impl, probe, perSeedMs) === undefined || probe.schedule === undefined) return undefined;
+  const total = episodesOf(probe.schedule).length;
+  if (total === 0) return undefined;
+  const kind = failureKind(message);
+  if (kind.includes("not written yet") || kind.includes("still running after")) return undefined;
+  let lastMessage = message;
+  const keep = shrinkEpisodes(total, (candidate) => {
+    const failure = attempt(spec, impl, new SeedRun(seed, false, candidate), perSeedMs);
+    if (failure === undefined || failureKind(failure.message) !== kind) return false;
+    lastMessage = failure.message;
+    return true;
+  });
+  if (keep.size === total) return undefined;
+  return { keep, total, episodes: describeEpisodes(probe.schedule, keep), message: lastMessage };
+}
+
+/** COURSE_FAULTS=1,4 (or "none"): the episodes a shrunk replay keeps. */
+function keptFromEnv(env: NodeJS.ProcessEnv = process.env): ReadonlySet<number> | undefined {
+  const raw = env.COURSE_FAULTS;
+  if (raw === undefined || raw === "") return undefined;
+  if (raw === "none") return new Set();
+  if (!/^\d+(,\d+)*$/.test(raw)) throw new Error(`COURSE_FAULTS must be "none" or a list of episode numbers like 0,3,5, got "${raw}"`);
+  return new Set(raw.split(",").map(Number));
+}
+
+function recordFailingSeed<F extends RuleSet>(spec: SimulationTest<F>, impl: F, seed: number, perSeedMs: number, keep?: ReadonlySet<number>): Simulation<Message> | undefined {
+  const run = new SeedRun(seed, true, keep);
   // Recording is slower than the bulk run: give it more time.
   attempt(spec, impl, run, perSeedMs * 3);
   return run.simulation;
@@ -215,7 +275,9 @@ function attempt<F extends RuleSet>(spec: SimulationTest<F>, impl: F, run: SeedR
   } catch (e) {
     const sim = run.simulation;
     const where = sim === undefined ? "" : ` (at ${Math.round(sim.now)} ms, step ${sim.stepCount})`;
-    return new Error(`${(e as Error)?.message ?? preview(e)}${where}`);
+    const err = new Error(`${(e as Error)?.message ?? preview(e)}${where}`);
+    err.name = (e as Error)?.name ?? "Error";
+    return err;
   }
 }
 
@@ -232,6 +294,7 @@ function escapeRegex(text: string): string {
 }
 
 /** One line that replays exactly this run: same implementation, same seed, only this test, trace recorded. */
-export function replayCommand(exercise: Pick<Exercise, "folder" | "lesson" | "id">, testName: string, seed: number): string {
-  return `COURSE_IMPL=${describeChoice(implChoiceFor(exercise))} COURSE_SEED=${seed} npx vitest run --config lessons/vitest.config.ts lessons/${exercise.folder}/exercise -t "${escapeRegex(testName).replace(/"/g, '\\"')}"`;
+export function replayCommand(exercise: Pick<Exercise, "folder" | "lesson" | "id">, testName: string, seed: number, keep?: ReadonlySet<number>): string {
+  const faults = keep === undefined ? "" : ` COURSE_FAULTS=${keep.size === 0 ? "none" : [...keep].sort((a, b) => a - b).join(",")}`;
+  return `COURSE_IMPL=${describeChoice(implChoiceFor(exercise))} COURSE_SEED=${seed}${faults} npx vitest run --config lessons/vitest.config.ts lessons/${exercise.folder}/exercise -t "${escapeRegex(testName).replace(/"/g, '\\"')}"`;
 }

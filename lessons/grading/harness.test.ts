@@ -13,6 +13,8 @@ import { discoverExercises, stubUntouched, testFileOf } from "./registry.js";
 import { seedPlan } from "./seeds.js";
 import { SeedRun, StepLimitError, replayCommand } from "./graded.js";
 import { writeFailureTrace } from "./traces.js";
+import { describeEpisodes, episodesOf, keepEpisodes, shrinkEpisodes } from "./shrink.js";
+import type { ScheduledFault } from "@course/sim";
 
 type Rules = { double: (x: number) => number };
 const noop = { description: "", functions: {} };
@@ -108,6 +110,7 @@ describe("seeds", () => {
     expect(seedPlan(5, 3, { COURSE_FRESH_SEEDS: "0" }).seeds).toEqual([1, 2, 3, 4, 5]);
     expect(seedPlan(5, 3, { COURSE_SEED: "77" })).toMatchObject({ seeds: [77], replay: true });
     expect(seedPlan(5, 3, { COURSE_STRESS: "1" }).stress).toBe(true);
+    expect(seedPlan(5, 3, { COURSE_FRESH_SEEDS: "40" }, 1).seeds).toHaveLength(6);
     expect(() => seedPlan(5, 3, { COURSE_SEED: "abc" })).toThrow(/whole number/);
   });
 
@@ -173,11 +176,52 @@ describe("simulation runs", () => {
   });
 });
 
+describe("shrinking a fault schedule", () => {
+  const schedule: ScheduledFault[] = [
+    { at: 10, action: { type: "crash", node: 1 } },
+    { at: 20, action: { type: "partition", groups: [[0, 1], [2, 3, 4]] } },
+    { at: 30, action: { type: "link", config: { drop: 0.4 } } },
+    { at: 40, action: { type: "restart", node: 1 } },
+    { at: 50, action: { type: "heal" } },
+    { at: 60, action: { type: "cut", from: 2, to: 3 } },
+    { at: 70, action: { type: "link", config: { drop: 0 } } },
+    { at: 80, action: { type: "heal", from: 2, to: 3 } },
+  ];
+
+  it("groups each fault with the action that ends it", () => {
+    expect(episodesOf(schedule)).toEqual([[0, 3], [1, 4], [2, 6], [5, 7]]);
+    expect(keepEpisodes(schedule, new Set([0, 3])).map((f) => f.at)).toEqual([10, 40, 60, 80]);
+    expect(describeEpisodes(schedule, new Set([0]))).toEqual(["crash node 1 at 10 ms, then restart node 1 at 40 ms"]);
+  });
+
+  it("drops every episode the failure does not need, within a budget of re-runs", () => {
+    let runs = 0;
+    const needs = (keep: ReadonlySet<number>) => {
+      runs++;
+      return keep.has(1) && keep.has(3);
+    };
+    expect([...shrinkEpisodes(4, needs)].sort()).toEqual([1, 3]);
+    expect(runs).toBe(4);
+    expect(shrinkEpisodes(4, () => true).size).toBe(0);
+    expect(shrinkEpisodes(10, () => true, 3).size).toBe(7);
+  });
+
+  it("replays a shrunk run with only the kept episodes", () => {
+    const run = new SeedRun(3, false, new Set([2]));
+    expect(run.faults(schedule).map((f) => f.action.type)).toEqual(["link", "link"]);
+    expect(run.schedule).toBe(schedule);
+    expect(replayCommand({ folder: "08-raft-safety", lesson: 8, id: "safety" }, "crashes", 3, new Set([4, 1]))).toContain("COURSE_SEED=3 COURSE_FAULTS=1,4 npx vitest");
+    expect(replayCommand({ folder: "08-raft-safety", lesson: 8, id: "safety" }, "crashes", 3, new Set())).toContain("COURSE_FAULTS=none");
+  });
+});
+
 describe("the exercise registry", () => {
   it("finds every exercise, each with its graded suite, an untouched stub and no reference imports", async () => {
     const all = await discoverExercises();
-    expect(all.map((e) => e.lesson)).toEqual([...new Set(all.map((e) => e.lesson))].sort((a, b) => a - b));
-    expect(all.length).toBeGreaterThanOrEqual(9);
+    const keys = all.map((e) => `${e.lesson}/${e.id}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(all.map((e) => e.lesson)).toEqual([...all.map((e) => e.lesson)].sort((a, b) => a - b));
+    for (let lesson = 1; lesson <= 9; lesson++) expect(all.some((e) => e.lesson === lesson), `lesson ${lesson} has an exercise`).toBe(true);
     for (const e of all) {
       expect(testFileOf(e)).toBe(`${e.folder}/exercise/${e.id}.test.ts`);
       expect(referenceImports(e), e.stubFile).toEqual([]);
@@ -193,6 +237,12 @@ describe("the exercise registry", () => {
     writeFileSync(stub, 'import { isLogUpToDate, type VoterState } from "@course/raft";\n');
     expect(referenceImports({ stubFile: stub, functions: ["handleRequestVote"] })).toEqual([]);
     writeFileSync(stub, 'export { handleRequestVote } from "@course/raft";\n');
+    expect(referenceImports({ stubFile: stub, functions: ["handleRequestVote"] })).toEqual(["handleRequestVote"]);
+    writeFileSync(stub, 'import { KvStore, type KvImage } from "@course/raft";\n');
+    expect(referenceImports({ stubFile: stub, functions: ["applyCommand"], forbiddenImports: ["KvStore"] })).toEqual(["KvStore"]);
+    writeFileSync(stub, 'import * as raft from "@course/raft";\n// handleRequestVote: the rule\nexport const handleRequestVote = (v, r) => raft.handleRequestVote(v, r);\n');
+    expect(referenceImports({ stubFile: stub, functions: ["handleRequestVote"] })).toEqual(["handleRequestVote"]);
+    writeFileSync(stub, 'import { referenceRules } from "@course/raft";\nexport const handleRequestVote = referenceRules["handleRequestVote"];\n');
     expect(referenceImports({ stubFile: stub, functions: ["handleRequestVote"] })).toEqual(["handleRequestVote"]);
   });
 });

@@ -88,7 +88,7 @@ async function load<F extends RuleSet>(exercise: Exercise<F>, choice: ImplChoice
 }
 
 /** Names of graded functions the stub imports from a course package (honour-based, but it should not happen by accident). */
-export function referenceImports(exercise: Pick<Exercise, "stubFile" | "functions">): string[] {
+export function referenceImports(exercise: Pick<Exercise, "stubFile" | "functions" | "forbiddenImports">): string[] {
   let source: string;
   try {
     source = readFileSync(new URL(exercise.stubFile, new URL("..", import.meta.url)), "utf8");
@@ -98,10 +98,15 @@ export function referenceImports(exercise: Pick<Exercise, "stubFile" | "function
   const found: string[] = [];
   for (const m of source.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*["']@course\/[a-z0-9-]+["']/g)) {
     const names = (m[1] ?? "").split(",").map((s) => s.trim().replace(/^type\s+/, "").split(/\s+as\s+/)[0]?.trim());
-    for (const fn of exercise.functions) if (names.includes(fn)) found.push(fn);
+    for (const fn of [...exercise.functions, ...(exercise.forbiddenImports ?? [])]) if (names.includes(fn)) found.push(fn);
   }
   for (const m of source.matchAll(/export\s+\{([^}]*)\}\s*from\s*["']@course\//g)) {
     for (const fn of exercise.functions) if ((m[1] ?? "").split(",").some((s) => s.trim().split(/\s+as\s+/)[0] === fn)) found.push(fn);
+  }
+  // Reaching the reference through an object (`raft.handleRequestVote`, `referenceRules["handleRequestVote"]`).
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  for (const fn of exercise.functions) {
+    if (new RegExp(`\\.\\s*${fn}\\b|\\[\\s*["'\`]${fn}["'\`]\\s*\\]`).test(code)) found.push(fn);
   }
   return [...new Set(found)];
 }

@@ -5,3 +5,4 @@ export * from "./impl.js";
 export * from "./meta.js";
 export * from "./collect.js";
 export * from "./traces.js";
+export { DEFAULT_FRESH_SEEDS } from "./seeds.js";

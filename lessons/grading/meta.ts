@@ -5,6 +5,8 @@ export interface GradingMeta {
   readonly lesson: number;
   readonly exercise: string;
   readonly exerciseTitle: string;
+  /** The file the student edits, relative to the lessons folder. */
+  readonly stubFile?: string;
   readonly test: string;
   readonly points: number;
   readonly kind: "unit" | "simulation";

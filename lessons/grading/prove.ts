@@ -1,10 +1,12 @@
 // The proof that the graded suites mean something: each passes on the reference (100%), scores 0 on the untouched stub, and fails on every mutant.
 
 import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { runGradedTests, type RunOutcome, type TestOutcome } from "./collect.js";
 import { exerciseKey, type Exercise } from "./exercise.js";
 import { gradingMetaOf } from "./meta.js";
 import { discoverExercises, stubUntouched, testFileOf } from "./registry.js";
+import type { ProofProject } from "./proof.vitest.config.js";
 
 export interface SuiteScore {
   readonly tests: number;
@@ -33,8 +35,8 @@ export interface ProofResult {
   readonly schedules: number;
 }
 
-function score(run: RunOutcome, file: string): SuiteScore | undefined {
-  const m = run.modules.find((x) => x.file === file);
+function score(run: RunOutcome, project: string, file: string): SuiteScore | undefined {
+  const m = run.modules.find((x) => x.file === file && x.project === project);
   if (m === undefined) return undefined;
   const points = (t: TestOutcome) => gradingMetaOf({ grading: t.grading })?.points ?? Number(/\[(\d+) pts?\]$/.exec(t.name)?.[1] ?? 0);
   return {
@@ -49,45 +51,46 @@ function score(run: RunOutcome, file: string): SuiteScore | undefined {
 
 const schedulesOf = (run: RunOutcome) => run.modules.flatMap((m) => m.tests).reduce((s, t) => s + (t.grading?.schedules ?? 0), 0);
 
-/** Run the whole proof: one vitest run for the references, one for the stubs, then one per mutant "round". */
+/** Run the whole proof: the references, the untouched stubs and every mutant, as projects of one vitest run. */
 export async function prove(options: { log?: (line: string) => void; ci?: boolean } = {}): Promise<ProofResult> {
   const log = options.log ?? (() => undefined);
   const ci = options.ci ?? process.env.CI !== undefined;
   const started = Date.now();
   const exercises = await discoverExercises();
   const files = new Map(exercises.map((e) => [exerciseKey(e), testFileOf(e)]));
-  const quiet = { COURSE_TRACES: "off", COURSE_SEED: undefined, COURSE_STRESS: undefined };
-  let schedules = 0;
-  const runWith = async (label: string, chosen: readonly Exercise[], map: Record<string, string>, bail: boolean): Promise<RunOutcome> => {
-    log(`proof: ${label} (${chosen.length} suites)`);
-    const run = await runGradedTests({
-      filters: chosen.map((e) => files.get(exerciseKey(e)) as string),
-      // Fixed regression seeds only: the proof must give the same verdict on every run (fresh seeds run in the normal test run).
-      env: { ...quiet, COURSE_IMPL: "reference", COURSE_IMPL_MAP: JSON.stringify(map), COURSE_FRESH_SEEDS: "0", COURSE_PROOF_BAIL: bail ? "1" : undefined },
-      timeoutMs: 6 * 60_000,
-    });
-    schedules += schedulesOf(run);
-    if (run.timedOut) log(`proof: ${label} hit the time limit`);
-    return run;
+  // Every run of the proof is one vitest project with its own COURSE_IMPL_MAP, so one vitest start serves them all.
+  const base = { COURSE_TRACES: "off", COURSE_IMPL: "reference", COURSE_FRESH_SEEDS: "0" };
+  const projects: ProofProject[] = [];
+  const project = (name: string, chosen: readonly Exercise[], impl: (e: Exercise) => string, bail: boolean) => {
+    if (chosen.length === 0) return;
+    const map = Object.fromEntries(chosen.map((e) => [exerciseKey(e), impl(e)]));
+    projects.push({ name, include: chosen.map((e) => files.get(exerciseKey(e)) as string), env: { ...base, COURSE_IMPL_MAP: JSON.stringify(map), ...(bail ? { COURSE_PROOF_BAIL: "1" } : {}) } });
   };
-
-  const refRun = await runWith("reference", exercises, Object.fromEntries(exercises.map((e) => [exerciseKey(e), "reference"])), false);
+  project("reference", exercises, () => "reference", false);
   const untouched = exercises.filter((e) => stubUntouched(e));
-  const stubRun = untouched.length > 0 ? await runWith("untouched stubs", untouched, Object.fromEntries(untouched.map((e) => [exerciseKey(e), "student"])), false) : undefined;
+  project("stub", untouched, () => "student", false);
   // A mutant is caught by its first failing test; the rest of its suite is skipped (COURSE_PROOF_BAIL).
   const rounds = Math.max(0, ...exercises.map((e) => Object.keys(e.mutants).length));
-  const mutantRuns: { run: RunOutcome; map: Record<string, string> }[] = [];
   for (let k = 0; k < rounds; k++) {
-    const chosen = exercises.filter((e) => Object.keys(e.mutants).length > k);
-    const map = Object.fromEntries(chosen.map((e) => [exerciseKey(e), `mutant:${Object.keys(e.mutants)[k]}`]));
-    mutantRuns.push({ run: await runWith(`mutants, round ${k + 1} of ${rounds}`, chosen, map, true), map });
+    project(`mutants-${k + 1}`, exercises.filter((e) => Object.keys(e.mutants).length > k), (e) => `mutant:${Object.keys(e.mutants)[k]}`, true);
   }
+  log(`proof: ${projects.length} runs (reference, untouched stubs, ${rounds} rounds of mutants) in one vitest run`);
+  const run = await runGradedTests({
+    config: "grading/proof.vitest.config.ts",
+    // Fixed regression seeds only: the proof must give the same verdict every time (fresh seeds run in the normal test run).
+    env: { COURSE_PROOF_PLAN: JSON.stringify(projects), COURSE_SEED: undefined, COURSE_STRESS: undefined, COURSE_IMPL_MAP: undefined },
+    timeoutMs: 8 * 60_000,
+    maxWorkers: availableParallelism(),
+  });
+  if (run.timedOut) log("proof: the run hit its time limit");
+  const schedules = schedulesOf(run);
+  const implOf = (name: string, key: string) => (JSON.parse(projects.find((p) => p.name === name)?.env.COURSE_IMPL_MAP ?? "{}") as Record<string, string>)[key];
 
   const proofs: ExerciseProof[] = exercises.map((e) => {
     const key = exerciseKey(e);
     const file = files.get(key) as string;
     const problems: string[] = [];
-    const reference = score(refRun, file);
+    const reference = score(run, "reference", file);
     if (Object.keys(e.mutants).length < 3) problems.push(`only ${Object.keys(e.mutants).length} mutants (at least 3 are required)`);
     if (reference === undefined) problems.push(`no results for ${file} (is the graded suite there?)`);
     else {
@@ -96,13 +99,13 @@ export async function prove(options: { log?: (line: string) => void; ci?: boolea
       if (reference.passed !== reference.tests || reference.points !== reference.total) problems.push(`reference scores ${reference.points}/${reference.total}; failing: ${reference.failedTests.join("; ")}`);
     }
     const edited = !untouched.includes(e);
-    const stub = stubRun === undefined || edited ? undefined : score(stubRun, file);
+    const stub = edited ? undefined : score(run, "stub", file);
     if (edited && ci) problems.push(`${e.stubFile} is not the untouched stub (every graded function must still throw its TODO error)`);
     if (stub !== undefined && (stub.points > 0 || stub.passed > 0)) problems.push(`the untouched stub passes ${stub.passed} test(s) worth ${stub.points} points; a graded test must not pass without the student's code`);
     const mutants: Record<string, SuiteScore> = {};
     for (const name of Object.keys(e.mutants)) {
-      const round = mutantRuns.find((r) => r.map[key] === `mutant:${name}`);
-      const s = round === undefined ? undefined : score(round.run, file);
+      const round = projects.find((p) => p.name.startsWith("mutants-") && implOf(p.name, key) === `mutant:${name}`);
+      const s = round === undefined ? undefined : score(run, round.name, file);
       if (s === undefined) {
         problems.push(`mutant ${name}: no results`);
         continue;

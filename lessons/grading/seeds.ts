@@ -2,6 +2,9 @@
 
 import { randomInt } from "node:crypto";
 
+/** Fresh random seeds per simulation test in `npm run grade`, on top of the fixed regression seeds (COURSE_FRESH_SEEDS overrides). */
+export const DEFAULT_FRESH_SEEDS = 40;
+
 export interface SeedPlan {
   readonly seeds: readonly number[];
   /** How many of them are fresh (random this run) rather than from the fixed regression set. */
@@ -17,14 +20,15 @@ export interface SeedPlan {
  * pass, and the one the mutant proof relies on) plus COURSE_FRESH_SEEDS (default `fresh`) random seeds, so
  * every run also explores schedules nobody has tried before.
  */
-export function seedPlan(fixed: number, fresh: number, env: NodeJS.ProcessEnv = process.env): SeedPlan {
+export function seedPlan(fixed: number, fresh: number, env: NodeJS.ProcessEnv = process.env, cap = Infinity): SeedPlan {
   const stress = env.COURSE_STRESS === "1";
   const one = env.COURSE_SEED;
   if (one !== undefined && one !== "") {
     if (!/^\d+$/.test(one.trim())) throw new Error(`COURSE_SEED must be a whole number, got "${one}"`);
     return { seeds: [Number(one)], fresh: 0, replay: true, stress };
   }
-  const freshCount = env.COURSE_FRESH_SEEDS !== undefined && /^\d+$/.test(env.COURSE_FRESH_SEEDS) ? Number(env.COURSE_FRESH_SEEDS) : fresh;
+  // `cap`: a scripted scenario barely depends on its seed, so a test may ask for fewer fresh seeds than the run offers.
+  const freshCount = Math.min(cap, env.COURSE_FRESH_SEEDS !== undefined && /^\d+$/.test(env.COURSE_FRESH_SEEDS) ? Number(env.COURSE_FRESH_SEEDS) : fresh);
   const seeds: number[] = [];
   for (let s = 1; s <= fixed; s++) seeds.push(s);
   const used = new Set(seeds);

@@ -3,7 +3,7 @@
 import type { Accepted, Ballot } from "@course/paxos";
 import { gradedSuite } from "../../grading/graded.js";
 import { expectRule, frozen } from "../../grading/failure.js";
-import { runBasicPaxos } from "../../grading/clusters/basic-paxos.js";
+import { runBasicPaxos, runRestartedProposer } from "../../grading/clusters/basic-paxos.js";
 import { proposerExercise } from "./exercise.js";
 
 const b = (round: number, node: number): Ballot => ({ round, node });
@@ -67,6 +67,14 @@ gradedSuite(proposerExercise, (g) => {
     seeds: 40,
     hint: "find the proposer that sends accept with a value other than the highest-numbered accepted one it was told about, or with a number it used before",
     run: (impl, run) => runBasicPaxos(run, { rules: impl }),
+  });
+
+  g.simulation(4, "a proposer that restarts mid-round never reuses its proposal number", {
+    protocol: "paxos",
+    seeds: 3,
+    fresh: 1,
+    hint: "after the restart, which number does node 0's prepare carry? Its last round is on its disk",
+    run: (impl, run) => runRestartedProposer(run, impl),
   });
 
   g.simulation(4, "restarting proposers and lost messages still agree and finish", {

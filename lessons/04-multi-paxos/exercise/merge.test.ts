@@ -60,4 +60,11 @@ gradedSuite(mergeExercise, (g) => {
     hint: "look at the first leader change before the violation: compare what the promises reported with the accepts the new leader sent",
     run: (impl, run) => runMultiPaxos(run, impl),
   });
+
+  g.simulation(6, "lossy links and many commands leave holes and half-accepted slots that every new leader must settle", {
+    protocol: "multi-paxos",
+    seeds: 40,
+    hint: "a slot some acceptors accepted at different ballots must keep the highest one's value; a slot nobody reported must get a no-op, or the log stops there",
+    run: (impl, run) => runMultiPaxos(run, impl, { crashRate: 3, drop: 0.3, commands: [30, 50] }),
+  });
 });

@@ -1,8 +1,8 @@
 // Exercise 5 (Raft RequestVote): the reference it is graded against and the classic mistakes it must catch.
 
-import { handleRequestVote, voteForEveryone, voteWithoutUpToDateCheck } from "@course/raft";
+import { handlePreVote, handleRequestVote, isLogUpToDate, voteForEveryone, voteWithoutUpToDateCheck } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
-import { checkFields } from "../../grading/shapes.js";
+import { checkFields, checkType } from "../../grading/shapes.js";
 
 type RequestVoteRules = { handleRequestVote: typeof handleRequestVote };
 
@@ -41,5 +41,34 @@ export const requestVoteExercise = defineExercise<RequestVoteRules>({
         },
       },
     },
+  },
+});
+
+type PreVoteRules = { handlePreVote: typeof handlePreVote };
+
+export const preVoteExercise = defineExercise<PreVoteRules>({
+  lesson: 5,
+  folder: "05-leader-election",
+  id: "pre-vote",
+  title: "Raft: the PreVote handler",
+  stubFile: "05-leader-election/exercise/pre-vote.ts",
+  functions: ["handlePreVote"],
+  loadStudent: () => import("./pre-vote.js"),
+  reference: { handlePreVote },
+  checkResult: { handlePreVote: checkType("boolean") },
+  mutants: {
+    "pre-vote-ignores-leader": {
+      description: "grants pre-votes even while a live leader is heard, so a server that rejoins after a partition forces an election",
+      functions: { handlePreVote: (voter, req) => req.term > voter.currentTerm && isLogUpToDate(req.lastLogTerm, req.lastLogIndex, voter.lastLogTerm, voter.lastLogIndex) },
+    },
+    "pre-vote-without-log-check": {
+      description: "grants pre-votes without the up-to-date check, so a stale server starts real elections it cannot win",
+      functions: { handlePreVote: (voter, req) => req.term > voter.currentTerm && !voter.leaderRecentlyHeard },
+    },
+    "pre-vote-for-current-term": {
+      description: "grants a pre-vote for the voter's own current term, an election that could not happen",
+      functions: { handlePreVote: (voter, req) => req.term >= voter.currentTerm && !voter.leaderRecentlyHeard && isLogUpToDate(req.lastLogTerm, req.lastLogIndex, voter.lastLogTerm, voter.lastLogIndex) },
+    },
+    "pre-vote-grants-always": { description: "grants every pre-vote, which makes PreVote useless", functions: { handlePreVote: () => true } },
   },
 });

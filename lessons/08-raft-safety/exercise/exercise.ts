@@ -4,7 +4,7 @@ import { advanceCommitIndex, commitByCountingAnyTerm, forgetVotedFor, persistenc
 import { defineExercise } from "../../grading/exercise.js";
 import { checkType } from "../../grading/shapes.js";
 
-type SafetyRules = { advanceCommitIndex: typeof advanceCommitIndex; persistenceDecision: typeof persistenceDecision };
+export type SafetyRules = { advanceCommitIndex: typeof advanceCommitIndex; persistenceDecision: typeof persistenceDecision };
 
 export const safetyExercise = defineExercise<SafetyRules>({
   lesson: 8,

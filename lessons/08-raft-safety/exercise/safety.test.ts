@@ -2,13 +2,13 @@
 
 import type { NodeId } from "@course/sim";
 import { raftInvariants } from "@course/check";
-import { runFigure8, type LeaderCommitState } from "@course/raft";
+import { runFigure8, type LeaderCommitState, type RaftRules } from "@course/raft";
 import { gradedSuite } from "../../grading/graded.js";
 import { expectRule } from "../../grading/failure.js";
 import { logOf } from "../../grading/raft-fixtures.js";
 import { runRaft } from "../../grading/clusters/raft.js";
 import { runRebootedVoter } from "../../grading/clusters/raft-scripts.js";
-import { safetyExercise } from "./exercise.js";
+import { safetyExercise, type SafetyRules } from "./exercise.js";
 
 const COMMIT = "Figure 2, rules for leaders, with §5.4.2: commit N if a majority has matchIndex >= N and log[N].term == currentTerm";
 const PERSIST = "Figure 2: currentTerm, votedFor and log[] are written to stable storage before responding to RPCs";
@@ -25,6 +25,11 @@ function leader(currentTerm: number, commitIndex: number, terms: number[], follo
     shown: { currentTerm, commitIndex, logTerms: terms, members, matchIndex: { 1: `${log.lastIndex} (the leader itself)`, ...follower } },
   };
   return Object.freeze(state);
+}
+
+/** The node hands the rule its whole self; the exercise promises only currentTerm and votedFor, so pass just those. */
+function plugged(impl: { advanceCommitIndex: SafetyRules["advanceCommitIndex"]; persistenceDecision: SafetyRules["persistenceDecision"] }): Partial<RaftRules> {
+  return { advanceCommitIndex: impl.advanceCommitIndex, persistenceDecision: (s) => impl.persistenceDecision({ currentTerm: s.currentTerm, votedFor: s.votedFor }) };
 }
 
 gradedSuite(safetyExercise, (g) => {
@@ -88,7 +93,7 @@ gradedSuite(safetyExercise, (g) => {
     fresh: 1,
     hint: "watch phase (c): S1 copies its term-1 entry 2 to a majority in term 3; is it committed then?",
     run: (impl, run) => {
-      runFigure8({ seed: run.seed, rules: impl, hooks: raftInvariants(), record: run.record, onPhase: (phase, sim) => void (phase === "a" && run.track(sim)) });
+      runFigure8({ seed: run.seed, rules: plugged(impl), hooks: raftInvariants(), record: run.record, onPhase: (phase, sim) => void (phase === "a" && run.track(sim)) });
       return undefined;
     },
   });
@@ -98,20 +103,20 @@ gradedSuite(safetyExercise, (g) => {
     seeds: 5,
     fresh: 1,
     hint: "after the restart, what does server 2 read back from disk, and how does it answer server 3's RequestVote for term 1?",
-    run: (impl, run) => runRebootedVoter(run, impl),
+    run: (impl, run) => runRebootedVoter(run, plugged(impl)),
   });
 
   g.simulation(5, "crashes and restarts of every server: votes and entries survive", {
     protocol: "raft",
     seeds: 40,
     hint: "look at the last restart before the violation: what did that server have on disk, and what had it promised before the crash?",
-    run: (impl, run) => runRaft(run, { raft: { rules: impl }, rates: { crash: 2, pause: 0.3, partition: 0.3 }, clients: 3 }),
+    run: (impl, run) => runRaft(run, { raft: { rules: plugged(impl) }, rates: { crash: 2, pause: 0.3, partition: 0.3 }, clients: 3 }),
   });
 
   g.simulation(4, "crashes under partitions and message loss keep every acknowledged write", {
     protocol: "raft",
     seeds: 30,
     hint: "an acknowledged write must be in the state machine of the cluster forever after",
-    run: (impl, run) => runRaft(run, { raft: { rules: impl } }),
+    run: (impl, run) => runRaft(run, { raft: { rules: plugged(impl) } }),
   });
 });

@@ -24,7 +24,7 @@ const NODES: readonly NodeId[] = [0, 1, 2, 3, 4];
 export function runBasicPaxos(run: SeedRun, o: BasicPaxosRunOptions): string | undefined {
   const faultsUntil = o.faultsUntil ?? 1500;
   const rates = o.rates ?? { crash: 1.5, pause: 1, partition: 1, cut: 1, lossy: 0.5 };
-  const faults = randomFaults({ seed: run.seed, nodes: NODES, end: faultsUntil, rates, duration: { min: 50, max: 600 } });
+  const faults = run.faults(randomFaults({ seed: run.seed, nodes: NODES, end: faultsUntil, rates, duration: { min: 50, max: 600 } }));
   const sim = run.simulate<PaxosMessage>({
     nodes: NODES,
     createNode: createPaxosNode({ rules: o.rules }),
@@ -53,5 +53,33 @@ export function runBasicPaxos(run: SeedRun, o: BasicPaxosRunOptions): string | u
   }
   const distinct = new Set([...answers.values()].map((v) => JSON.stringify(v)));
   if (distinct.size > 1) return `agreement: nodes answered different chosen values: ${[...answers].map(([n, v]) => `${n}: ${JSON.stringify(v)}`).join(", ")}`;
+  return undefined;
+}
+
+/**
+ * A proposer restarts in the middle of a round and is asked for a new value. Node 0's first accept (round 1)
+ * reaches only node 1; node 0 crashes and restarts; node 1's answers to node 0 are lost from then on. If node 0
+ * numbers its next round from its durable round, acceptors see a new number; if it reuses round 1, node 1
+ * receives a second value for the same proposal number (Paxos Made Simple §2.3: numbers are never reused).
+ */
+export function runRestartedProposer(run: SeedRun, rules: Partial<PaxosRules>): string | undefined {
+  const sim = run.simulate<PaxosMessage>({
+    nodes: NODES,
+    createNode: createPaxosNode({ rules }),
+    network: { latency: { kind: "fixed", ms: 5 } },
+    hooks: [paxosChecker()],
+  });
+  sim.request(0, `first-${run.seed}`, "a");
+  // Promises are back at 10 ms and the accepts leave then: let them reach node 1 only.
+  run.drive(sim, 8, 10_000);
+  for (const to of [0, 2, 3, 4]) sim.apply({ type: "cut", from: 0, to });
+  run.drive(sim, 6, 10_000);
+  sim.apply({ type: "crash", node: 0 });
+  run.drive(sim, 20, 10_000);
+  sim.apply({ type: "heal" });
+  sim.apply({ type: "cut", from: 1, to: 0 });
+  sim.apply({ type: "restart", node: 0 });
+  sim.request(0, `second-${run.seed}`, "b");
+  run.drive(sim, 500, 100_000);
   return undefined;
 }

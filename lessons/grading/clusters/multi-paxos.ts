@@ -11,17 +11,25 @@ const NODES: readonly NodeId[] = [0, 1, 2, 3, 4];
  * Clients send commands to random replicas while crashes and partitions force leader changes (each one runs
  * phase 1 and the merge). Once everything heals, one more command must be applied by every replica.
  */
-export function runMultiPaxos(run: SeedRun, rules: Partial<MultiPaxosRules>, o: { crashRate?: number } = {}): string | undefined {
+export interface MultiPaxosRunOptions {
+  readonly crashRate?: number;
+  /** Loss on every link during the faults (default: the shared random network's 5%). */
+  readonly drop?: number;
+  /** How many client commands, as [min, max] (default 4-10). */
+  readonly commands?: readonly [number, number];
+}
+
+export function runMultiPaxos(run: SeedRun, rules: Partial<MultiPaxosRules>, o: MultiPaxosRunOptions = {}): string | undefined {
   const faultsUntil = 1500;
   const rng = new Rng(run.seed).fork("workload");
   const requests: ScheduledRequest[] = [];
-  const commands = rng.int(4, 10);
+  const commands = rng.int(...(o.commands ?? [4, 10]));
   for (let i = 0; i < commands; i++) requests.push({ at: Math.round(rng.uniform(0, faultsUntil)), node: rng.pick(NODES), op: `c${i + 1}` });
   const sim = run.simulate<MultiPaxosMessage>({
     nodes: NODES,
     createNode: createMultiPaxosNode({ rules }),
-    network: RANDOM_NETWORK,
-    faults: nemesisFor(run.seed, NODES, faultsUntil, { rates: { crash: o.crashRate ?? 2.5, pause: 1, partition: 1, cut: 1, lossy: 0.7 }, duration: { min: 50, max: 600 } }),
+    network: o.drop === undefined ? RANDOM_NETWORK : { ...RANDOM_NETWORK, drop: o.drop },
+    faults: run.faults(nemesisFor(run.seed, NODES, faultsUntil, { rates: { crash: o.crashRate ?? 2.5, pause: 1, partition: 1, cut: 1, lossy: 0.7 }, duration: { min: 50, max: 600 } })),
     requests,
     hooks: [multiPaxosChecker()],
   });

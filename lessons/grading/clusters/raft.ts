@@ -1,8 +1,8 @@
 // A five-server Raft run for graded simulations: clients append through sessions while faults strike; then liveness.
 
-import { randomFaults, type NemesisOptions, type NodeId, type ScheduledRequest } from "@course/sim";
+import { randomFaults, type NemesisOptions, type NodeFactory, type NodeId, type ScheduledRequest } from "@course/sim";
 import { raftInvariants } from "@course/check";
-import { createRaftNode, leaderOf, type ClientResult, type RaftMessage, type RaftNode, type RaftOptions } from "@course/raft";
+import { createRaftNode, leaderOf, type ClientResult, type Command, type KvImage, type RaftMessage, type RaftNode, type RaftOptions } from "@course/raft";
 import type { SeedRun } from "../graded.js";
 
 export interface RaftRunOptions {
@@ -17,6 +17,44 @@ export interface RaftRunOptions {
   /** Probability a message is duplicated; latency spread (reordering). */
   readonly duplicate?: number;
   readonly maxLatency?: number;
+  /** Replace the state machine's apply step (exercise 11); snapshots must stay off, they rebuild the course's store. */
+  readonly applyCommand?: ApplyCommand;
+}
+
+export type ApplyCommand = (state: KvImage, command: Command) => { state: KvImage; result: string | null };
+
+/**
+ * A stand-in for the server's KvStore that runs `applyCommand` on every committed entry. The node only calls
+ * apply, get, entries and toJSON, so this is all it needs.
+ */
+class PluggedStateMachine {
+  constructor(
+    private image: KvImage,
+    private readonly applyCommand: ApplyCommand,
+  ) {}
+  apply(command: Command): string | null {
+    const { state, result } = this.applyCommand(this.image, command);
+    this.image = state;
+    return result;
+  }
+  get(key: string): string | null {
+    return this.image.data[key] ?? null;
+  }
+  entries(): Record<string, string> {
+    return { ...this.image.data };
+  }
+  toJSON(): KvImage {
+    return this.image;
+  }
+}
+
+/** The reference server, with the state machine's apply step replaced; re-plugged at every restart. */
+function withStateMachine(factory: NodeFactory<RaftMessage>, applyCommand: ApplyCommand): NodeFactory<RaftMessage> {
+  return (ctx) => {
+    const node = factory(ctx) as RaftNode;
+    node.kv = new PluggedStateMachine(node.kv.toJSON(), applyCommand) as unknown as RaftNode["kv"];
+    return node;
+  };
 }
 
 export const DEFAULT_RAFT_RATES = { crash: 0.8, pause: 0.4, partition: 0.6, cut: 0.4, lossy: 0.3 } as const;
@@ -45,9 +83,9 @@ export function runRaft(run: SeedRun, o: RaftRunOptions): string | undefined {
   const faultsUntil = o.faultsUntil ?? 2500;
   const sim = run.simulate<RaftMessage>({
     nodes,
-    createNode: createRaftNode(o.raft),
+    createNode: o.applyCommand === undefined ? createRaftNode(o.raft) : withStateMachine(createRaftNode(o.raft), o.applyCommand),
     network: { latency: { kind: "uniform", min: 1, max: o.maxLatency ?? 12 }, duplicate: o.duplicate ?? 0.02 },
-    faults: randomFaults({ seed: run.seed, nodes, end: faultsUntil, rates: o.rates ?? DEFAULT_RAFT_RATES }),
+    faults: run.faults(randomFaults({ seed: run.seed, nodes, end: faultsUntil, rates: o.rates ?? DEFAULT_RAFT_RATES })),
     requests: clientSchedule(run.seed, nodes, o.clients ?? 2, faultsUntil),
     hooks: raftInvariants(),
   });

@@ -22,7 +22,7 @@ export function runTwoPhaseCommit(run: SeedRun, rules: Partial<TwoPcRules>, o: {
     nodes: NODES,
     createNode: createTwoPcNode({ rules, noProbability: 0.15 }),
     network: RANDOM_NETWORK,
-    faults: nemesisFor(run.seed, NODES, faultsUntil, { rates: { crash: o.crashRate ?? 3, pause: 1, cut: 1, lossy: 0.5 }, duration: { min: 30, max: 400 } }),
+    faults: run.faults(nemesisFor(run.seed, NODES, faultsUntil, { rates: { crash: o.crashRate ?? 3, pause: 1, cut: 1, lossy: 0.5 }, duration: { min: 30, max: 400 } })),
     requests,
     hooks: [twoPcChecker()],
   });

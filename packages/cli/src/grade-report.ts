@@ -22,7 +22,10 @@ export interface ExerciseScore {
   readonly lesson: number;
   readonly id: string;
   readonly title: string;
+  /** The graded suite, relative to the lessons folder. */
   readonly file: string;
+  /** The stub the student edits, relative to the lessons folder (when the suite reported it). */
+  readonly stubFile?: string;
   readonly tests: readonly GradedTest[];
   readonly passed: number;
   readonly points: number;
@@ -85,7 +88,7 @@ function gradedTest(t: TestOutcome): GradedTest {
 }
 
 export function buildReport(run: RunOutcome, impl: string, lessons: readonly number[], stressSeeds?: number): GradeReport {
-  const byKey = new Map<string, { lesson: number; id: string; title: string; file: string; tests: GradedTest[]; loadErrors: string[] }>();
+  const byKey = new Map<string, { lesson: number; id: string; title: string; file: string; stubFile?: string; tests: GradedTest[]; loadErrors: string[] }>();
   for (const m of run.modules) {
     const where = exerciseFromFile(m.file);
     if (where === undefined) continue; // not a graded suite (the harness's own tests)
@@ -95,6 +98,7 @@ export function buildReport(run: RunOutcome, impl: string, lessons: readonly num
     entry.loadErrors.push(...m.errors);
     for (const t of m.tests) {
       if (t.grading?.exerciseTitle) entry.title = t.grading.exerciseTitle;
+      if (t.grading?.stubFile) entry.stubFile = t.grading.stubFile;
       entry.tests.push(gradedTest(t));
     }
   }
@@ -102,7 +106,7 @@ export function buildReport(run: RunOutcome, impl: string, lessons: readonly num
     .sort((a, b) => a.lesson - b.lesson || a.id.localeCompare(b.id))
     .map((e) => {
       const failed = e.tests.find((t) => !t.passed);
-      const firstFailure = e.loadErrors[0] ?? (failed === undefined ? undefined : `${failed.name}: ${failed.error ?? "failed"}`);
+      const firstFailure = e.loadErrors[0] ?? (failed === undefined ? undefined : `${failed.name} [${failed.points} pt]\n${failed.error ?? "failed"}`);
       return {
         ...e,
         passed: e.tests.filter((t) => t.passed).length,
@@ -178,12 +182,15 @@ export function formatReport(report: GradeReport, style: Style = plain, width = 
   if (report.stress) {
     const s = report.stress;
     const rate = s.seedsRun === 0 ? 0 : (100 * s.seedsFailed) / s.seedsRun;
-    out.push(style.bold(`Stress (--seeds ${s.freshSeeds}): ${s.seedsFailed} of ${s.seedsRun} simulated seeds failed (${rate.toFixed(1)}%).${s.seedsFailed > 0 ? " A flaky solution is a wrong solution." : ""}`));
+    out.push(style.bold(`Stress (--seeds ${s.freshSeeds}): ${s.seedsFailed} of ${s.seedsRun} simulated seeds failed (${rate.toFixed(1)}%).${s.seedsFailed > 0 && s.seedsFailed < s.seedsRun ? " Failing on some seeds only is still failing: a flaky solution is a wrong solution." : ""}`));
     for (const e of report.exercises) {
       for (const t of e.tests) {
         if (t.seedsRun !== undefined && (t.seedsFailed ?? 0) > 0) out.push(style.red(`  ${e.lesson}/${e.id} · ${t.name}: failed ${t.seedsFailed} of ${t.seedsRun} seeds (${((100 * (t.seedsFailed ?? 0)) / t.seedsRun).toFixed(1)}%)`));
       }
     }
+  }
+  if (report.allPassed && report.stress === undefined && report.impl === "student") {
+    out.push(style.green("Everything passes. Rare bugs hide in rare schedules: try `npm run grade -- --seeds 200` to run every simulation with 200 fresh seeds."));
   }
   if (report.timedOut) out.push(style.red("The run was stopped by the grader's overall time limit: a test file never finished."));
   for (const u of report.unhandledErrors) out.push(style.red(`Unhandled error: ${oneLine(u, 300)}`));
@@ -193,7 +200,7 @@ export function formatReport(report: GradeReport, style: Style = plain, width = 
     out.push(style.bold("First failure of each exercise:"));
     for (const e of failing) {
       out.push("");
-      out.push(style.red(`✗ Lesson ${e.lesson}, ${e.title} (${e.file})`));
+      out.push(style.red(`✗ Lesson ${e.lesson}, ${e.title}${e.stubFile === undefined ? ` (${e.file})` : `: edit lessons/${e.stubFile}`}`));
       for (const line of (e.firstFailure ?? "").split("\n")) out.push(`  ${line}`);
     }
   }

@@ -1,9 +1,10 @@
 // `npm run grade [N]`: runs the graded suites on the student's code and prints a score table (JSON/JUnit on request).
 
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
 import pc from "picocolors";
-import { LESSONS_DIR, runGradedTests, type TestOutcome } from "@course/lessons/grading/index.js";
+import { DEFAULT_FRESH_SEEDS, LESSONS_DIR, runGradedTests, type TestOutcome } from "@course/lessons/grading/index.js";
 import { buildReport, formatReport, jsonReport, junitReport, type GradeReport } from "./grade-report.js";
 import { describeOptions, parseInteger, parseNpmArgs, UsageError, type OptionSpecs } from "./npm-args.js";
 
@@ -28,7 +29,8 @@ that replays exactly that run and writes its trace under lessons/.grade-traces/.
 options:
 ${describeOptions(OPTIONS)}`;
 
-/** The whole grading run may not take longer than this; a hung test file is reported, not waited for. */
+/** The whole grading run may not take longer than this (one lesson, every lesson); a hung test file is reported, not waited for. */
+const LESSON_TIME_LIMIT_MS = 3 * 60_000;
 const OVERALL_TIME_LIMIT_MS = 8 * 60_000;
 
 export interface GradeArgs {
@@ -83,12 +85,23 @@ export async function grade(args: GradeArgs): Promise<GradeReport> {
     filters = [...folders.values()].map((f) => `${f}/exercise/`);
   }
   if (filters.length === 0) throw new UsageError("there are no exercises yet");
-  const env: Record<string, string | undefined> = { COURSE_IMPL: args.impl, COURSE_SEED: undefined };
-  if (args.seeds !== undefined) {
-    env.COURSE_FRESH_SEEDS = String(args.seeds);
-    env.COURSE_STRESS = "1";
+  const env: Record<string, string | undefined> = {
+    COURSE_IMPL: args.impl,
+    COURSE_SEED: undefined,
+    COURSE_IMPL_MAP: undefined,
+    COURSE_FRESH_SEEDS: String(args.seeds ?? DEFAULT_FRESH_SEEDS),
+    COURSE_STRESS: args.seeds === undefined ? undefined : "1",
+  };
+  let run;
+  try {
+    // Vitest leaves one core to its main process by default; here the main process only waits, so use them all.
+    // Stress mode runs many more seeds: allow about a second per extra seed.
+    const timeoutMs = (args.lesson === undefined ? OVERALL_TIME_LIMIT_MS : LESSON_TIME_LIMIT_MS) + (args.seeds ?? 0) * 1000;
+    run = await runGradedTests({ filters, env, timeoutMs, onTest: progress, maxWorkers: availableParallelism() });
+  } catch (e) {
+    if ((e as { code?: string }).code === "VITEST_FILES_NOT_FOUND") throw new UsageError(`no graded suites (*.test.ts) found in ${filters.join(", ")}`);
+    throw e;
   }
-  const run = await runGradedTests({ filters, env, timeoutMs: OVERALL_TIME_LIMIT_MS, onTest: progress });
   process.stderr.write("\n");
   return buildReport(run, args.impl, args.lesson === undefined ? [] : [args.lesson], args.seeds);
 }
@@ -103,13 +116,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     const report = await grade(args);
     const style = { bold: pc.bold, green: pc.green, red: pc.red, dim: pc.dim };
     for (const line of formatReport(report, style, process.stdout.columns ?? 120)) out(line);
+    // npm runs scripts from the repository root; a relative path means relative to where the user typed the command.
+    const where = (file: string) => resolve(env.INIT_CWD ?? process.cwd(), file);
     if (args.json) {
-      writeFileSync(args.json, jsonReport(report));
-      out(pc.dim(`JSON report written to ${args.json}`));
+      writeFileSync(where(args.json), jsonReport(report));
+      out(pc.dim(`JSON report written to ${where(args.json)}`));
     }
     if (args.junit) {
-      writeFileSync(args.junit, junitReport(report));
-      out(pc.dim(`JUnit report written to ${args.junit}`));
+      writeFileSync(where(args.junit), junitReport(report));
+      out(pc.dim(`JUnit report written to ${where(args.junit)}`));
     }
     return report.allPassed ? 0 : 1;
   } catch (e) {

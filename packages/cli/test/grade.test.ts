@@ -78,7 +78,7 @@ describe("grade report", () => {
     expect(r.exercises).toHaveLength(1);
     const e = r.exercises[0]!;
     expect([e.passed, e.tests.length, e.points, e.total]).toEqual([1, 2, 2, 5]);
-    expect(e.firstFailure).toMatch(/^b <&>: Figure 2, step 1/);
+    expect(e.firstFailure).toMatch(/^b <&> \[3 pt\]\nFigure 2, step 1/);
     expect(r.allPassed).toBe(false);
     expect(r.schedules).toBe(10);
     expect(r.virtualMs).toBe(50_000);
@@ -87,7 +87,7 @@ describe("grade report", () => {
 
   it("prints a table row per exercise, the total, the failure rate and the full first failure", () => {
     const text = formatReport(buildReport(run, "student", [5], 8)).join("\n");
-    expect(text).toMatch(/5\s+RequestVote \(request-vote\)\s+1\/2\s+2\/5\s+b <&>: Figure 2, step 1/);
+    expect(text).toMatch(/5\s+RequestVote \(request-vote\)\s+1\/2\s+2\/5\s+b <&> \[3 pt\]\n/);
     expect(text).toContain("Total: 2/5 points (40%), 1/2 tests passed, 10 simulated fault schedules");
     expect(text).toContain("2 of 10 simulated seeds failed (20.0%)");
     expect(text).toContain("  got: true");
@@ -154,7 +154,7 @@ describe("npm run grade, end to end", () => {
       expect(r.xml).toContain("<failure");
       expect(r.out).toContain("First failure of each exercise");
       const sim = r.json.exercises[0]?.tests.find((t) => t.kind === "simulation" && !t.passed);
-      expect(sim?.replay).toMatch(/^COURSE_IMPL=mutant:promise-hides-accepted COURSE_SEED=\d+ npx vitest run --config lessons\/vitest.config.ts lessons\/02-basic-paxos\/exercise -t "/);
+      expect(sim?.replay).toMatch(/^COURSE_IMPL=mutant:promise-hides-accepted COURSE_SEED=\d+( COURSE_FAULTS=\S+)? npx vitest run --config lessons\/vitest.config.ts lessons\/02-basic-paxos\/exercise -t "/);
       expect(sim?.traceFile?.startsWith(r.dir)).toBe(true);
       const trace = JSON.parse(readFileSync(sim?.traceFile as string, "utf8")) as { format: string; events: { kind: string }[] };
       expect(trace.format).toBe("paxos-raft-course/trace");

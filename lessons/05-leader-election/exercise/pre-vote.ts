@@ -1,0 +1,19 @@
+// Exercise 5b: the PreVote handler, which keeps a server that was cut off from disrupting a healthy cluster. Then run `npm run grade 5`.
+
+import { isLogUpToDate, type PreVote, type VoterState } from "@course/raft";
+
+// isLogUpToDate(candidateLastTerm, candidateLastIndex, voterLastTerm, voterLastIndex) is the §5.4.1 comparison
+// you wrote in request-vote.ts (you may use the course's version here).
+
+/**
+ * PreVote (Raft thesis §9.6): before a server bumps its term and starts a real election, it asks "would you
+ * vote for me in term `req.term`?". Answering changes nothing on the voter (no term change, no votedFor).
+ * Grant it (return true) only if all of these hold:
+ * - req.term > currentTerm (the proposed election would be for a newer term than the voter's),
+ * - the voter has not heard from a live leader recently (`voter.leaderRecentlyHeard` is false): a cluster
+ *   with a working leader must not be disrupted,
+ * - the candidate's log is at least as up-to-date as the voter's (§5.4.1), as for a real vote.
+ */
+export function handlePreVote(voter: VoterState & { readonly leaderRecentlyHeard: boolean }, req: PreVote): boolean {
+  throw new Error("TODO: handlePreVote (Raft thesis §9.6)");
+}

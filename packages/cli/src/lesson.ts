@@ -1,6 +1,7 @@
 // `npm run lesson [N]`: lists the lessons, or runs lesson N's scenarios and narrates them in the terminal.
 
 import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import pc from "picocolors";
 import { serializeTrace, toTraceFile, type TraceFile } from "@course/sim";
@@ -154,7 +155,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     if (args.json) out(files.length === 1 ? serializeTrace(files[0]!) : `[${files.map(serializeTrace).join(",")}]`);
     if (args.trace) {
       for (const f of files) {
-        const name = traceFileName(args.trace, String(f.options?.scenario), files.length > 1);
+        // npm runs scripts from the repository root; INIT_CWD is where the student typed the command.
+        const name = resolve(env.INIT_CWD ?? process.cwd(), traceFileName(args.trace, String(f.options?.scenario), files.length > 1));
         writeFileSync(name, serializeTrace(f));
         (args.json ? console.error : out)(pc.dim(`trace written to ${name}`));
       }

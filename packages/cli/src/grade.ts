@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import pc from "picocolors";
 import { DEFAULT_FRESH_SEEDS, LESSONS_DIR, runGradedTests, type TestOutcome } from "@course/lessons/grading/index.js";
 import { buildReport, formatReport, jsonReport, junitReport, type GradeReport } from "./grade-report.js";
-import { describeOptions, parseInteger, parseNpmArgs, UsageError, type OptionSpecs } from "./npm-args.js";
+import { describeOptions, parseInteger, parseNpmArgs, runIfMain, UsageError, withUsageErrors, type OptionSpecs } from "./npm-args.js";
 
 const OPTIONS: OptionSpecs = {
   json: { type: "string", value: "FILE", description: "also write the score as JSON to FILE (for a classroom autograder)" },
@@ -107,7 +107,7 @@ export async function grade(args: GradeArgs): Promise<GradeReport> {
 }
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out: (line: string) => void = console.log): Promise<number> {
-  try {
+  return withUsageErrors(async () => {
     const args = parseGradeArgs(argv, env);
     if (args.help) {
       out(USAGE);
@@ -127,15 +127,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
       out(pc.dim(`JUnit report written to ${where(args.junit)}`));
     }
     return report.allPassed ? 0 : 1;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`${pc.red("error:")} ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
+  });
 }
 
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  main(process.argv.slice(2), process.env).then((code) => process.exit(code));
-}
+runIfMain(import.meta.url, main);

@@ -7,7 +7,7 @@ import pc from "picocolors";
 import { serializeTrace, toTraceFile, type TraceFile } from "@course/sim";
 import { findLesson, lessons, type Lesson, type Scenario } from "@course/lessons";
 import { formatLine, narrationLines } from "./narrate.js";
-import { describeOptions, parseInteger, parseNpmArgs, UsageError, type OptionSpecs } from "./npm-args.js";
+import { describeOptions, parseInteger, parseNpmArgs, runIfMain, UsageError, withUsageErrors, type OptionSpecs } from "./npm-args.js";
 
 const OPTIONS: OptionSpecs = {
   seed: { type: "string", value: "N", description: "seed for the run (default: the seed the lesson text was written for)" },
@@ -133,7 +133,7 @@ function traceFileName(base: string, scenario: string, many: boolean): string {
 }
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out: (line: string) => void = console.log): Promise<number> {
-  try {
+  return withUsageErrors(async () => {
     const args = parseLessonArgs(argv, env);
     if (args.help) {
       out(USAGE);
@@ -162,15 +162,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
       }
     }
     return 0;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`${pc.red("error:")} ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
+  });
 }
 
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  main(process.argv.slice(2), process.env).then((code) => process.exit(code));
-}
+runIfMain(import.meta.url, main);

@@ -1,6 +1,9 @@
 // Command-line parsing that survives npm: flags typed before `--` reach us only as npm_config_* variables.
 
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import pc from "picocolors";
 
 export interface OptionSpec {
   readonly type: "string" | "boolean";
@@ -88,4 +91,24 @@ export function parseInteger(raw: string | boolean | undefined, name: string, mi
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number >= ${min}, got ${raw}`);
   return n;
+}
+
+/** Runs a command's body; a UsageError becomes a one-line message and exit status 2, anything else propagates. */
+export async function withUsageErrors(body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`${pc.red("error:")} ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+/** Runs `main` with the process's arguments when `moduleUrl` is the script node was started with. */
+export function runIfMain(moduleUrl: string, main: (argv: readonly string[], env: NodeJS.ProcessEnv) => Promise<number>): void {
+  if (process.argv[1] !== undefined && fileURLToPath(moduleUrl) === resolve(process.argv[1])) {
+    main(process.argv.slice(2), process.env).then((code) => process.exit(code));
+  }
 }

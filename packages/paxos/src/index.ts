@@ -2,7 +2,8 @@
 
 export * from "./ballot.js";
 export * from "./quorum.js";
-export * from "./metrics.js";
+// Trace measurements live in the simulator package; re-exported here for the Paxos lessons that use them.
+export { countSends, formatCounts, messageDelaysUntil, messageDepths, traceMark } from "@course/sim";
 export * from "./describe-faults.js";
 export * from "./basic/index.js";
 export * from "./multi/index.js";

@@ -1,6 +1,6 @@
 // Small helpers for narrated Raft runs: the result line, counting messages in a stretch of the trace.
 
-import type { Message, Simulation, TraceEvent } from "@course/sim";
+import { countSends, formatCounts as formatSendCounts, type Message, type Simulation, type TraceEvent } from "@course/sim";
 import type { RaftMessage } from "./types.js";
 
 /** Record the result line in the trace and hand the run back in the shape lessons return. */
@@ -11,15 +11,11 @@ export function finishStory(sim: Simulation<RaftMessage>, result: string): { sim
 
 /** Messages sent from trace position `from` on, by type. */
 export function sendsByType(trace: readonly TraceEvent[], from = 0): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (let i = from; i < trace.length; i++) {
-    const e = trace[i] as TraceEvent;
-    if (e.kind === "send") out[e.msg.type] = (out[e.msg.type] ?? 0) + 1;
-  }
-  return out;
+  return countSends(trace, from).byType;
 }
 
+/** "2 AppendEntries, 4 RequestVote": types in alphabetical order, or "none". */
 export function formatCounts(counts: Record<string, number>): string {
-  const parts = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${v} ${k}`);
-  return parts.length > 0 ? parts.join(", ") : "none";
+  const sorted = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+  return formatSendCounts(sorted) || "none";
 }

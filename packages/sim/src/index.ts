@@ -20,3 +20,4 @@ export { MessageCounters, type TypeCount } from "./counters.js";
 export { randomFaults, type NemesisOptions } from "./nemesis.js";
 export { toTraceFile, serializeTrace, parseTrace, TRACE_FORMAT, TRACE_VERSION, type TraceFile } from "./trace-file.js";
 export type * from "./types.js";
+export { countSends, formatCounts, messageDelaysUntil, messageDepths, traceMark } from "./trace-metrics.js";

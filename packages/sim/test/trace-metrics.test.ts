@@ -1,7 +1,7 @@
 // Measuring message delays and message counts from a trace.
 
 import { describe, expect, it } from "vitest";
-import type { TraceEvent } from "@course/sim";
+import type { TraceEvent } from "../src/index.js";
 import { countSends, formatCounts, messageDelaysUntil, messageDepths } from "../src/index.js";
 
 let seq = 0;

@@ -1,6 +1,6 @@
 // Measurements taken from a recorded trace: messages sent by type, and message delays along causal chains.
 
-import type { TraceEvent } from "@course/sim";
+import type { TraceEvent } from "./types.js";
 
 /**
  * For every message, how many message delays lie between it and the event that started its causal chain (a

@@ -298,6 +298,7 @@ class TwoPcReplica implements TwoPcNode {
       for (const id of t.requestIds) ctx.reply(id, { txn, decision });
     } else {
       this.setTxn(txn, this.rules.onDecision(this.txns[txn] ?? "working", { type: "decision", txn, decision }), ctx);
+      ctx.note(`Participant ${ctx.id} ${decision === "commit" ? "commits" : "aborts"} ${txn} and tells the other participants.`);
       ctx.cancelTimer(`status:${txn}`);
       ctx.cancelTimer(`recover:${txn}`);
       this.running.set(txn, { votes: new Map(), requestIds: [], decision, acked: new Set([ctx.id]) });

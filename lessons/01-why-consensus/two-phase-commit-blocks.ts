@@ -2,7 +2,7 @@
 
 import { Simulation, type Message, type TraceEvent } from "@course/sim";
 import { createTwoPcNode, describeTwoPcEvent, twoPcMutants, type TwoPcMessage, type TwoPcNode } from "@course/twopc";
-import { countSends, describeFaultEvent, finishStory, headingBefore } from "@course/paxos";
+import { checkpoint, countSends, describeFaultEvent, finishStory, headingBefore } from "@course/paxos";
 import { twoPcChecker } from "@course/check";
 import type { Scenario } from "../lesson.js";
 import { asRun } from "../03-paxos-failures/cluster.js";
@@ -62,7 +62,8 @@ export const twoPhaseCommitBlocks: Scenario = {
     sim.runUntilTime(sim.now + DOWN_FOR - DOWN_FOR / 3 - 50);
     const queries = sim.trace.filter((e) => e.seq >= blockedFrom && e.kind === "drop" && e.msg.type === "status-query").length;
     const stillPrepared = PARTICIPANTS.filter((id) => txnState(id) === "prepared");
-    sim.note(`After ${DOWN_FOR} ms: ${stillPrepared.length} of ${PARTICIPANTS.length} participants still prepared, ${queries} questions lost on the dead coordinator. Any locks they hold stay held.`, { label: "still-blocked" });
+    // The coordinator comes back only after one more event, so that a jump to this point shows it still down.
+    checkpoint(sim, `After ${DOWN_FOR} ms: ${stillPrepared.length} of ${PARTICIPANTS.length} participants still prepared, ${queries} questions lost on the dead coordinator. Any locks they hold stay held.`, "still-blocked");
 
     sim.heading("The coordinator recovers from its log", "recover");
     sim.apply({ type: "restart", node: COORDINATOR });

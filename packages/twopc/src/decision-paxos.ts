@@ -53,6 +53,16 @@ export class DecisionPaxos {
     return this.rounds.has(txn);
   }
 
+  /** The decision this node asked to have chosen, while its round for the transaction is running. */
+  proposing(txn: TxnId): Decision | undefined {
+    return this.rounds.get(txn)?.ownValue;
+  }
+
+  /** Transactions this node is running a round for. */
+  proposingTxns(): TxnId[] {
+    return [...this.rounds.keys()];
+  }
+
   /** This node's acceptor state for a transaction, for inspection and the charts. */
   acceptor(txn: TxnId): AcceptorState | undefined {
     return this.acceptorStates.get(txn);

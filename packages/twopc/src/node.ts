@@ -51,6 +51,8 @@ export interface TwoPcInspection {
   readonly decisions: Readonly<Record<TxnId, Decision>>;
   /** With a replicated decision: this node's acceptor state per transaction. */
   readonly acceptors?: Readonly<Record<TxnId, AcceptorState>>;
+  /** With a replicated decision: what this node asked to have chosen, per transaction it is running a round for. */
+  readonly proposals?: Readonly<Record<TxnId, Decision>>;
 }
 
 export interface TwoPcNode extends SimNode<TwoPcMessage> {
@@ -111,7 +113,11 @@ class TwoPcReplica implements TwoPcNode {
     const base = { role: this.coordinatorFlag ? ("coordinator" as const) : ("participant" as const), txns: this.txns, decisions: this.decisions };
     const consensus = this.consensus;
     if (consensus === undefined) return base;
-    return { ...base, acceptors: Object.fromEntries(consensus.acceptorTxns().map((txn) => [txn, consensus.acceptor(txn) as AcceptorState])) };
+    return {
+      ...base,
+      acceptors: Object.fromEntries(consensus.acceptorTxns().map((txn) => [txn, consensus.acceptor(txn) as AcceptorState])),
+      proposals: Object.fromEntries(consensus.proposingTxns().map((txn) => [txn, consensus.proposing(txn) as Decision])),
+    };
   }
 
   view(): unknown {

@@ -36,7 +36,7 @@ describe("two-phase commit with a replicated decision", () => {
     // The first in-doubt participant proposed ABORT and was made to propose COMMIT.
     const recoveryAccepts = sends(sim, "paxos-accept").filter((e) => e.from !== 0);
     expect(recoveryAccepts.length).toBeGreaterThan(0);
-    expect(recoveryAccepts.every((e) => (e.msg as { v: string }).v === "commit")).toBe(true);
+    expect(recoveryAccepts.every((e) => (e.msg as unknown as { v: string }).v === "commit")).toBe(true);
   });
 
   it("aborts everywhere when the coordinator dies before it has decided", () => {

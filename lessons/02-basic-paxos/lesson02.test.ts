@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { TraceEvent } from "@course/sim";
-import { formatBallot, messageDelaysUntil, type BasicPaxosNode, type PaxosMessage } from "@course/paxos";
+import { countSends, formatBallot, messageDelaysUntil, type BasicPaxosNode, type PaxosMessage } from "@course/paxos";
 import { checkScenario } from "../03-paxos-failures/scenario-checks.js";
 import { labelTests, type LabelState } from "../label-checks.js";
 import { lesson02 } from "./index.js";
@@ -39,6 +39,16 @@ describe("lesson 2: the happy path", () => {
       }
     });
   }
+
+  it("costs forty messages, 25 of them accepted, and is chosen before any learner knows it; learners learn at different times", () => {
+    const trace = happyPath.run({ seed: 1 }).sim.trace;
+    expect(countSends(trace)).toMatchObject({ total: 40, byType: { prepare: 5, promise: 5, accept: 5, accepted: 25 } });
+    const acceptedAt = trace.filter((e) => e.kind === "state" && (e.view as { accepted?: unknown }).accepted != null).map((e) => e.seq);
+    const learnedAt = trace.filter((e) => e.kind === "state" && (e.view as { learned?: unknown }).learned != null).map((e) => e.time);
+    const firstLearn = trace.find((e) => e.kind === "state" && (e.view as { learned?: unknown }).learned != null)?.seq ?? 0;
+    expect(acceptedAt[2]).toBeLessThan(firstLearn);
+    expect(new Set(learnedAt).size).toBeGreaterThan(1);
+  });
 
   const view = (s: LabelState, id: number) => s.sim.node<BasicPaxosNode>(id)?.inspect();
   labelTests(happyPath, {

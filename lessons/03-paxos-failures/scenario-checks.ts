@@ -1,4 +1,4 @@
-// Checks every lesson scenario must pass: deterministic per seed, narrated, labelled, ending in its result line.
+// Checks every lesson scenario must pass: deterministic per seed, narrated, labeled, ending in its result line.
 
 import { expect } from "vitest";
 import type { TraceEvent } from "@course/sim";
@@ -15,7 +15,7 @@ export function checkScenario(scenario: Scenario, seed: number, variant?: string
   const again = scenario.run(options);
   expect(JSON.stringify(again.sim.trace), "same seed, same trace").toBe(JSON.stringify(run.sim.trace));
   const all = notes(run);
-  expect(all.some((n) => n.style === "heading" && n.label !== undefined), "a labelled heading").toBe(true);
+  expect(all.some((n) => n.style === "heading" && n.label !== undefined), "a labeled heading").toBe(true);
   const last = all[all.length - 1];
   expect(last?.style).toBe("result");
   expect(last?.text).toBe(run.result);

@@ -20,7 +20,7 @@ const OPTIONS: OptionSpecs = {
     value: "event",
     bareValue: "labels",
     choices: ["labels", "event"],
-    description: "pause at every labelled step (the points the site lets you jump to); --step=event pauses after every line. Enter goes on",
+    description: "pause at every labeled step (the points the site lets you jump to); --step=event pauses after every line. Enter goes on",
   },
   help: { type: "boolean", short: "h", description: "show this help" },
 };
@@ -31,7 +31,7 @@ const USAGE = `usage: npm run lesson [N] [-- options]
   npm run lesson 3                    run lesson 3 and narrate it
   npm run lesson 3 -- --seed 7        the same run with another seed
   npm run lesson 8 -- --scenario figure-8 --variant naive-commit
-  npm run lesson 7 -- --step          pause at each labelled step (--step=event: at every line)
+  npm run lesson 7 -- --step          pause at each labeled step (--step=event: at every line)
 
 options:
 ${describeOptions(OPTIONS)}`;
@@ -43,7 +43,7 @@ interface LessonArgs {
   variant?: string;
   json: boolean;
   trace?: string;
-  /** Pause at each labelled step, or after every line. */
+  /** Pause at each labeled step, or after every line. */
   step?: "labels" | "event";
   help: boolean;
 }
@@ -151,12 +151,12 @@ async function runLesson(lesson: Lesson, args: LessonArgs, out: (line: string) =
       if (size !== undefined) say(size, pc.bold);
       const describe = scenario.describe?.bind(scenario);
       const lines = narrationLines(run.sim.trace, describe);
-      // A labelled step is shown whole, as a jump to it on the site shows it: the pause comes after its step's last line.
+      // A labeled step is shown whole, as a jump to it on the site shows it: the pause comes after its step's last line.
       let shownStep: number | undefined;
       // The result is printed last, once: scenarios usually record it as a result note too.
       for (const line of lines.filter((l) => !(l.kind === "result" && l.text === run.result))) {
         if (pauser && shownStep !== undefined && line.step > shownStep) {
-          await pauser.pause(pc.dim("  (Enter: on to the next labelled step) "));
+          await pauser.pause(pc.dim("  (Enter: on to the next labeled step) "));
           shownStep = undefined;
         }
         out(formatLine(line, io.width));

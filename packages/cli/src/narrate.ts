@@ -92,7 +92,7 @@ export function formatLine(line: NarrationLine, width = Infinity): string {
   return `${time}${lead}${parts.map((p, i) => (i === 0 ? p : `${" ".repeat(indent)}${p}`)).join("\n")}`;
 }
 
-/** Colours wrapped parts, keeping a trailing `[label]` dim when it ends the last part. */
+/** Colors wrapped parts, keeping a trailing `[label]` dim when it ends the last part. */
 function paintParts(parts: readonly string[], label: string, paint: (s: string) => string): string[] {
   return parts.map((p, i) => (i === parts.length - 1 && label !== "" && p.endsWith(label) ? `${paint(p.slice(0, p.length - label.length))}${pc.dim(label)}` : paint(p)));
 }

@@ -84,7 +84,7 @@ describe("cluster sizes", () => {
 });
 
 describe("--step", () => {
-  it("pauses once per labelled step, after every line of that step, and the prompt ends its own line when input is piped", async () => {
+  it("pauses once per labeled step, after every line of that step, and the prompt ends its own line when input is piped", async () => {
     const term = fakeTerminal(Array(40).fill(""), false);
     const { out, code } = await run(["3", "--scenario", "lost-promise", "--step"], term);
     expect(code).toBe(0);
@@ -111,7 +111,7 @@ describe("--step", () => {
   it("in a terminal the prompt waits on its line for the reader's Enter", async () => {
     const term = fakeTerminal(Array(40).fill(""), true);
     await run(["2", "--step"], term);
-    expect(term.written()).toMatch(/^ {2}\(Enter: on to the next labelled step\) {3}\(Enter/);
+    expect(term.written()).toMatch(/^ {2}\(Enter: on to the next labeled step\) {3}\(Enter/);
     expect(term.written()).not.toContain("\n");
   });
 

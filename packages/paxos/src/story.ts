@@ -25,7 +25,7 @@ export function finishStory<M extends Message>(sim: Simulation<M>, result: strin
 }
 
 /**
- * A labelled note that is the last thing at its step. A jump to a label shows the state after every event and
+ * A labeled note that is the last thing at its step. A jump to a label shows the state after every event and
  * action of the label's step, so the scenario's next action must not share that step: this runs until one more
  * event has happened (at most `timeout` ms) before returning.
  */

@@ -5,16 +5,12 @@ import type { NodeId, TraceEvent } from "@course/sim";
 import type { BasicPaxosNode } from "@course/paxos";
 import type { DecisionMsg, TwoPcNode } from "@course/twopc";
 import { runTwoPcRandom } from "@course/check";
-import { checkScenario, noteSeq } from "../03-paxos-failures/scenario-checks.js";
+import { checkScenario, noteSeq, scenarioById } from "../03-paxos-failures/scenario-checks.js";
 import { labelTests, type LabelState } from "../label-checks.js";
 import { lesson01 } from "./index.js";
 import { COORDINATOR, PARTICIPANTS, TXN, repeatedDecisions } from "./transaction.js";
 
-const scenario = (id: string) => {
-  const s = lesson01.scenarios.find((x) => x.id === id);
-  if (!s) throw new Error(`no scenario ${id}`);
-  return s;
-};
+const scenario = (id: string) => scenarioById(lesson01, id);
 type Send = Extract<TraceEvent, { kind: "send" }>;
 type Deliver = Extract<TraceEvent, { kind: "deliver" }>;
 const twoPc = ({ sim }: LabelState, id: NodeId) => sim.node<TwoPcNode>(id)?.inspect();

@@ -6,13 +6,9 @@ import { compareBallots, formatBallot, sameBallot, type Ballot, type BasicPaxosN
 import { labelTests, type LabelState } from "../label-checks.js";
 import { lesson03 } from "./index.js";
 import { longestPreemptedStreak, proposerRounds } from "./rounds.js";
-import { checkScenario, noteSeq } from "./scenario-checks.js";
+import { checkScenario, noteSeq, scenarioById } from "./scenario-checks.js";
 
-const scenario = (id: string) => {
-  const s = lesson03.scenarios.find((x) => x.id === id);
-  if (!s) throw new Error(`no scenario ${id}`);
-  return s;
-};
+const scenario = (id: string) => scenarioById(lesson03, id);
 type Send = Extract<TraceEvent, { kind: "send" }>;
 type Deliver = Extract<TraceEvent, { kind: "deliver" }>;
 const sends = (trace: readonly TraceEvent[], type: string, until = Infinity) => trace.filter((e): e is Send => e.kind === "send" && e.msg.type === type && e.seq < until);

@@ -2,7 +2,7 @@
 
 import { expect } from "vitest";
 import type { TraceEvent } from "@course/sim";
-import type { Scenario, ScenarioRun } from "../lesson.js";
+import type { Lesson, Scenario, ScenarioRun } from "../lesson.js";
 
 export function notes(run: ScenarioRun): Extract<TraceEvent, { kind: "note" }>[] {
   return run.sim.trace.filter((e): e is Extract<TraceEvent, { kind: "note" }> => e.kind === "note");
@@ -29,4 +29,11 @@ export function noteSeq(run: ScenarioRun, pattern: RegExp): number {
   const n = notes(run).find((e) => pattern.test(e.text));
   expect(n, `a note matching ${pattern}`).toBeDefined();
   return n?.seq ?? -1;
+}
+
+/** A lesson's scenario by id; a test that names one that does not exist fails at once. */
+export function scenarioById(lesson: Lesson, id: string): Scenario {
+  const s = lesson.scenarios.find((x) => x.id === id);
+  if (!s) throw new Error(`lesson ${lesson.number} has no scenario ${id}`);
+  return s;
 }

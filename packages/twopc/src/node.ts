@@ -86,6 +86,8 @@ class TwoPcReplica implements TwoPcNode {
   private readonly txns: Record<TxnId, ParticipantTxnState> = {};
   private readonly decisions: Record<TxnId, Decision> = {};
   private readonly running = new Map<TxnId, CoordinatorTxn>();
+  /** Decisions this participant has heard (from a decision message, or by learning the Paxos instance itself). */
+  private readonly heard: Record<TxnId, Decision> = {};
   private readonly consensus: DecisionPaxos | undefined;
   private readonly recoveryTimeout: number;
   private coordinatorFlag = false;
@@ -125,8 +127,10 @@ class TwoPcReplica implements TwoPcNode {
     // With a replicated decision the charts show this node's acceptor for the newest transaction it voted on.
     const txn = this.consensus?.acceptorTxns().at(-1);
     const acc = txn === undefined ? undefined : this.consensus?.acceptor(txn);
-    if (acc === undefined) return base;
-    return { ...base, acceptor: { txn, promised: formatBallot(acc.promised), accepted: acc.accepted === undefined ? null : { n: formatBallot(acc.accepted.n), v: acc.accepted.v } } };
+    if (txn === undefined || acc === undefined) return base;
+    // What this node knows was chosen, shown as the acceptor table's "learned" column.
+    const learned = this.coordinatorFlag ? this.decisions[txn] : this.heard[txn];
+    return { ...base, acceptor: { txn, promised: formatBallot(acc.promised), accepted: acc.accepted === undefined ? null : { n: formatBallot(acc.accepted.n), v: acc.accepted.v } }, learned: learned ?? null };
   }
 
   // ---- start-up -----------------------------------------------------------------------------------
@@ -207,6 +211,7 @@ class TwoPcReplica implements TwoPcNode {
       case "decision": {
         const state = this.rules.onDecision(this.txns[msg.txn] ?? "working", msg);
         this.setTxn(msg.txn, state, ctx);
+        this.heard[msg.txn] = msg.decision;
         ctx.cancelTimer(`status:${msg.txn}`);
         ctx.cancelTimer(`recover:${msg.txn}`);
         ctx.send(from, { type: "ack", txn: msg.txn });
@@ -304,6 +309,7 @@ class TwoPcReplica implements TwoPcNode {
       for (const id of t.requestIds) ctx.reply(id, { txn, decision });
     } else {
       this.setTxn(txn, this.rules.onDecision(this.txns[txn] ?? "working", { type: "decision", txn, decision }), ctx);
+      this.heard[txn] = decision;
       ctx.note(`Participant ${ctx.id} ${decision === "commit" ? "commits" : "aborts"} ${txn} and tells the other participants.`);
       ctx.cancelTimer(`status:${txn}`);
       ctx.cancelTimer(`recover:${txn}`);

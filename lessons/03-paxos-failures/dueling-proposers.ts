@@ -7,7 +7,7 @@ import { asRun, FIVE, inspect, learners, paxosCluster } from "./cluster.js";
 import { longestPreemptedStreak, proposerRounds } from "./rounds.js";
 import { DUEL_NETWORK, RIVALS, RIVAL_DELAY } from "./duel-setup.js";
 
-/** How long the story watches a duel that does not end (ms). */
+/** How long the story watches a duel that does not end (ms from the start). */
 const WATCH = 150;
 /** After this, messages are no longer narrated one by one: the pattern repeats and the notes tell the rest. */
 const QUIET_AFTER = 40;
@@ -42,7 +42,7 @@ export const duelingProposers: Scenario = {
       const rounds = proposerRounds(sim.trace, FIVE.length).filter((r) => r.preempted);
       sim.note(`A duel: ${rounds.map((r) => `n=${formatBallot(r.ballot)}`).join(" and ")} pre-empted one after the other, each refused because the rival's higher prepare reached the acceptors before its accept.`, { label: "duel" });
     }
-    const decided = sim.runUntil(() => learners(sim).length > 0, { timeout: WATCH });
+    const decided = sim.runUntil(() => learners(sim).length > 0, { timeout: Math.max(0, WATCH - sim.now) });
     if (decided) sim.runFor(30);
     else sim.runUntilTime(WATCH);
     const rounds = proposerRounds(sim.trace, FIVE.length);
@@ -52,7 +52,7 @@ export const duelingProposers: Scenario = {
     const preempted = rounds.filter((r) => r.preempted).length;
     if (value === undefined) {
       sim.note(
-        `After ${WATCH} ms: ${rounds.length} rounds, ${preempted} of them pre-empted, nothing chosen. Each new prepare reaches the acceptors before the rival's accept, so every accept is refused and neither proposer ever finishes. Paxos stays safe (nothing wrong is chosen) but makes no progress: a livelock.`,
+        `After ${Math.round(sim.now)} ms: ${rounds.length} rounds, ${preempted} of them pre-empted, nothing chosen. Each new prepare reaches the acceptors before the rival's accept, so every accept is refused and neither proposer ever finishes. Paxos stays safe (nothing wrong is chosen) but makes no progress: a livelock.`,
         { label: "livelock" },
       );
     } else {

@@ -1,4 +1,5 @@
 // Words for Raft trace events: what a message or a state change means, for the terminal lessons and the site.
+// Like every protocol's narration in the course, a message (request or reply) is told when it is sent.
 
 import type { NodeId, TraceEvent } from "@course/sim";
 import type { AppendEntries, AppendEntriesReply, ClientResult, RaftMessage, RaftView } from "./types.js";
@@ -54,12 +55,10 @@ export function raftDescriber(options: DescriberOptions = {}): (event: TraceEven
           if (said.has(key)) return undefined;
           said.add(key);
         }
-        const text = describeSend(event.from, event.to, m, N, options.heartbeats ?? false);
+        const text = describeSend(event.from, event.to, m, N, options.heartbeats ?? false) ?? describeReply(event.from, event.to, m, N, options.heartbeats ?? false);
         if (text !== undefined) describedSends.add(event.msgId);
         return text;
       }
-      case "deliver":
-        return describeDeliver(event.from, event.to, event.msg as RaftMessage, N, options.heartbeats ?? false);
       case "drop": {
         const t = (event.msg as RaftMessage).type;
         if (t === "RequestVote" || t === "PreVote") {
@@ -123,7 +122,8 @@ function describeSend(from: NodeId, to: NodeId, m: RaftMessage, N: (id: NodeId) 
   }
 }
 
-function describeDeliver(from: NodeId, to: NodeId, m: RaftMessage, N: (id: NodeId) => string, heartbeats: boolean): string | undefined {
+/** A reply, told when it is sent: it says what the replying server did, at the moment it did it. */
+function describeReply(from: NodeId, to: NodeId, m: RaftMessage, N: (id: NodeId) => string, heartbeats: boolean): string | undefined {
   switch (m.type) {
     case "RequestVoteReply":
       return m.voteGranted ? `  ${N(from)} votes for ${N(to)} in term ${m.term}` : `  ${N(from)} refuses ${N(to)} its vote in term ${m.term}`;

@@ -1,4 +1,4 @@
-// The narration words for Raft events: one line per campaign, refusals explained, retransmissions kept quiet.
+// The narration words for Raft events: one line per campaign, refusals explained, retransmissions kept quiet, replies told when sent.
 
 import { describe, expect, it } from "vitest";
 import { Simulation } from "@course/sim";
@@ -32,6 +32,14 @@ describe("raftDescriber", () => {
     expect(out).toContain("Server 1 sends Server 2 entries [1:x=1], to follow index 0 of term 0; commit index 0");
     expect(out.some((l) => l.startsWith("Server 1 now knows entries up to index 1 are committed [1:x=1]"))).toBe(true);
     expect(out).toContain("Server 3 crashes: it loses everything not on its disk");
+  });
+
+  it("tells a reply when it is sent, so a follower stores entries before it applies them, never after", () => {
+    const out = lines("Server");
+    const stores = out.indexOf("  Server 3 stores them and acknowledges: its log matches Server 1's up to index 1");
+    const applies = out.findIndex((l) => l.startsWith("Server 3 now knows entries up to index 1 are committed"));
+    expect(stores).toBeGreaterThanOrEqual(0);
+    expect(applies).toBeGreaterThan(stores);
   });
 
   it("stays quiet about heartbeats and about messages to a crashed server", () => {

@@ -1,4 +1,4 @@
-// Tests of `npm run grade`: argument parsing (npm's swallowed flags), the score report, JSON and JUnit, and real runs.
+// Tests of `npm run grade`: argument parsing (npm's swallowed flags), the score report, JSON, Markdown, Classroom and JUnit, and real runs.
 
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { RunOutcome } from "@course/lessons/grading/index.js";
+import { buildReport, exerciseFromFile, formatReport, pointsFromName, type RunOutcome } from "@course/lessons/grading/index.js";
 import { parseGradeArgs } from "../src/grade.js";
-import { buildReport, exerciseFromFile, formatReport, junitReport, jsonReport, pointsFromName } from "../src/grade-report.js";
+import { classroomOutputs, jsonReport, markdownSummary } from "../src/grade-report.js";
 import { UsageError } from "../src/npm-args.js";
 
 const npm = (extra: Record<string, string>) => ({ npm_lifecycle_event: "grade", ...extra });
@@ -93,16 +93,55 @@ describe("grade report", () => {
     expect(text).toContain("  got: true");
   });
 
-  it("writes JSON and well-formed, escaped JUnit XML", () => {
-    const r = buildReport(run, "student", [5]);
-    const json = JSON.parse(jsonReport(r)) as { points: number; total: number; exercises: { tests: { name: string; passed: boolean }[] }[] };
+  it("writes JSON, a Markdown summary with escaped cells, and per-lesson points for GitHub Classroom", () => {
+    const r = buildReport(run, "student", [5], undefined, { digest: "ab".repeat(32), matchesCourse: false, differences: ["changed: lessons/05-leader-election/exercise/request-vote.test.ts"] });
+    const json = JSON.parse(jsonReport(r)) as { points: number; total: number; suites: { digest: string }; exercises: { tests: { name: string; passed: boolean }[] }[] };
     expect([json.points, json.total]).toEqual([2, 5]);
+    expect(json.suites.digest).toBe("ab".repeat(32));
     expect(json.exercises[0]?.tests.map((t) => [t.name, t.passed])).toEqual([["a", true], ["b <&>", false]]);
-    const xml = junitReport(r);
-    expect(xml).toContain('<testsuites name="npm run grade" tests="2" failures="1"');
-    expect(xml).toContain('name="b &lt;&amp;&gt; [3 pt]"');
-    expect(xml).toContain("<failure message=");
-    expect(xml.match(/<testcase /g)).toHaveLength(2);
+    const md = markdownSummary(r);
+    expect(md).toContain("## Score: 2/5 points (40%)");
+    expect(md).toContain("| 5 | RequestVote (request-vote) | 1/2 | 2/5 |");
+    expect(md).toContain("**Graded suites differ from the course's**");
+    const lines = classroomOutputs(r).trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const [key, value] = lines[0]!.split("=");
+    expect(key).toBe("lesson05");
+    const result = JSON.parse(Buffer.from(value!, "base64").toString("utf8")) as { status: string; max_score: number; tests: { status: string; score: number; message?: string }[] };
+    expect(result.max_score).toBe(5);
+    expect(result.status).toBe("fail");
+    expect(result.tests.map((t) => [t.status, t.score])).toEqual([["pass", 2], ["fail", 0]]);
+    expect(result.tests[1]?.message).toContain("Figure 2, step 1");
+  });
+
+  it("shows an untouched stub as one 'not implemented yet' line, its graded tests as not passed, and no pass", () => {
+    const file = "06-log-replication/exercise/append-entries.test.ts";
+    const gate = { lesson: 6, exercise: "append-entries", exerciseTitle: "AppendEntries", test: "not implemented yet", points: 0, kind: "gate" as const };
+    const stub: RunOutcome = {
+      wallMs: 10,
+      timedOut: false,
+      unhandledErrors: [],
+      modules: [
+        {
+          file,
+          project: "",
+          errors: [],
+          tests: [
+            { file, project: "", name: "not implemented yet: edit lessons/06-log-replication/exercise/append-entries.ts", fullName: "x", state: "failed", error: "not implemented yet: edit lessons/06-log-replication/exercise/append-entries.ts\n  more", durationMs: 1, grading: gate },
+            { file, project: "", name: "step 1 [2 pt]", fullName: "x > step 1 [2 pt]", state: "skipped", durationMs: 0 },
+            { file, project: "", name: "replicates [5 pt]", fullName: "x > replicates [5 pt]", state: "skipped", durationMs: 0 },
+          ],
+        },
+      ],
+    };
+    const r = buildReport(stub, "student", [6]);
+    const e = r.exercises[0]!;
+    expect([e.tests.length, e.passed, e.points, e.total]).toEqual([2, 0, 0, 7]);
+    expect(e.notReady).toMatch(/^not implemented yet: edit lessons\/06-log-replication/);
+    expect(r.allPassed).toBe(false);
+    const text = formatReport(r).join("\n");
+    expect(text).toMatch(/6\s+AppendEntries \(append-entries\)\s+0\/2\s+0\/7\s+not implemented yet: edit lessons\/06-log-replication\/exercise\/append-entries.ts/);
+    expect(text.match(/not implemented yet/g)).toHaveLength(2); // the table row and the one explanation below it
   });
 
   it("passes only when every graded test passed and nothing timed out", () => {
@@ -152,9 +191,10 @@ describe("npm run grade, end to end", () => {
       expect(r.json.allPassed).toBe(false);
       expect(r.json.points).toBeLessThan(r.json.total);
       expect(r.xml).toContain("<failure");
+      expect(r.xml).toMatch(/<testcase [^>]*name="[^"]*\[\d+ pt\]"/);
       expect(r.out).toContain("First failure of each exercise");
       const sim = r.json.exercises[0]?.tests.find((t) => t.kind === "simulation" && !t.passed);
-      expect(sim?.replay).toMatch(/^COURSE_IMPL=mutant:promise-hides-accepted COURSE_SEED=\d+( COURSE_FAULTS=\S+)? npx vitest run --config lessons\/vitest.config.ts lessons\/02-basic-paxos\/exercise -t "/);
+      expect(sim?.replay).toMatch(/^npm run grade 2 -- --impl mutant:promise-hides-accepted --seed \d+( --faults \S+)? --test "[^"]+"$/);
       expect(sim?.traceFile?.startsWith(r.dir)).toBe(true);
       const trace = JSON.parse(readFileSync(sim?.traceFile as string, "utf8")) as { format: string; events: { kind: string }[] };
       expect(trace.format).toBe("paxos-raft-course/trace");

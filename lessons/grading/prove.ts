@@ -104,6 +104,8 @@ export async function prove(options: { log?: (line: string) => void; ci?: boolea
     const stub = edited ? undefined : score(run, "stub", file);
     if (edited && ci) problems.push(`${e.stubFile} is not the untouched stub (every graded function must still throw its TODO error)`);
     if (stub !== undefined && (stub.points > 0 || stub.passed > 0)) problems.push(`the untouched stub passes ${stub.passed} test(s) worth ${stub.points} points; a graded test must not pass without the student's code`);
+    // Every graded test must fail on its own (not merely be skipped): the gate that students see is off in this run.
+    if (stub !== undefined && stub.failedTests.length !== stub.tests) problems.push(`the untouched stub fails only ${stub.failedTests.length} of ${stub.tests} graded tests; each must fail by itself`);
     const mutants: Record<string, SuiteScore> = {};
     for (const name of Object.keys(e.mutants)) {
       const round = projects.find((p) => p.name.startsWith("mutants-") && implOf(p.name, key) === `mutant:${name}`);

@@ -183,6 +183,11 @@ export interface FormatOptions {
   readonly brief?: boolean;
 }
 
+/** The command that replays the exercise's first failing simulation, if one failed. */
+function firstReplay(e: ExerciseScore): string | undefined {
+  return e.tests.find((t) => !t.passed && t.replay !== undefined)?.replay;
+}
+
 /** The score table, one row per exercise, and under it the first failure of each exercise in full. */
 export function formatReport(report: GradeReport, options: FormatOptions = {}): string[] {
   const style = options.style ?? plain;
@@ -232,7 +237,7 @@ export function formatReport(report: GradeReport, options: FormatOptions = {}): 
   const failing = report.exercises.filter((e) => e.firstFailure !== undefined);
   if (options.brief) {
     for (const e of failing) {
-      const replay = e.tests.find((t) => !t.passed && t.replay !== undefined)?.replay;
+      const replay = firstReplay(e);
       if (replay !== undefined) out.push(style.dim(`Replay the first failing run of ${e.lesson}/${e.id}: ${replay}`));
     }
     return out;
@@ -244,6 +249,9 @@ export function formatReport(report: GradeReport, options: FormatOptions = {}): 
       out.push("");
       out.push(style.red(`✗ Lesson ${e.lesson}, ${e.title}${e.stubFile === undefined ? ` (${e.file})` : `: edit lessons/${e.stubFile}`}`));
       for (const line of (e.firstFailure ?? "").split("\n")) out.push(`  ${line}`);
+      // A unit case fails the same way every run; a simulation needs its seed: point at the first failing one.
+      const replay = firstReplay(e);
+      if (replay !== undefined && !(e.firstFailure ?? "").includes(replay)) out.push(style.dim(`  first failing simulation: ${replay}`));
     }
   }
   return out;

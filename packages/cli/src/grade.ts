@@ -16,6 +16,7 @@ import {
   runGradedTests,
   watchGradedTests,
   type GradeReport,
+  type GradeWatch,
   type RunOptions,
   type SuitesFingerprint,
   type TestOutcome,
@@ -183,14 +184,19 @@ export async function grade(args: GradeArgs, lessonsDir: string = LESSONS_DIR): 
 
 const STYLE = { bold: pc.bold, green: pc.green, red: pc.red, dim: pc.dim };
 
-/** `--watch`: vitest's watch mode with the score after every run; resolves when the process is asked to stop. */
+/** Vitest's watch mode on the plan's suites: a report after the first run and after every save. */
+export function startWatch(args: GradeArgs, onReport: (report: GradeReport) => void, lessonsDir: string = LESSONS_DIR): Promise<GradeWatch> {
+  const plan = runPlan(args, lessonsDir);
+  return watchGradedTests({ ...plan, onTest: progress }, (run) => onReport(buildReport(run, args.impl, args.lesson === undefined ? [] : [args.lesson])));
+}
+
+/** `--watch`: the score and the first failures after every run; resolves when the process is asked to stop. */
 async function watch(args: GradeArgs, out: (line: string) => void): Promise<number> {
-  const plan = runPlan(args);
-  const handle = await watchGradedTests({ ...plan, onTest: progress }, (run) => {
+  const folders = runPlan(args).filters ?? [];
+  const handle = await startWatch(args, (report) => {
     process.stderr.write("\n");
-    const report = buildReport(run, args.impl, args.lesson === undefined ? [] : [args.lesson]);
     for (const line of formatReport(report, { style: STYLE, width: process.stdout.columns ?? 120 })) out(line);
-    out(pc.dim(`\nWatching lessons/${plan.filters?.join(", lessons/")}: save a file to grade again, Ctrl-C to stop.`));
+    out(pc.dim(`\nWatching lessons/${folders.join(", lessons/")}: save a file to grade again, Ctrl-C to stop.`));
   });
   await new Promise<void>((done) => {
     process.once("SIGINT", done);

@@ -139,7 +139,7 @@ describe("grade report", () => {
     expect([e.tests.length, e.passed, e.points, e.total]).toEqual([2, 0, 0, 7]);
     expect(e.notReady).toMatch(/^not implemented yet: edit lessons\/06-log-replication/);
     expect(r.allPassed).toBe(false);
-    const text = formatReport(r).join("\n");
+    const text = formatReport(r, { width: 200 }).join("\n");
     expect(text).toMatch(/6\s+AppendEntries \(append-entries\)\s+0\/2\s+0\/7\s+not implemented yet: edit lessons\/06-log-replication\/exercise\/append-entries.ts/);
     expect(text.match(/not implemented yet/g)).toHaveLength(2); // the table row and the one explanation below it
   });

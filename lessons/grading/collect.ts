@@ -59,8 +59,8 @@ export const DEFAULT_CONFIG = join(LESSONS_DIR, "vitest.config.ts");
 
 type RunError = { message?: string; stack?: string };
 
-/** Sets variables for the duration of a run; returns the function that puts the old values back. */
-function setEnv(env: Readonly<Record<string, string | undefined>> = {}): () => void {
+/** Sets variables (undefined: removes them) for the duration of a run; returns the function that puts the old values back. */
+export function setEnv(env: Readonly<Record<string, string | undefined>> = {}): () => void {
   const saved = new Map<string, string | undefined>();
   for (const [k, v] of Object.entries(env)) {
     saved.set(k, process.env[k]);

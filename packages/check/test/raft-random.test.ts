@@ -50,6 +50,6 @@ describe("Raft under random fault schedules (crashes, pauses, partitions, cuts, 
         if (failures.length >= 3) break;
       }
       expect(failures, failures.join("\n")).toEqual([]);
-    }, Math.max(120_000, timeoutFor(seeds, 25)));
+    }, Math.max(120_000, timeoutFor(seeds, 100)));
   }
 });

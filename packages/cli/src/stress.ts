@@ -6,6 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import pc from "picocolors";
 import type { TestCase, TestModule } from "vitest/node";
 import { describeRange, parseShard, shardOf, type NumberRange, type Shard } from "@course/check";
+import { setEnv } from "@course/lessons/grading/index.js";
 import { failuresFromMessage, formatMerged, markdownMerged, mergeShards, type ShardReport, type StressTest } from "./stress-report.js";
 import { describeOptions, parseInteger, parseNpmArgs, runIfMain, UsageError, withUsageErrors, type OptionSpecs } from "./npm-args.js";
 
@@ -77,9 +78,8 @@ export async function runShard(args: StressArgs, log: (line: string) => void = (
   const range = stressRange(args);
   const shard = args.shard ?? { index: 1, count: 1 };
   const piece = shardOf(range, shard);
-  const saved = { STRESS_SEEDS: process.env.STRESS_SEEDS, SEED_START: process.env.SEED_START, STRESS_SHARD: process.env.STRESS_SHARD, SEED: process.env.SEED };
-  Object.assign(process.env, { STRESS_SEEDS: String(range.count), SEED_START: String(range.first), STRESS_SHARD: `${shard.index}/${shard.count}` });
-  delete process.env.SEED;
+  // The random tests read these (packages/check/test/seeds.ts); SEED would replay one seed instead.
+  const restoreEnv = setEnv({ STRESS_SEEDS: String(range.count), SEED_START: String(range.first), STRESS_SHARD: `${shard.index}/${shard.count}`, SEED: undefined });
   const started = process.hrtime.bigint();
   const tests: StressTest[] = [];
   try {
@@ -103,10 +103,7 @@ export async function runShard(args: StressArgs, log: (line: string) => void = (
       await vitest.close();
     }
   } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv();
   }
   const wallMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
   return { format: "paxos-raft-course/stress", version: 1, shard, range, piece, wallMs, tests };

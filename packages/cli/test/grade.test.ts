@@ -1,13 +1,13 @@
 // Tests of `npm run grade`: argument parsing (npm's swallowed flags), the score report, JSON, Markdown, Classroom and JUnit, and real runs.
 
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { buildReport, exerciseFromFile, formatReport, pointsFromName, type RunOutcome } from "@course/lessons/grading/index.js";
-import { parseGradeArgs } from "../src/grade.js";
+import { buildReport, exerciseFromFile, formatReport, pointsFromName, readManifest, type RunOutcome } from "@course/lessons/grading/index.js";
+import { main, parseGradeArgs } from "../src/grade.js";
 import { classroomOutputs, jsonReport, markdownSummary } from "../src/grade-report.js";
 import { UsageError } from "../src/npm-args.js";
 
@@ -28,6 +28,14 @@ describe("grade arguments", () => {
 
   it("ignores npm settings when npm did not start the grade script", () => {
     expect(parseGradeArgs([], { npm_lifecycle_event: "test", npm_config_seeds: "20" })).toEqual({ impl: "student", help: false });
+  });
+
+  it("reads a replay (--seed, --faults, --test) and --watch, and refuses replay options that do not fit", () => {
+    expect(parseGradeArgs(["6", "--seed", "17", "--faults", "1,4", "--test", "step 1"], {})).toMatchObject({ lesson: 6, seed: 17, faults: "1,4", test: "step 1" });
+    expect(parseGradeArgs(["6", "--watch"], {})).toMatchObject({ lesson: 6, watch: true });
+    expect(() => parseGradeArgs(["--faults", "1"], {})).toThrow(/only makes sense with --seed/);
+    expect(() => parseGradeArgs(["--seed", "3", "--faults", "x"], {})).toThrow(/--faults must be/);
+    expect(() => parseGradeArgs(["--seed", "3", "--seeds", "9"], {})).toThrow(/use one of them/);
   });
 
   it("rejects a bad lesson, a bad seed count and an unknown implementation with a usage error", () => {
@@ -161,24 +169,45 @@ describe("npm run grade, end to end", () => {
     let status = 0;
     let out = "";
     try {
-      out = execFileSync(process.execPath, ["--import", "tsx", script, ...args, "--json", file, "--junit", join(dir, "score.xml")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, COURSE_TRACE_DIR: dir } });
+      const reports = ["--json", file, "--junit", join(dir, "score.xml"), "--summary", join(dir, "summary.md"), "--classroom", join(dir, "outputs.txt")];
+      out = execFileSync(process.execPath, ["--import", "tsx", script, ...args, ...reports], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, COURSE_TRACE_DIR: dir } });
     } catch (e) {
       status = (e as { status: number }).status;
       out = (e as { stdout: string }).stdout;
     }
-    type Json = { allPassed: boolean; points: number; total: number; schedules: number; exercises: { tests: { kind: string; passed: boolean; replay?: string; traceFile?: string }[] }[] };
-    return { status, out, dir, json: JSON.parse(readFileSync(file, "utf8")) as Json, xml: readFileSync(join(dir, "score.xml"), "utf8") };
+    type Json = {
+      allPassed: boolean;
+      points: number;
+      total: number;
+      schedules: number;
+      suites: { digest: string; matchesCourse: boolean };
+      exercises: { tests: { kind: string; passed: boolean; replay?: string; traceFile?: string }[] }[];
+    };
+    const text = (name: string) => readFileSync(join(dir, name), "utf8");
+    return { status, out, dir, json: JSON.parse(readFileSync(file, "utf8")) as Json, xml: text("score.xml"), summary: text("summary.md"), outputs: text("outputs.txt") };
   };
 
   it(
-    "scores the reference of lesson 2 at 100% and exits 0",
-    () => {
+    "scores the reference of lesson 2 at 100%, exits 0, and writes the JSON, summary and Classroom reports",
+    async () => {
       const r = grade(["2", "--impl", "reference"]);
       expect(r.status, r.out).toBe(0);
       expect(r.json.allPassed).toBe(true);
       expect(r.json.points).toBe(r.json.total);
       expect(r.json.schedules).toBeGreaterThan(20);
       expect(r.out).toMatch(/Total: (\d+)\/\1 points \(100%\)/);
+      expect(r.json.suites).toMatchObject({ matchesCourse: true, digest: readManifest()?.digest });
+      expect(r.summary).toContain(`## Score: ${r.json.total}/${r.json.total} points (100%)`);
+      const [runner, value] = r.outputs.trim().split("=");
+      expect(runner).toBe("lesson02");
+      expect(JSON.parse(Buffer.from(value!, "base64").toString("utf8"))).toMatchObject({ status: "pass", max_score: r.json.total });
+      // The report it wrote passes --verify-report; one whose digest was changed does not.
+      const lines: string[] = [];
+      const file = join(r.dir, "score.json");
+      expect(await main(["--verify-report", file], {}, (l) => lines.push(l))).toBe(0);
+      writeFileSync(file, JSON.stringify({ ...r.json, suites: { ...r.json.suites, digest: "0".repeat(64) } }));
+      expect(await main(["--verify-report", file], {}, (l) => lines.push(l))).toBe(1);
+      expect(lines.join("\n")).toContain("NOT graded with the course's suites");
     },
     120_000,
   );
@@ -202,6 +231,12 @@ describe("npm run grade, end to end", () => {
     },
     120_000,
   );
+
+  it("--verify checks the working tree against the course's hashes", async () => {
+    const lines: string[] = [];
+    expect(await main(["--verify"], {}, (l) => lines.push(l))).toBe(0);
+    expect(lines.join("\n")).toContain(`match the course's (digest ${readManifest()?.digest})`);
+  });
 
   it("answers an unknown lesson with a usage error and status 2", () => {
     let status = 0;

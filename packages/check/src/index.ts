@@ -20,3 +20,4 @@ export {
   type RaftHook,
 } from "./raft-invariants.js";
 export { checkLinearizable, kvHistory, type KvOperation, type LinearizabilityResult } from "./linearizability.js";
+export { parseShard, shardOf, rangeValues, describeRange, type Shard, type NumberRange } from "./shard.js";

@@ -1,9 +1,8 @@
 // Command-line parsing that survives npm: flags typed before `--` reach us only as npm_config_* variables.
 
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pc from "picocolors";
+import { isMain } from "@course/lessons/grading/index.js";
 
 export interface OptionSpec {
   readonly type: "string" | "boolean";
@@ -158,7 +157,7 @@ export async function withUsageErrors(body: () => Promise<number>): Promise<numb
 
 /** Runs `main` with the process's arguments when `moduleUrl` is the script node was started with. */
 export function runIfMain(moduleUrl: string, main: (argv: readonly string[], env: NodeJS.ProcessEnv) => Promise<number>): void {
-  if (process.argv[1] !== undefined && fileURLToPath(moduleUrl) === resolve(process.argv[1])) {
+  if (isMain(moduleUrl)) {
     main(process.argv.slice(2), process.env).then((code) => process.exit(code));
   }
 }

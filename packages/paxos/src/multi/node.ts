@@ -292,7 +292,7 @@ class MultiPaxosReplica implements MultiPaxosNode {
     for (const [s, command] of applied) {
       const first = this.execute(s, command);
       if (first !== undefined && first !== s && this.role === "leader" && command !== null) {
-        ctx.note(`Slot ${s} holds ${formatClientCommand(command)} again, a copy of the command executed in slot ${first}: the replicas recognise it by its client and number and do not execute it a second time.`);
+        ctx.note(`Leader ${ctx.id} applies slot ${s}: ${formatClientCommand(command)} again, a copy of the command it executed in slot ${first}. It knows the copy by its client and number and does not execute it a second time.`);
       }
       this.answerClient(s, command, first, ctx);
     }

@@ -1,7 +1,8 @@
 // Exactly-once checks for Multi-Paxos: no replica executes a client command twice; a command chosen in two slots is reported.
 
-import type { Hook, NodeId, Simulation, Violation } from "@course/sim";
-import { commandId, formatClientCommand, type Command, type MultiPaxosInspection, type MultiPaxosMessage, type MultiPaxosNode } from "@course/paxos";
+import type { Hook, NodeId, Violation } from "@course/sim";
+import { commandId, formatClientCommand, type Command, type MultiPaxosMessage } from "@course/paxos";
+import { eachChangedReplica } from "./multipaxos-replicas.js";
 
 export const EXACTLY_ONCE_CHECK = "Multi-Paxos: each client command executed at most once";
 export const CHOSEN_ONCE_CHECK = "Multi-Paxos: each client command chosen in one slot";
@@ -14,41 +15,11 @@ export interface FindingOptions {
   readonly report?: (finding: Violation) => void;
 }
 
-/** How far one replica's state has been read, so each step reads only what changed. */
-interface ReadMark {
-  readonly node: MultiPaxosNode;
-  readonly version: number;
-  readonly read: number;
-}
-
-/**
- * Calls `visit` for every replica whose state changed since the last step, with how far it was read before (0
- * for a replica seen for the first time or rebuilt by a restart, which must be read afresh). `visit` returns the
- * new read position, or a violation to stop at. When the simulation was rewound, `onRewind` clears what the
- * check remembers and every replica is read afresh.
- */
-function eachChangedReplica(visit: (id: NodeId, view: MultiPaxosInspection, from: number, fresh: boolean) => number | Violation, onRewind: () => void): Hook<MultiPaxosMessage> {
-  let lastStep = -1;
-  let marks = new Map<NodeId, ReadMark>();
-  return (sim: Simulation<MultiPaxosMessage>): Violation | undefined => {
-    if (sim.stepCount < lastStep) {
-      marks = new Map();
-      onRewind();
-    }
-    lastStep = sim.stepCount;
-    for (const id of sim.nodeIds) {
-      const node = sim.node<MultiPaxosNode>(id);
-      if (node === undefined) continue;
-      const view = node.inspect();
-      const mark = marks.get(id);
-      if (mark !== undefined && mark.node === node && mark.version === view.version) continue;
-      const fresh = mark === undefined || mark.node !== node;
-      const next = visit(id, view, fresh ? 0 : mark.read, fresh);
-      if (typeof next !== "number") return next;
-      marks.set(id, { node, version: view.version, read: next });
-    }
-    return undefined;
-  };
+/** A finding stops the run (returned), or is reported and the run goes on (undefined). */
+function stopOrReport(options: FindingOptions, finding: Violation): Violation | undefined {
+  if (options.report === undefined) return finding;
+  options.report(finding);
+  return undefined;
 }
 
 /**
@@ -93,9 +64,8 @@ export function checkExactlyOnceMultiPaxos(options: FindingOptions = {}): Hook<M
       for (let i = from; i < view.executed.length; i++) {
         const slot = view.executed[i] as number;
         const finding = check(id, slot, view.log[slot], ran);
-        if (finding === undefined) continue;
-        if (options.report === undefined) return finding;
-        options.report(finding);
+        const stop = finding === undefined ? undefined : stopOrReport(options, finding);
+        if (stop !== undefined) return stop;
       }
       return view.executed.length;
     },
@@ -127,13 +97,12 @@ export function checkChosenOnceMultiPaxos(options: FindingOptions = {}): Hook<Mu
         if (at === undefined) slotOf.set(name, slot);
         else if (at !== slot && !reported.has(`${name}@${slot}`)) {
           reported.add(`${name}@${slot}`);
-          const finding: Violation = {
+          const stop = stopOrReport(options, {
             checker: CHOSEN_ONCE_CHECK,
             message: `${formatClientCommand(command)} is chosen in slot ${at} and again in slot ${slot}`,
             details: { command: name, slots: [at, slot] },
-          };
-          if (options.report === undefined) return finding;
-          options.report(finding);
+          });
+          if (stop !== undefined) return stop;
         }
       }
       return view.log.length;

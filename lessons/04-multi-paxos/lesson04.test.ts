@@ -1,7 +1,7 @@
 // Lesson 4's runs: the seed's stall, two message delays per command, failover with a no-op, a copy executed once, dueling leaders.
 
 import { describe, expect, it } from "vitest";
-import { EXACTLY_ONCE_CHECK } from "@course/check";
+import { MULTI_PAXOS_EXACTLY_ONCE } from "@course/check";
 import { messageDelaysUntil, type MAccept, type MultiPaxosMessage, type MultiPaxosNode, type MPromise } from "@course/paxos";
 import type { Simulation } from "@course/sim";
 import { checkScenario, noteSeq, notes } from "../03-paxos-failures/scenario-checks.js";
@@ -96,7 +96,7 @@ describe("lesson 4: a deposed leader's command", () => {
   }
   it("without sessions executes the copy again, and the exactly-once checker stops the run", () => {
     const run = checkScenario(scenario("deposed-leader"), 1, "no-sessions");
-    expect(run.sim.violation?.checker).toBe(EXACTLY_ONCE_CHECK);
+    expect(run.sim.violation?.checker).toBe(MULTI_PAXOS_EXACTLY_ONCE);
     expect(run.sim.violation?.message).toMatch(/executed 'b' \(alice's #2\) twice: in slot 1 and again in slot 2/);
   });
 });

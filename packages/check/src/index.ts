@@ -3,8 +3,8 @@
 export {};
 export { paxosChecker } from "./paxos.js";
 export { multiPaxosChecker, type MultiPaxosCheckerOptions } from "./multipaxos.js";
-export { checkExactlyOnceMultiPaxos, checkChosenOnceMultiPaxos, EXACTLY_ONCE_CHECK, CHOSEN_ONCE_CHECK, type FindingOptions } from "./multipaxos-exactly-once.js";
-export { RetryingClients, type ClientScript, type ClientTiming } from "./multipaxos-clients.js";
+export { checkExactlyOnceMultiPaxos, checkChosenOnceMultiPaxos, MULTI_PAXOS_EXACTLY_ONCE, MULTI_PAXOS_CHOSEN_ONCE, type FindingOptions } from "./multipaxos-exactly-once.js";
+export { RetryingMultiPaxosClients, type ClientScript, type ClientTiming } from "./multipaxos-clients.js";
 export { twoPcChecker } from "./twopc.js";
 export { BallotLedger, opValue } from "./paxos-ballots.js";
 export { runPaxosRandom, nemesisFor, RANDOM_NETWORK, DEFAULT_NEMESIS, type NemesisSettings, type RandomRunOptions, type RandomRunResult } from "./paxos-random.js";

@@ -33,7 +33,7 @@ interface ClientState {
  * resends it unchanged until some replica answers, and only then sends the next. Crashes and lost messages mean a
  * command may reach the replicas several times; the replicas must still execute it once.
  */
-export class RetryingClients {
+export class RetryingMultiPaxosClients {
   private readonly clients: ClientState[];
 
   constructor(

@@ -4,8 +4,8 @@ import type { Hook, NodeId, Violation } from "@course/sim";
 import { commandId, formatClientCommand, type Command, type MultiPaxosMessage } from "@course/paxos";
 import { eachChangedReplica } from "./multipaxos-replicas.js";
 
-export const EXACTLY_ONCE_CHECK = "Multi-Paxos: each client command executed at most once";
-export const CHOSEN_ONCE_CHECK = "Multi-Paxos: each client command chosen in one slot";
+export const MULTI_PAXOS_EXACTLY_ONCE = "Multi-Paxos: each client command executed at most once";
+export const MULTI_PAXOS_CHOSEN_ONCE = "Multi-Paxos: each client command chosen in one slot";
 
 export interface FindingOptions {
   /**
@@ -34,12 +34,12 @@ export function checkExactlyOnceMultiPaxos(options: FindingOptions = {}): Hook<M
   let firstRun = new Map<string, { slot: number; by: NodeId }>();
 
   function check(id: NodeId, slot: number, command: Command | undefined, ran: Map<string, number>): Violation | undefined {
-    if (command == null) return { checker: EXACTLY_ONCE_CHECK, message: `replica ${id} executed slot ${slot}, which holds no client command in its log`, details: { replica: id, slot } };
+    if (command == null) return { checker: MULTI_PAXOS_EXACTLY_ONCE, message: `replica ${id} executed slot ${slot}, which holds no client command in its log`, details: { replica: id, slot } };
     const name = commandId(command);
     const before = ran.get(name);
     if (before !== undefined) {
       return {
-        checker: EXACTLY_ONCE_CHECK,
+        checker: MULTI_PAXOS_EXACTLY_ONCE,
         message: `replica ${id} executed ${formatClientCommand(command)} twice: in slot ${before} and again in slot ${slot}`,
         details: { replica: id, command: name, slots: [before, slot] },
       };
@@ -49,7 +49,7 @@ export function checkExactlyOnceMultiPaxos(options: FindingOptions = {}): Hook<M
     if (first === undefined) firstRun.set(name, { slot, by: id });
     else if (first.slot !== slot) {
       return {
-        checker: EXACTLY_ONCE_CHECK,
+        checker: MULTI_PAXOS_EXACTLY_ONCE,
         message: `replica ${first.by} executed ${formatClientCommand(command)} in slot ${first.slot} but replica ${id} executed it in slot ${slot}: their state machines differ`,
         details: { command: name, replicas: [first.by, id], slots: [first.slot, slot] },
       };
@@ -98,7 +98,7 @@ export function checkChosenOnceMultiPaxos(options: FindingOptions = {}): Hook<Mu
         else if (at !== slot && !reported.has(`${name}@${slot}`)) {
           reported.add(`${name}@${slot}`);
           const stop = stopOrReport(options, {
-            checker: CHOSEN_ONCE_CHECK,
+            checker: MULTI_PAXOS_CHOSEN_ONCE,
             message: `${formatClientCommand(command)} is chosen in slot ${at} and again in slot ${slot}`,
             details: { command: name, slots: [at, slot] },
           });

@@ -3,8 +3,8 @@
 import { Rng, Simulation, type Violation } from "@course/sim";
 import { createMultiPaxosNode, type MultiPaxosMessage, type MultiPaxosNode, type MultiPaxosNodeOptions } from "@course/paxos";
 import { multiPaxosChecker } from "./multipaxos.js";
-import { checkChosenOnceMultiPaxos, checkExactlyOnceMultiPaxos, EXACTLY_ONCE_CHECK } from "./multipaxos-exactly-once.js";
-import { RetryingClients, type ClientScript } from "./multipaxos-clients.js";
+import { checkChosenOnceMultiPaxos, checkExactlyOnceMultiPaxos, MULTI_PAXOS_EXACTLY_ONCE } from "./multipaxos-exactly-once.js";
+import { RetryingMultiPaxosClients, type ClientScript } from "./multipaxos-clients.js";
 import { RANDOM_NETWORK, nemesisFor, type RandomRunOptions } from "./paxos-random.js";
 import type { RandomRunResult } from "./random-run.js";
 
@@ -67,13 +67,13 @@ export function runMultiPaxosRandom(seed: number, options: MultiPaxosRandomOptio
     record: false,
     hooks: [multiPaxosChecker(options.node?.quorums ? { quorums: options.node.quorums } : {}), exactlyOnce, checkChosenOnceMultiPaxos({ report: named(chosenTwice) })],
   });
-  const clients = new RetryingClients(sim, nodes, scripts, new Rng(seed).fork("clients"), { retryAfter: RETRY_AFTER, maxThink: MAX_THINK });
+  const clients = new RetryingMultiPaxosClients(sim, nodes, scripts, new Rng(seed).fork("clients"), { retryAfter: RETRY_AFTER, maxThink: MAX_THINK });
   const result = () => ({
     seed,
     commands: clients.commands,
     answered: clients.answered,
     chosenTwice: chosenTwice.size,
-    appliedTwice: appliedTwice.size + (sim.violation?.checker === EXACTLY_ONCE_CHECK ? 1 : 0),
+    appliedTwice: appliedTwice.size + (sim.violation?.checker === MULTI_PAXOS_EXACTLY_ONCE ? 1 : 0),
   });
   const violated = (live: boolean): MultiPaxosRunResult => ({ ...result(), violation: sim.violation as Violation, report: sim.violationReport(), live });
 

@@ -131,7 +131,7 @@ function explain(sim: Simulation<Message>, r: FailoverResult, how: string): void
   if (r.campaigns > 1) {
     sim.note(
       `${r.campaigns} campaigns, not one: another survivor's timer fired before the new leader's first messages reached it, and it took over with a higher number${r.answeredBy !== r.newLeader ? `, so node ${r.answeredBy ?? "?"}, not node ${r.newLeader ?? "?"}, answered the command` : ""}.` +
-        (r.copies > 1 ? ` The command is now in the log ${r.copies} times: node ${r.answeredBy ?? "?"} found it in an open slot and proposed it again, and node ${r.newLeader ?? "?"}, stepping down, also handed it over as a command still waiting for its answer.${r.executions === undefined ? "" : ` Every copy carries the client's name and the command's number, so node ${r.answeredBy ?? "?"} recognised the later ones as duplicates: it executed the command ${r.executions === 1 ? "once" : `${r.executions} times`}.`}` : ""),
+        (r.copies > 1 ? ` The command is now in the log ${r.copies} times: node ${r.answeredBy ?? "?"} found it in an open slot and proposed it again, and node ${r.newLeader ?? "?"}, stepping down, also handed it over as a command still waiting for its answer.${r.executions === undefined ? "" : ` Every copy carries the client's name and the command's number, so node ${r.answeredBy ?? "?"} recognized the later ones as duplicates: it executed the command ${r.executions === 1 ? "once" : `${r.executions} times`}.`}` : ""),
       { label: "competing-campaigns" },
     );
   }

@@ -115,6 +115,6 @@ describe("lesson 10: a Multi-Paxos failover that puts the command in the log twi
     }
     const story = notes(failoverMultiPaxos.run({ seed: SEED }).sim.trace).map((n) => n.text).join("\n");
     expect(story).toContain(`The command is now in the log 2 times: node ${by} found it in an open slot and proposed it again, and node ${deposed}, stepping down, also handed it over`);
-    expect(story).toContain(`so node ${by} recognised the later ones as duplicates: it executed the command once.`);
+    expect(story).toContain(`so node ${by} recognized the later ones as duplicates: it executed the command once.`);
   });
 });

@@ -36,7 +36,7 @@ export interface Execution {
 /**
  * Apply one client command at `slot`, at most once. Copies of one command can be chosen in several slots (a
  * deposed leader hands its unanswered commands to the next leader, whose phase 1 may also find them in open
- * slots; a client retries at another replica), so the replica, not the log, must recognise them: it skips a
+ * slots; a client retries at another replica), so the replica, not the log, must recognize them: it skips a
  * command it has already performed (Paxos Made Moderately Complex, van Renesse and Altinbuken 2015: the
  * replica's `perform`). As in Raft's client sessions (Ongaro's thesis §6.3) it keeps only each client's latest
  * number, which suffices because a client has at most one command outstanding.

@@ -12,14 +12,16 @@ describe("Raft persistence and Figure 8", () => {
     electLeader(sim);
     submit(sim, "a=1");
     submit(sim, "b=2");
-    const term = (leaderOf(sim) as RaftNode).currentTerm;
+    sim.runFor(100);
+    const { currentTerm: term, log } = leaderOf(sim) as RaftNode;
+    const last = log.lastIndex;
     for (const n of sim.nodeIds) sim.apply({ type: "crash", node: n });
     for (const n of sim.nodeIds) sim.apply({ type: "restart", node: n });
-    expect(raftNodes(sim).map((n) => n.log.lastIndex)).toEqual([2, 2, 2]);
+    expect(raftNodes(sim).map((n) => n.log.lastIndex)).toEqual([last, last, last]);
     expect(raftNodes(sim).every((n) => n.currentTerm === term && n.commitIndex === 0)).toBe(true);
-    submit(sim, "c=3");
+    const c = submit(sim, "c=3") as { index: number };
     sim.runFor(300);
-    expect(committedOn(sim, 3).count).toBe(3);
+    expect(committedOn(sim, c.index).count).toBe(3);
     expect(raftNodes(sim).every((n) => n.kv.get("a") === "1" && n.kv.get("b") === "2")).toBe(true);
   });
 

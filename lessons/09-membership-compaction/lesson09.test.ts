@@ -13,6 +13,22 @@ describe("lesson 9: membership and compaction", () => {
     expect(run.result).toContain("applied y=2: yes");
   });
 
+  it("each new server first catches up as a learner, shown in the leader's view, and only then joins the configuration", () => {
+    const s = scenario("membership");
+    const run = s.run({ seed: 4 });
+    const lines = run.sim.trace.map((e) => s.describe?.(e)).filter((l): l is string => l !== undefined);
+    for (const id of [3, 4]) {
+      const learning = lines.findIndex((l) => l.includes(`starts copying its log to Server ${id} as a non-voting learner`));
+      const promoted = lines.findIndex((l) => l.includes(`Server ${id} has caught up`));
+      const joined = lines.findIndex((l) => l.includes(`now uses the configuration [`) && l.includes(`, ${id}]`));
+      expect(learning, `server ${id}`).toBeGreaterThanOrEqual(0);
+      expect(promoted, `server ${id}`).toBeGreaterThan(learning);
+      expect(joined, `server ${id}`).toBeGreaterThanOrEqual(promoted);
+      const views = run.sim.trace.flatMap((e) => (e.kind === "state" ? [e.view as { learners: number[]; members: number[]; role: string }] : []));
+      expect(views.some((v) => v.role === "leader" && v.learners.includes(id) && !v.members.includes(id)), `server ${id} listed as a learner`).toBe(true);
+    }
+  });
+
   it("snapshots replace the log prefix on every server", () => {
     const run = scenario("snapshot").run({ seed: 1 });
     run.sim.assertNoViolation();

@@ -195,11 +195,16 @@ export class RaftNode implements SimNode<RaftMessage> {
       commitIndex: this.commitIndex,
       lastApplied: this.lastApplied,
       members: this.members,
-      learners: leader && this.catchUp !== undefined ? [this.catchUp.node] : [],
+      learners: this.learners,
       electionDeadline: this.electionDeadline,
       ...(leader ? { nextIndex: Object.fromEntries(this.nextIndex), matchIndex: Object.fromEntries(this.matchIndex) } : {}),
       kv: this.kv.entries(),
     };
+  }
+
+  /** Servers this leader is catching up before they join the configuration (thesis §4.2.1); empty on a follower. */
+  get learners(): readonly NodeId[] {
+    return this.role === "leader" && this.catchUp !== undefined ? [this.catchUp.node] : [];
   }
 
   isMember(): boolean {
@@ -452,7 +457,8 @@ export class RaftNode implements SimNode<RaftMessage> {
         if (from === this.catchUp?.node) this.advanceCatchUp(ctx, this.catchUp);
       }
       const unsent = (this.sentUpTo.get(from) ?? 0) < this.log.lastIndex;
-      if (this.role === "leader" && after.matchIndex > before.matchIndex && after.nextIndex <= this.log.lastIndex && unsent && !this.options.pipeline) this.sendAppend(ctx, from);
+      // More to send (a follower catching up, or batches larger than one message): the next batch goes now.
+      if (this.role === "leader" && after.matchIndex > before.matchIndex && after.nextIndex <= this.log.lastIndex && unsent) this.sendAppend(ctx, from);
     } else if (after.nextIndex !== before.nextIndex) {
       this.sentUpTo.set(from, after.nextIndex - 1);
       this.sendAppend(ctx, from); // retry at once from the backed-up position
@@ -497,8 +503,12 @@ export class RaftNode implements SimNode<RaftMessage> {
     if (next === this.commitIndex) return;
     this.commitIndex = next;
     this.applyCommitted(ctx);
-    // Thesis §4.2.2: a leader removed by a committed configuration steps down.
-    if (this.role === "leader" && !this.isMember() && this.configIndex() <= this.commitIndex) this.becomeFollower(ctx, this.currentTerm, null);
+    // Thesis §4.2.2: a leader removed by a committed configuration steps down, first telling the members the new
+    // commit index (else they learn it only from the next leader, which without the election no-op may take a while).
+    if (this.role === "leader" && !this.isMember() && this.configIndex() <= this.commitIndex) {
+      this.broadcastAppend(ctx);
+      this.becomeFollower(ctx, this.currentTerm, null);
+    }
   }
 
   private applyCommitted(ctx: Ctx): void {

@@ -46,6 +46,8 @@ interface CatchUp {
 
 /** How many recently applied entries a server remembers for the State Machine Safety checker. */
 const APPLIED_MEMORY = 1024;
+/** At most this many AppendEntries kept aside because they arrived before the entries they follow. */
+const EARLY_LIMIT = 64;
 /** Thesis §4.2.1 suggests a fixed number of catch-up rounds ("such as ten") before giving up on a new server. */
 const CATCH_UP_ROUNDS = 10;
 /** A round that outlasts this many maximum election timeouts means the new server is down or hopelessly slow. */
@@ -76,6 +78,12 @@ export class RaftNode implements SimNode<RaftMessage> {
    * sent the entries again unless that send is older than a heartbeat interval and so presumed lost.
    */
   private readonly inFlight = new Map<NodeId, Array<{ readonly upTo: number; readonly at: number }>>();
+  /**
+   * A follower's AppendEntries that arrived ahead of the entries they follow (the network reordered the leader's
+   * pipelined stream), by prevLogIndex. They are refused as usual, and applied as if they had just arrived once the
+   * log reaches them, so the leader need not send their entries again.
+   */
+  private readonly early = new Map<number, { readonly from: NodeId; readonly msg: AppendEntries }>();
   /** Entries applied lately, oldest first (bounded), so checkers can compare what every server executed. */
   readonly recentlyApplied: LogEntry[] = [];
 
@@ -418,6 +426,8 @@ export class RaftNode implements SimNode<RaftMessage> {
       this.changeLog(ctx, d.truncateFrom, d.append);
       this.commitIndex = d.commitIndex;
       this.applyCommitted(ctx);
+    } else if (d.conflictTerm === undefined && msg.entries.length > 0 && msg.prevLogIndex > this.log.lastIndex && this.early.size < EARLY_LIMIT) {
+      this.early.set(msg.prevLogIndex, { from, msg });
     }
     const reply: { -readonly [K in keyof AppendEntriesReply]: AppendEntriesReply[K] } = {
       type: "AppendEntriesReply",
@@ -431,6 +441,17 @@ export class RaftNode implements SimNode<RaftMessage> {
     if (msg.readSeq !== undefined) reply.readSeq = msg.readSeq;
     this.persistHardState(ctx);
     ctx.send(from, reply);
+    if (d.success) this.takeEarly(ctx);
+  }
+
+  /** Applies the kept-aside AppendEntries that now follow the end of the log (those of older terms are dropped). */
+  private takeEarly(ctx: Ctx): void {
+    if (this.early.size === 0) return;
+    for (const k of this.early.keys()) if (k < this.log.lastIndex) this.early.delete(k);
+    const next = this.early.get(this.log.lastIndex);
+    if (next === undefined) return;
+    this.early.delete(this.log.lastIndex);
+    if (next.msg.term === this.currentTerm) this.onAppendEntries(next.from, next.msg, ctx);
   }
 
   private onAppendEntriesReply(from: NodeId, msg: AppendEntriesReply, ctx: Ctx): void {

@@ -1,6 +1,6 @@
 // Test helper for scripted Raft scenarios: a checked cluster, leader lookup and client calls that wait for a reply.
 
-import { Simulation, type LinkConfig, type NodeId } from "@course/sim";
+import { Simulation, type LinkConfig, type NodeId, type Rng } from "@course/sim";
 import { createRaftNode, leaderOf, raftNodes, type ClientResult, type RaftMessage, type RaftNode, type RaftOptions } from "@course/raft";
 import { raftInvariants } from "../src/index.js";
 
@@ -76,4 +76,14 @@ export function terms(sim: Simulation<RaftMessage>): number[] {
 
 export function others(sim: Simulation<RaftMessage>, id: NodeId): NodeId[] {
   return sim.nodeIds.filter((x) => x !== id);
+}
+
+/** `length` random lowercase letters: a command's payload for byte counts. */
+export function randomText(rng: Rng, length: number): string {
+  return Array.from({ length }, () => String.fromCharCode(97 + rng.int(0, 25))).join("");
+}
+
+/** Bytes of every message sent so far (the simulator counts them while it copies messages, its default). */
+export function bytesSent(sim: Simulation<RaftMessage>): number {
+  return sim.counters.total().bytes;
 }

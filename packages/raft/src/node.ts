@@ -88,6 +88,7 @@ export class RaftNode implements SimNode<RaftMessage> {
   readonly recentlyApplied: LogEntry[] = [];
 
   private readonly initialMembers: readonly NodeId[];
+  private peerIds: readonly NodeId[] = [];
   private votes = new Set<NodeId>();
   private rejections = new Set<NodeId>();
   private heardFromLeaderAt = -Infinity;
@@ -359,8 +360,9 @@ export class RaftNode implements SimNode<RaftMessage> {
 
   // ---- log replication (§5.3) --------------------------------------------------------------------
 
-  private peers(): NodeId[] {
-    return this.members.filter((m) => m !== this.id);
+  /** The other members (kept with the configuration: a leader walks this list on every heartbeat). */
+  private peers(): readonly NodeId[] {
+    return this.peerIds;
   }
 
   private trackPeer(p: NodeId): void {
@@ -474,7 +476,7 @@ export class RaftNode implements SimNode<RaftMessage> {
     if (msg.success) {
       // Only a new acknowledgement can move the commit index; a heartbeat's echo of old progress cannot.
       if (after.matchIndex > before.matchIndex) {
-        this.maybeAdvanceCommit(ctx);
+        if (after.matchIndex > this.commitIndex) this.maybeAdvanceCommit(ctx);
         if (from === this.catchUp?.node) this.advanceCatchUp(ctx, this.catchUp);
       }
       const unsent = (this.sentUpTo.get(from) ?? 0) < this.log.lastIndex;
@@ -647,6 +649,7 @@ export class RaftNode implements SimNode<RaftMessage> {
 
   private setMembers(members: readonly NodeId[]): void {
     this.members = members;
+    this.peerIds = members.filter((m) => m !== this.id);
     if (this.role !== "leader") return;
     for (const p of this.peers()) if (!this.nextIndex.has(p)) this.trackPeer(p);
     for (const p of [...this.nextIndex.keys()]) if (!members.includes(p) && p !== this.catchUp?.node) this.untrackPeer(p);

@@ -132,7 +132,9 @@ export class RaftNode implements SimNode<RaftMessage> {
       ctx.setTimer("heartbeat", this.options.heartbeatInterval);
     } else if (name === "check-quorum" && this.role === "leader") this.checkQuorum(ctx);
     else if (name === "transfer-timeout") this.transferTarget = null;
-    else if (name === "catch-up" && this.role === "leader" && this.catchUp !== undefined) this.giveUpCatchUp(ctx, this.catchUp, "it did not answer");
+    else if (name === "catch-up" && this.role === "leader" && this.catchUp !== undefined) {
+      this.giveUpCatchUp(ctx, this.catchUp, `a round of copying took more than ${CATCH_UP_ROUND_LIMIT * this.options.electionTimeout.max} ms (is it down?)`);
+    }
     this.persistHardState(ctx);
   }
 
@@ -341,6 +343,7 @@ export class RaftNode implements SimNode<RaftMessage> {
     this.electionDeadline = null;
     this.readAcks.clear();
     this.recentActive.clear();
+    this.early.clear();
     // Figure 2: nextIndex starts just after the leader's last entry, matchIndex at 0.
     for (const p of this.peers()) this.trackPeer(p);
     // §8: a no-op of the new term lets everything earlier commit as soon as a majority stores it.

@@ -126,42 +126,51 @@ export function figure8Episodes(perSecond = 1): AdversaryFactory {
 }
 
 /**
- * Figure 8's last step: a leader crashes the moment its commit index moves, before it has told anyone, and stays
- * down a while; whoever wins next must still hold every committed entry (Leader Completeness, §5.4).
+ * A server crashes the moment a number it shows (its vote, its commit index...) changes and `strikes` holds, with
+ * `probability`, and restarts `downtime` ms later (drawn uniformly). The number is read before every step.
  */
-export function crashAfterCommit(probability = 0.2): AdversaryFactory {
+function crashWhenChanged(name: string, probability: number, downtime: readonly [number, number], watched: (n: RaftNode) => number, strikes: (n: RaftNode) => boolean): AdversaryFactory {
   return () => {
-    const last = new Map<NodeId, { node: RaftNode; commitIndex: number }>();
-    let leader: NodeId | undefined;
+    const last = new Map<NodeId, { node: RaftNode; value: number }>();
+    let target: NodeId | undefined;
     return {
-      name: "leader crash right after a commit",
+      name,
       watch(sim) {
         for (const id of sim.nodeIds) {
           const n = sim.node<RaftNode>(id);
           if (n === undefined) continue;
           const seen = last.get(id);
+          const value = watched(n);
           if (seen === undefined || seen.node !== n) {
-            last.set(id, { node: n, commitIndex: n.commitIndex });
+            last.set(id, { node: n, value });
             continue;
           }
-          if (seen.commitIndex === n.commitIndex) continue;
-          seen.commitIndex = n.commitIndex;
-          if (n.role === "leader") {
-            leader = id;
+          if (seen.value === value) continue;
+          seen.value = value;
+          if (strikes(n)) {
+            target = id;
             return true;
           }
         }
         return false;
       },
       react(plan) {
-        if (leader !== undefined && plan.rng.chance(probability)) {
-          plan.later(0, { type: "crash", node: leader });
-          plan.later(plan.rng.uniform(50, 600), { type: "restart", node: leader });
+        if (target !== undefined && plan.rng.chance(probability)) {
+          plan.later(0, { type: "crash", node: target });
+          plan.later(plan.rng.uniform(downtime[0], downtime[1]), { type: "restart", node: target });
         }
-        leader = undefined;
+        target = undefined;
       },
     };
   };
+}
+
+/**
+ * Figure 8's last step: a leader crashes the moment its commit index moves, before it has told anyone, and stays
+ * down a while; whoever wins next must still hold every committed entry (Leader Completeness, §5.4).
+ */
+export function crashAfterCommit(probability = 0.2): AdversaryFactory {
+  return crashWhenChanged("leader crash right after a commit", probability, [50, 600], (n) => n.commitIndex, (n) => n.role === "leader");
 }
 
 /**
@@ -170,39 +179,8 @@ export function crashAfterCommit(probability = 0.2): AdversaryFactory {
  * With `probability` it strikes a given vote.
  */
 export function crashAfterVote(probability = 0.5, maxDowntime = 6): AdversaryFactory {
-  return () => {
-    const last = new Map<NodeId, { node: RaftNode; term: number; votedFor: NodeId | null }>();
-    let voter: NodeId | undefined;
-    return {
-      name: "crash right after a vote",
-      watch(sim) {
-        for (const id of sim.nodeIds) {
-          const n = sim.node<RaftNode>(id);
-          if (n === undefined) continue;
-          const seen = last.get(id);
-          if (seen === undefined || seen.node !== n) {
-            last.set(id, { node: n, term: n.currentTerm, votedFor: n.votedFor });
-            continue;
-          }
-          if (seen.term === n.currentTerm && seen.votedFor === n.votedFor) continue;
-          seen.term = n.currentTerm;
-          seen.votedFor = n.votedFor;
-          if (n.votedFor !== null && n.votedFor !== id) {
-            voter = id;
-            return true;
-          }
-        }
-        return false;
-      },
-      react(plan) {
-        if (voter !== undefined && plan.rng.chance(probability)) {
-          plan.later(0, { type: "crash", node: voter });
-          plan.later(plan.rng.uniform(0, maxDowntime), { type: "restart", node: voter });
-        }
-        voter = undefined;
-      },
-    };
-  };
+  const vote = (n: RaftNode) => n.currentTerm * 65_536 + (n.votedFor === null ? 0 : n.votedFor + 1);
+  return crashWhenChanged("crash right after a vote", probability, [0, maxDowntime], vote, (n) => n.votedFor !== null && n.votedFor !== n.id);
 }
 
 /**

@@ -152,7 +152,8 @@ export function logMatching(): RaftHook {
 
 function logMatchingCheck(): Check {
   const seen = new WeakSet<LogEntry>();
-  const known = new Map<string, { command: string; prevTerm: number | undefined; node: NodeId }>();
+  /** The first copy seen of each (index, term), by index: entries of several terms at one index are rare. */
+  const known = new Map<number, Array<{ entry: LogEntry; prevTerm: number | undefined; node: NodeId }>>();
   const lastEntry = new Map<NodeId, LogEntry | undefined>();
   return (_sim, _live, changed) => {
     for (const node of changed) {
@@ -166,15 +167,17 @@ function logMatchingCheck(): Check {
         const e = log.entryAt(i) as LogEntry;
         if (seen.has(e)) break;
         seen.add(e);
-        const key = `${e.index}:${e.term}`;
-        const command = JSON.stringify(e.command);
         const prevTerm = log.termAt(e.index - 1);
-        const before = known.get(key);
-        if (before === undefined) known.set(key, { command, prevTerm, node: id });
-        else if (before.command !== command || (before.prevTerm !== undefined && prevTerm !== undefined && before.prevTerm !== prevTerm)) {
+        const atIndex = known.get(e.index);
+        const before = atIndex?.find((k) => k.entry.term === e.term);
+        if (before === undefined) {
+          const first = { entry: e, prevTerm, node: id };
+          if (atIndex === undefined) known.set(e.index, [first]);
+          else atIndex.push(first);
+        } else if (!sameValue(before.entry.command, e.command) || (before.prevTerm !== undefined && prevTerm !== undefined && before.prevTerm !== prevTerm)) {
           return violation(
             "Log Matching",
-            `entry ${e.index} of term ${e.term} differs between nodes ${before.node} and ${id}: ${before.command} after term ${before.prevTerm} vs ${command} after term ${prevTerm}`,
+            `entry ${e.index} of term ${e.term} differs between nodes ${before.node} and ${id}: ${JSON.stringify(before.entry.command)} after term ${before.prevTerm} vs ${JSON.stringify(e.command)} after term ${prevTerm}`,
             { index: e.index, term: e.term, nodes: [before.node, id] },
           );
         }
@@ -261,7 +264,7 @@ export function stateMachineSafety(): RaftHook {
 }
 
 function stateMachineSafetyCheck(): Check {
-  const applied = new Map<number, { term: number; command: string; node: NodeId }>();
+  const applied = new Map<number, { entry: LogEntry; node: NodeId }>();
   const seenApplied = new PerIncarnation();
   return (_sim, _live, changed) => {
     for (const node of changed) {
@@ -269,13 +272,12 @@ function stateMachineSafetyCheck(): Check {
       const seen = seenApplied.get(node) ?? node.log.snapshotIndex;
       if (node.lastApplied <= seen) continue;
       for (const e of newlyApplied(node, seen)) {
-        const command = JSON.stringify(e.command);
         const before = applied.get(e.index);
-        if (before === undefined) applied.set(e.index, { term: e.term, command, node: id });
-        else if (before.term !== e.term || before.command !== command) {
+        if (before === undefined) applied.set(e.index, { entry: e, node: id });
+        else if (before.entry.term !== e.term || !sameValue(before.entry.command, e.command)) {
           return violation(
             "State Machine Safety",
-            `index ${e.index}: node ${before.node} applied ${before.command} (term ${before.term}) but node ${id} applied ${command} (term ${e.term})`,
+            `index ${e.index}: node ${before.node} applied ${JSON.stringify(before.entry.command)} (term ${before.entry.term}) but node ${id} applied ${JSON.stringify(e.command)} (term ${e.term})`,
             { index: e.index, nodes: [before.node, id] },
           );
         }
@@ -368,6 +370,25 @@ function newlyApplied(node: RaftNode, seen: number): readonly LogEntry[] {
   let k = recent.length;
   while (k > 0 && (recent[k - 1] as LogEntry).index > seen) k--;
   return k === recent.length ? [] : recent.slice(k);
+}
+
+/**
+ * Whether two JSON-like values are equal, field by field: what comparing their JSON would say, without building the
+ * strings (the checks compare commands after nearly every event).
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let keys = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    keys++;
+    if (!sameValue(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) keys--;
+  return keys === 0;
 }
 
 function violation(checker: string, message: string, details: unknown): Violation {

@@ -23,4 +23,4 @@ export { checkLinearizable, kvHistory, type KvOperation, type LinearizabilityRes
 export { raftAppliedOnce } from "./raft-applied-once.js";
 export { runRaftRandom, raftVariant, RAFT_LIVENESS_BOUND, RAFT_RANDOM_NETWORK, RAFT_RANDOM_RATES, type RaftRandomOptions, type RaftRandomResult } from "./raft-random.js";
 export { crashAfterCommit, crashAfterVote, figure8Episodes, gridTimeouts, type AdversaryFactory, type AdversaryPlan, type RaftAdversary } from "./raft-adversary.js";
-export { RAFT_STRESS_PROFILES, runStress, stressSeeds, type RaftStressProfile } from "./raft-stress.js";
+export { RAFT_STRESS_PROFILES, STRESS_TEST_FILE, runStress, stressFailure, stressSeeds, type RaftStressProfile } from "./raft-stress.js";

@@ -1,7 +1,7 @@
 // The Raft stress search CI runs: which kinds of random schedule, on how many servers, and how many seeds of each.
 
 import { crashAfterCommit, crashAfterVote, figure8Episodes, gridTimeouts } from "./raft-adversary.js";
-import { runRaftRandom, type RaftRandomOptions, type RaftRandomResult } from "./raft-random.js";
+import { RAFT_LIVENESS_BOUND, runRaftRandom, type RaftRandomOptions, type RaftRandomResult } from "./raft-random.js";
 
 export interface RaftStressProfile {
   readonly name: string;
@@ -52,4 +52,14 @@ export function stressSeeds(profile: RaftStressProfile): number[] {
 /** One stress run; `rules` replaces Raft rules on every server (a known buggy variant, say). */
 export function runStress(profile: RaftStressProfile, seed: number, extra: RaftRandomOptions = {}): RaftRandomResult {
   return runRaftRandom(seed, { ...profile.options, ...extra, raft: { ...(profile.options.raft ?? {}), ...(extra.raft ?? {}) } });
+}
+
+/** The test file that runs the stress search, as the replay command names it. */
+export const STRESS_TEST_FILE = "packages/check/test/raft-random.test.ts";
+
+/** What went wrong in a stress run, with its seed, options and the command that replays it; undefined if nothing. */
+export function stressFailure(profile: RaftStressProfile, r: RaftRandomResult): string | undefined {
+  const why = r.violation !== undefined ? r.report : r.live ? undefined : `not recovered ${RAFT_LIVENESS_BOUND} ms after the faults stopped: ${r.stuck}`;
+  if (why === undefined) return undefined;
+  return `seed ${r.seed} [${r.options}]: ${why}\n  replay: SEED=${r.seed} npx vitest run ${STRESS_TEST_FILE} -t "${profile.name}"`;
 }

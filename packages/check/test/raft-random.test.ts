@@ -3,9 +3,8 @@
 // Replay one seed with SEED=<n> (the profile whose seed range holds it runs it); STRESS_SEEDS=<n> runs n per profile.
 
 import { describe, expect, it } from "vitest";
-import { RAFT_LIVENESS_BOUND, RAFT_STRESS_PROFILES, runStress, stressSeeds, type RaftStressProfile } from "../src/index.js";
+import { RAFT_LIVENESS_BOUND, RAFT_STRESS_PROFILES, runStress, stressFailure, stressSeeds, type RaftStressProfile } from "../src/index.js";
 
-const FILE = "packages/check/test/raft-random.test.ts";
 const only = process.env.SEED === undefined || process.env.SEED === "" ? undefined : Number(process.env.SEED);
 const perProfile = process.env.STRESS_SEEDS === undefined ? undefined : Number(process.env.STRESS_SEEDS);
 if (only !== undefined && !Number.isInteger(only)) throw new Error(`SEED must be an integer, got ${JSON.stringify(process.env.SEED)}`);
@@ -22,9 +21,8 @@ describe(`Raft stress search: no violation, nothing applied twice, and recovery 
     it.skipIf(seeds.length === 0)(`${profile.name}: ${seeds.length === 1 ? `seed ${seeds[0]}` : `${seeds.length} seeds`}`, () => {
       const failures: string[] = [];
       for (const seed of seeds) {
-        const r = runStress(profile, seed);
-        const why = r.violation !== undefined ? r.report : r.live ? undefined : `not recovered ${RAFT_LIVENESS_BOUND} ms after the faults stopped: ${r.stuck}`;
-        if (why !== undefined) failures.push(`seed ${seed} [${r.options}]: ${why}\n  replay: SEED=${seed} npx vitest run ${FILE} -t "${profile.name}"`);
+        const failure = stressFailure(profile, runStress(profile, seed));
+        if (failure !== undefined) failures.push(failure);
         if (failures.length >= 3) break;
       }
       expect(failures, failures.join("\n")).toEqual([]);

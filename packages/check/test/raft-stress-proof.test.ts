@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { buggyRules } from "@course/raft";
-import { RAFT_STRESS_PROFILES, runStress, stressSeeds } from "../src/index.js";
+import { RAFT_STRESS_PROFILES, STRESS_TEST_FILE, runStress, stressFailure, stressSeeds } from "../src/index.js";
 
 /**
  * The profiles' seeds taken round-robin (first seed of each profile, then the second...), so that a bug only one
@@ -16,9 +16,8 @@ function firstFailure(rules: (typeof buggyRules)[keyof typeof buggyRules]): stri
     for (const [p, profile] of RAFT_STRESS_PROFILES.entries()) {
       const seed = seeds[p]?.[k];
       if (seed === undefined) continue;
-      const r = runStress(profile, seed, { raft: { rules } });
-      if (r.violation !== undefined) return `${profile.name}, seed ${seed}: ${r.violation.checker}`;
-      if (!r.live) return `${profile.name}, seed ${seed}: not recovered (${r.stuck})`;
+      const failure = stressFailure(profile, runStress(profile, seed, { raft: { rules } }));
+      if (failure !== undefined) return failure;
     }
   }
   return undefined;
@@ -29,6 +28,8 @@ describe("the Raft stress search catches every known buggy variant", () => {
     it(`catches ${name}`, () => {
       const caught = firstFailure(rules);
       expect(caught, `no schedule of the stress search failed with the ${name} rules`).toBeDefined();
+      // The report a failing run prints: its seed and the command that replays it.
+      expect(caught).toMatch(new RegExp(`^seed (\\d+) \\[.*\\n  replay: SEED=\\1 npx vitest run ${STRESS_TEST_FILE} -t "`, "s"));
     }, 120_000);
   }
 });

@@ -3,7 +3,7 @@
 import * as d3 from "d3";
 import type { NodeId, TraceEvent } from "@course/sim";
 import { nodesOf, snapshotAt, type ClusterSnapshot, type FlightMessage } from "./model.js";
-import { CRASHED, CUT, INK, INK_SOFT, nodeName, roleColor, TIMER, typeColor } from "./palette.js";
+import { CRASHED, CUT, INK, INK_SOFT, nodeName, overWhite, roleColor, textOn, TIMER, typeColor } from "./palette.js";
 import { isElectionTimer, role, short, term, transactionStates, votedFor } from "./views.js";
 
 export interface ClusterOptions {
@@ -42,8 +42,9 @@ interface Layout {
   cy: number;
   nodeR: number;
   pos: Map<NodeId, [number, number]>;
-  /** Labels shrink to one short line when the ring is crowded. */
+  /** On a crowded ring labels drop the vote; on a very crowded one they shrink to one short line. */
   compact: boolean;
+  tiny: boolean;
 }
 
 const ROLE_SHORT: Record<string, string> = { leader: "L", candidate: "C", precandidate: "PC", follower: "F", acceptor: "A", proposer: "P", coordinator: "coord", participant: "part" };
@@ -97,7 +98,7 @@ export class ClusterRenderer {
     });
     // Neighbours closer than a full label's width share a short label instead.
     const chord = nodes.length < 2 ? Infinity : 2 * ringR * Math.sin(Math.PI / nodes.length);
-    this.lay = { width, height, cx, cy, nodeR, pos, compact: chord < 120 };
+    this.lay = { width, height, cx, cy, nodeR, pos, compact: chord < 130, tiny: chord < 80 };
     this.svg.attr("viewBox", `0 0 ${width} ${height}`).attr("width", width).attr("height", height);
     this.nodeKeys.clear();
     this.timerPaths.clear();
@@ -116,7 +117,7 @@ export class ClusterRenderer {
       .join((enter) => {
         const g = enter.append("g").attr("class", "link").attr("data-link", (d) => `${d[0]}-${d[1]}`);
         g.append("line").attr("class", "link-line");
-        g.append("text").attr("class", "cut-mark").attr("text-anchor", "middle").attr("font-weight", 700).attr("fill", CUT).attr("data-bg", "#ffffff").text("✕").attr("display", "none");
+        g.append("text").attr("class", "cut-mark").attr("text-anchor", "middle").attr("font-weight", 700).attr("fill", CUT).attr("data-bg", "#ffffff").attr("aria-hidden", "true").text("✕").attr("display", "none");
         if (h.onLink) {
           g.append("line").attr("class", "link-hit").attr("stroke", "transparent").attr("stroke-width", 14).style("cursor", "pointer");
           g.attr("tabindex", 0).attr("role", "button").on("click", (_ev, d) => h.onLink?.(d[0], d[1])).on("keydown", enterKey<[NodeId, NodeId]>((d) => h.onLink?.(d[0], d[1])));
@@ -139,6 +140,7 @@ export class ClusterRenderer {
         g.append("path").attr("class", "timer-ring").attr("fill", TIMER);
         g.append("circle").attr("class", "node-body");
         g.append("circle").attr("class", "select-ring").attr("fill", "none").attr("stroke", INK).attr("stroke-width", 2).attr("stroke-dasharray", "3 2").attr("display", "none");
+        // A server's button is named by the texts it shows (name, role, term), exactly what a sighted reader sees.
         g.append("text").attr("class", "node-id").attr("text-anchor", "middle").attr("dy", "0.35em").attr("fill", "white").attr("font-weight", 700);
         g.append("path").attr("class", "crash-mark").attr("stroke", CUT).attr("stroke-width", 3).attr("display", "none");
         g.append("text").attr("class", "node-role").attr("text-anchor", "middle").attr("font-size", 12).attr("data-bg", "#ffffff");
@@ -190,7 +192,7 @@ export class ClusterRenderer {
       g.select("line.link-line").attr("stroke", cut ? CUT : "#c9d1db").attr("stroke-width", cut ? 2 : 1.2).attr("stroke-dasharray", cut ? "5 4" : null);
       g.select("text.cut-mark").attr("display", cut ? null : "none");
       const dir = ab && ba ? "cut both ways" : ab ? `cut from ${nodeName(a)} to ${nodeName(b)}` : ba ? `cut from ${nodeName(b)} to ${nodeName(a)}` : "working";
-      g.attr("aria-label", `Link ${nodeName(a)}–${nodeName(b)}: ${dir}.${h.onLink ? ` Enter ${cut ? "heals" : "cuts"} it.` : ""}`);
+      if (h.onLink) g.attr("aria-label", `Link ${nodeName(a)}–${nodeName(b)}: ${dir}. Enter ${cut ? "heals" : "cuts"} it.`);
     });
   }
 
@@ -252,32 +254,32 @@ export class ClusterRenderer {
       this.nodeKeys.set(id, key);
       const leader = r?.toLowerCase() === "leader" && status !== "crashed";
       g.attr("class", `node ${status}${r ? ` role-${r.toLowerCase()}` : ""}${selected ? " selected" : ""}`).attr("data-status", status).attr("data-role", r ?? "");
+      // A paused server is drawn pale: its fill is worked out as an opaque colour so its name stays readable on it.
+      const fill = status === "crashed" ? CRASHED : status === "paused" ? overWhite(roleColor(r), 0.55) : roleColor(r);
       g.select("circle.node-body")
-        .attr("fill", status === "crashed" ? CRASHED : roleColor(r))
-        .attr("fill-opacity", status === "paused" ? 0.55 : 1)
+        .attr("fill", fill)
         .attr("stroke", leader ? "#073d2d" : "white")
         .attr("stroke-width", leader ? 3 : 2)
         .attr("stroke-dasharray", status === "paused" ? "4 3" : null);
-      g.select("text.node-id").text(nodeName(id));
+      g.select("text.node-id").attr("fill", textOn(fill)).attr("data-bg", fill).text(nodeName(id));
       g.select("path.crash-mark").attr("display", status === "crashed" ? null : "none");
       g.select("circle.select-ring").attr("display", selected ? null : "none");
       const [, y] = lay.pos.get(id) as [number, number];
       // Below the node in the bottom half, above it in the top half, clear of the timer ring.
       const below = y >= lay.cy - 1 || this.nodes.length <= 2;
-      const labelY = below ? lay.nodeR + 20 : lay.compact ? -lay.nodeR - 12 : -lay.nodeR - 26;
+      const labelY = below ? lay.nodeR + 20 : lay.tiny ? -lay.nodeR - 12 : -lay.nodeR - 26;
       const roleText = status === "crashed" ? "crashed" : status === "paused" ? `paused${r && !lay.compact ? ` (${r})` : ""}` : r ?? "";
       const detail: string[] = [];
-      if (t !== undefined && status !== "crashed") detail.push(lay.compact ? `t${t}` : `term ${t}`);
+      if (t !== undefined && status !== "crashed") detail.push(lay.tiny ? `t${t}` : `term ${t}`);
       if (!lay.compact && vote !== undefined && vote !== null && status !== "crashed" && r?.toLowerCase() !== "leader") detail.push(`voted ${typeof vote === "number" ? nodeName(vote) : short(vote, 6)}`);
       if (txns && !lay.compact) detail.push(short(txns, 22));
-      if (lay.compact) {
+      if (lay.tiny) {
         g.select("text.node-role").attr("y", labelY).attr("fill", status === "crashed" ? CUT : INK).text([status === "up" ? ROLE_SHORT[r?.toLowerCase() ?? ""] ?? short(r ?? "", 6) : roleText, ...detail].filter(Boolean).join(" "));
         g.select("text.node-term").text("");
       } else {
         g.select("text.node-role").attr("y", labelY).attr("fill", status === "crashed" ? CUT : INK).text(roleText);
         g.select("text.node-term").attr("y", labelY + 14).text(detail.join(" · "));
       }
-      if (this.handlers.onNode) g.attr("aria-label", `${nodeName(id)}: ${roleText || "no role yet"}${t === undefined ? "" : `, term ${t}`}. Enter opens its panel.`);
     }
     // The election timer empties as its timeout approaches; it moves every frame, so it is drawn every frame.
     const timer = status === "up" ? [...(n?.timers.entries() ?? [])].find(([name]) => isElectionTimer(name)) : undefined;

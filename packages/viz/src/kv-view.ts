@@ -107,7 +107,7 @@ export function clientList(events: readonly TraceEvent[], step: number): HTMLEle
     }
   }
   const list = el("ul", "chart client-list");
-  if (clients.size === 0) list.append(el("li", "muted", "No client has sent anything yet."));
+  if (clients.size === 0) list.append(el("li", "quiet", "No client has sent anything yet."));
   for (const [name, c] of [...clients].sort(([a], [b]) => a.localeCompare(b))) {
     const li = el("li", c.pending ? "waiting" : "idle");
     li.dataset.client = name;

@@ -70,7 +70,7 @@ export function logGrid(events: readonly TraceEvent[], options: LogGridOptions =
       const committed = c.chosen ?? (r.commit !== undefined && c.index <= r.commit);
       const info = `${nodeName(r.id)}, index ${c.index}${c.term === undefined ? "" : `, term ${c.term}`}${c.label ? `: ${c.label}` : ""}${committed ? " (committed)" : " (not committed)"}`;
       const cell = g.append("g").attr("class", `log-cell${committed ? " committed" : ""}`).attr("data-index", String(c.index)).attr("data-term", c.term === undefined ? "" : String(c.term)).attr("data-info", info);
-      const base = c.term === undefined ? (committed ? "#5b7a99" : "#c9d3de") : termColor(c.term);
+      const base = c.term === undefined ? (committed ? "#4f6d8c" : "#c9d3de") : termColor(c.term);
       // Uncommitted cells are a pale tint of the term's colour: computed as an opaque colour so the text on it is checked.
       const fill = committed || c.term === undefined ? base : overWhite(base, 0.35);
       cell.append("rect").attr("x", x(c.index) + 1).attr("y", y + 3).attr("width", cellW - 2).attr("height", rowH - 6).attr("rx", 3)

@@ -182,7 +182,7 @@ export class Inspector {
     const names = [...timers.keys()];
     const timer = names.find(isElectionTimer) ?? names[0];
     box.append(this.button(timer && !isElectionTimer(timer) ? `Fire its ${timer} timer now` : "Time out now", "node-timeout", () => timer && act({ type: "timeout", node: id, timer }), status === "up" && timer !== undefined));
-    const input = el("input", { type: "text", "data-control": "request-op", value: ctx.requestExample.replace("#", String(this.requestSerial)), "aria-label": `Client request to send to ${nodeName(id)}`, maxlength: "24", pattern: "[A-Za-z0-9=_.:;+-]+" });
+    const input = el("input", { type: "text", "data-control": "request-op", value: ctx.requestExample.replace("#", String(this.requestSerial)), "aria-label": `Client request to send to ${nodeName(id)}`, maxlength: "24", pattern: "[\\w=.:;+\\-]{1,24}" });
     const send = this.button("Send a client request", "node-request", () => {
       const op = input.value.trim();
       if (!/^[A-Za-z0-9=_.:;+-]{1,24}$/.test(op)) {

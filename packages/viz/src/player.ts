@@ -168,7 +168,8 @@ export function createPlayer(options: PlayerOptions): Player {
   const summary = el("p", { class: "player-summary" });
   header.append(scenarios.length > 1 ? el("label", { class: "scenario-pick" }, "Scenario ", scenarioSelect) : el("h3", { class: "player-title" }, scenario.title), summary);
 
-  const btn = (action: string, label: string, title: string) => el("button", { type: "button", "data-action": action, title, "aria-label": title }, label);
+  /** Symbol buttons get their name from aria-label; worded buttons keep their words as their name (a title adds the hint). */
+  const btn = (action: string, label: string, title: string) => el("button", { type: "button", "data-action": action, title, ...(/\w/.test(label) ? {} : { "aria-label": title }) }, label);
   const resetBtn = btn("reset", "⟲", "Reset: the scenario's own run, without your changes");
   const backBtn = btn("back", "◀", "Step back one event (←)");
   const playBtn = btn("play", "▶ Play", "Play or pause (space)");
@@ -193,19 +194,21 @@ export function createPlayer(options: PlayerOptions): Player {
   const banner = el("div", { class: "violation-banner", role: "alert" });
   const clusterBox = el("div", { class: "chart-box cluster-box" });
   const legend = el("div", { class: "legend", role: "list", "aria-label": "Message types" });
-  const narrationList = el("ol", { class: "narration", "aria-label": "What happened, newest first" });
+  // Focusable, so keyboard users can scroll it too.
+  const narrationList = el("ol", { class: "narration", "aria-label": "What happened, newest first", tabindex: "0" });
   const resultLine = el("p", { class: "result-line" });
   const hint = el("p", { class: "hint" }, "Click or tap a server for its state and actions, a message for its contents, a link to cut or heal it. Any action forks the run from that moment. Keys: space plays and pauses, ← and → step, Enter opens what has focus, Esc closes the panel.");
   const timelineBox = el("div", { class: "chart-box timeline-box" });
   const spaceBox = el("div", { class: "chart-box space-box" });
   const logBox = el("div", { class: "chart-box log-box" });
-  const acceptorBox = el("div", { class: "chart-box acceptor-box" });
+  // Tables may scroll sideways on a phone: such a region must be reachable by keyboard.
+  const acceptorBox = el("div", { class: "chart-box acceptor-box", tabindex: "0", role: "region", "aria-label": "Acceptors" });
   const titled = (title: string, box: HTMLElement, cls = "") => el("section", { class: `chart-section ${cls}`.trim() }, el("h4", {}, title), box);
   const logSection = titled("Logs (index × term; solid = committed; ▼ nextIndex, underline matchIndex)", logBox, "log-section");
   const acceptorSection = titled("Acceptors", acceptorBox, "acceptor-section");
   const extraSections = new Map<string, { section: HTMLElement; box: HTMLElement }>();
   for (const x of extras) {
-    const box = el("div", { class: `chart-box extra-box ${x.id}-box` });
+    const box = el("div", { class: `chart-box extra-box ${x.id}-box`, tabindex: "0", role: "region", "aria-label": x.title });
     extraSections.set(x.id, { section: titled(x.title, box, `extra-section ${x.id}-section`), box });
   }
 
@@ -535,7 +538,7 @@ export function createPlayer(options: PlayerOptions): Player {
     const lines = narration.latest(step, NARRATION_LINES);
     // Newest first: the list reads downwards from what just happened.
     narrationList.replaceChildren(...lines.reverse().map((l) => el("li", { class: l.cls }, el("span", { class: "t" }, formatMs(l.time)), " ", l.text)));
-    if (lines.length === 0) narrationList.append(el("li", { class: "plain muted" }, "Nothing yet: press play or step forward."));
+    if (lines.length === 0) narrationList.append(el("li", { class: "plain quiet" }, "Nothing yet: press play or step forward."));
     renderBanner();
     for (const b of jumps.querySelectorAll<HTMLButtonElement>("button.jump")) {
       const n = derived.notes.find((x) => x.label === b.dataset.label);
@@ -672,7 +675,14 @@ export function createPlayer(options: PlayerOptions): Player {
       inspector.close();
     }
   };
-  if (options.keyboard ?? true) document.addEventListener("keydown", onKey);
+  // A button activates on Space's keyup: inside the player, Space is the play key, so that activation is held back.
+  const onKeyUp = (e: KeyboardEvent) => {
+    if (e.key === " " && (e.target as HTMLElement | null)?.closest?.(".sim-player") === root && (e.target as HTMLElement).tagName === "BUTTON") e.preventDefault();
+  };
+  if (options.keyboard ?? true) {
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("keyup", onKeyUp);
+  }
 
   const resizeObserver = new ResizeObserver((entries) => {
     const w = Math.floor(entries[0]?.contentRect.width ?? width);
@@ -717,6 +727,7 @@ export function createPlayer(options: PlayerOptions): Player {
       pause();
       cancelAnimationFrame(frame);
       document.removeEventListener("keydown", onKey);
+      document.removeEventListener("keyup", onKeyUp);
       resizeObserver.disconnect();
     },
     get step() {

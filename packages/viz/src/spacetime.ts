@@ -32,7 +32,7 @@ interface Drawn {
   readonly m: MessageRecord;
   readonly d: string;
   readonly cls: string;
-  readonly mark: [number, number] | undefined;
+  mark: [number, number] | undefined;
 }
 
 /** Keeps its SVG and redraws with keyed joins, so a frame moves arrows instead of rebuilding the chart. */
@@ -129,6 +129,15 @@ export class SpaceTimeRenderer {
         const xEnd = x(endT);
         drawn.push({ m, d: `M${x1},${y1}L${xEnd},${yEnd}`, cls: "msg-drop", mark: [xEnd, yEnd] });
       }
+    }
+    // Losses at one spot on a lane share one cross (several messages to a dead server arrive together).
+    const lastMark = new Map<number, number>();
+    const marks = drawn.filter((d) => d.mark).sort((a, b) => (a.mark as [number, number])[0] - (b.mark as [number, number])[0]);
+    for (const d of marks) {
+      const [mx, my] = d.mark as [number, number];
+      const prev = lastMark.get(my);
+      if (prev !== undefined && mx - prev < 12) d.mark = undefined;
+      else lastMark.set(my, mx);
     }
     const sel = frame.selectedMessage;
     const marker = `url(#${this.markerId})`;

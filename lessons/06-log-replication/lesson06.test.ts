@@ -32,9 +32,9 @@ describe("lesson 6: log replication", () => {
     const run = scenario("real-raft").run({ seed: 1 });
     run.sim.assertNoViolation();
     const lines = narration("real-raft", run.sim.trace);
-    const refusal = lines.findIndex((l) => l.startsWith("  Node 4 rejects"));
-    const resend = lines.findIndex((l) => l.startsWith("Node 2 sends Node 4 entries [1:x=1, 2:x=2]"));
-    const commit = lines.findIndex((l) => l.startsWith("Node 2 now knows entries up to index 2 are committed [1:x=1, 2:x=2]"));
+    const refusal = lines.findIndex((l) => l.startsWith("  S4 rejects"));
+    const resend = lines.findIndex((l) => l.startsWith("S2 sends S4 entries [1:x=1, 2:x=2]"));
+    const commit = lines.findIndex((l) => l.startsWith("S2 now knows entries up to index 2 are committed [1:x=1, 2:x=2]"));
     expect(refusal).toBeGreaterThan(0);
     expect(resend).toBeGreaterThan(refusal);
     expect(commit).toBeGreaterThan(resend);

@@ -82,6 +82,7 @@ export function historyExtra(chart?: HistoryChart): PlayerExtra {
   return {
     id: "history",
     title: "The clients' history and the linearizability verdict",
+    perRun: true,
     applies: (events) => events.some((e) => e.kind === "client-request" && e.request.client !== READER_CONTROL_CLIENT),
     render(ctx) {
       if (!cached || cached.events !== ctx.events || cached.length !== ctx.events.length) cached = { events: ctx.events, length: ctx.events.length, verdict: verdictOf(ctx.events) };

@@ -81,26 +81,49 @@ function resultText(result: unknown): string {
   return "ok";
 }
 
+interface ClientEvent {
+  readonly step: number;
+  readonly time: number;
+  readonly request?: { readonly id: number; readonly client: string; readonly op: unknown; readonly key: string; readonly node: NodeId };
+  readonly reply?: { readonly requestId: number; readonly node: NodeId; readonly result: unknown };
+}
+
+/** The client events of a trace, worked out once per trace (a long run has many more events than client ones). */
+const clientEventsCache = new WeakMap<readonly TraceEvent[], { length: number; list: ClientEvent[] }>();
+
+function clientEvents(events: readonly TraceEvent[]): ClientEvent[] {
+  const cached = clientEventsCache.get(events);
+  if (cached && cached.length === events.length) return cached.list;
+  const list: ClientEvent[] = [];
+  for (const e of events) {
+    if (e.kind === "client-request" && e.request.client !== READER_CONTROL_CLIENT) list.push({ step: e.step, time: e.time, request: { id: e.request.id, client: e.request.client, op: e.request.op, key: JSON.stringify(e.request.op), node: e.node } });
+    else if (e.kind === "client-reply") list.push({ step: e.step, time: e.time, reply: { requestId: e.requestId, node: e.node, result: e.result } });
+  }
+  clientEventsCache.set(events, { length: events.length, list });
+  return list;
+}
+
 /** One line per client: what it is waiting for and from whom, or the last answer it got. */
 export function clientList(events: readonly TraceEvent[], step: number): HTMLElement {
-  const clients = new Map<string, ClientState>();
-  const opById = new Map<number, { client: string; op: unknown; node: NodeId }>();
-  for (const e of events) {
+  const clients = new Map<string, ClientState & { pendingKey?: string }>();
+  const opById = new Map<number, { client: string; op: unknown; key: string }>();
+  for (const e of clientEvents(events)) {
     if (e.step > step) break;
-    if (e.kind === "client-request") {
-      if (e.request.client === READER_CONTROL_CLIENT) continue;
-      const c = clients.get(e.request.client) ?? { done: 0 };
-      const same = c.pending && JSON.stringify(c.pending.op) === JSON.stringify(e.request.op);
-      c.pending = { op: e.request.op, node: e.node, tries: same ? (c.pending?.tries ?? 0) + 1 : 1, since: same ? (c.pending?.since ?? e.time) : e.time };
-      clients.set(e.request.client, c);
-      opById.set(e.request.id, { client: e.request.client, op: e.request.op, node: e.node });
-    } else if (e.kind === "client-reply") {
-      const req = opById.get(e.requestId);
+    if (e.request) {
+      const r = e.request;
+      const c = clients.get(r.client) ?? { done: 0 };
+      const same = c.pending !== undefined && c.pendingKey === r.key;
+      c.pending = { op: r.op, node: r.node, tries: same ? (c.pending?.tries ?? 0) + 1 : 1, since: same ? (c.pending?.since ?? e.time) : e.time };
+      c.pendingKey = r.key;
+      clients.set(r.client, c);
+      opById.set(r.id, { client: r.client, op: r.op, key: r.key });
+    } else if (e.reply) {
+      const req = opById.get(e.reply.requestId);
       const c = req ? clients.get(req.client) : undefined;
       if (!req || !c) continue;
-      c.last = { op: req.op, result: e.result, node: e.node, at: e.time };
-      const ok = asObj(e.result)?.ok !== false && asObj(e.result)?.error === undefined;
-      if (ok && c.pending && JSON.stringify(c.pending.op) === JSON.stringify(req.op)) {
+      c.last = { op: req.op, result: e.reply.result, node: e.reply.node, at: e.time };
+      const ok = asObj(e.reply.result)?.ok !== false && asObj(e.reply.result)?.error === undefined;
+      if (ok && c.pending && c.pendingKey === req.key) {
         c.pending = undefined;
         c.done++;
       }

@@ -100,6 +100,13 @@ export class Narration {
     return [`${nodeName(e.node)} is ${r ?? "?"}${t === undefined ? "" : ` in term ${t}`}.`, r === "leader" ? "heading" : "plain"];
   }
 
+  /** Narrate ahead by up to `events` more events (the player does this while idle, so a far seek is cheap). True when done. */
+  prepare(events: number): boolean {
+    const target = Math.min(this.events.length, this.done + events);
+    if (target > this.done) this.extend((this.events[target - 1] as TraceEvent).step);
+    return this.done >= this.events.length;
+  }
+
   /** The last `count` lines up to and including `step`. */
   latest(step: number, count: number): NarrationLine[] {
     this.extend(step);

@@ -55,6 +55,8 @@ export interface ExtraContext {
 export interface PlayerExtra {
   readonly id: string;
   readonly title: string;
+  /** Drawn once per run (and width) rather than at every step: for views of the whole run. */
+  readonly perRun?: boolean;
   applies(events: readonly TraceEvent[], nodes: readonly NodeId[]): boolean;
   render(ctx: ExtraContext): Node;
 }
@@ -109,6 +111,12 @@ function formatMs(ms: number): string {
 }
 
 const ease = (p: number) => 1 - (1 - p) * (1 - p);
+
+/** Run `fn` when the browser is idle (or soon, where idle callbacks do not exist). */
+function later(fn: () => void): void {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(() => fn(), { timeout: 1000 });
+  else setTimeout(fn, 30);
+}
 
 /** Built-in extras: membership (lesson 9), the key-value data on each server and the clients (lesson 11, the sandbox). */
 const BUILT_IN_EXTRAS: readonly PlayerExtra[] = [
@@ -274,8 +282,19 @@ export function createPlayer(options: PlayerOptions): Player {
     spaceTime.setTrace(index);
     timelineSvg = undefined;
     drawnStep = -1;
+    for (const x of extras) if (x.perRun) (extraSections.get(x.id) as { box: HTMLElement }).box.replaceChildren();
+    narrateWhileIdle(narration);
     renderJumps();
     renderNotice();
+  }
+
+  /** Narrate the run ahead in small slices while the browser is idle, so a far seek does not pay for it. */
+  function narrateWhileIdle(which: Narration): void {
+    const slice = () => {
+      if (which !== narration || which.prepare(400)) return;
+      later(slice);
+    };
+    later(slice);
   }
 
   /** Apply a reader's actions: the run forks at the current step (drops and copies where the network handles the message). */
@@ -533,7 +552,7 @@ export function createPlayer(options: PlayerOptions): Player {
       const slot = extraSections.get(x.id) as { section: HTMLElement; box: HTMLElement };
       const on = derived.extras.includes(x);
       slot.section.hidden = !on;
-      if (on) slot.box.replaceChildren(x.render({ events, nodes, step, snapshot: snap, width, requests: sim?.requests }));
+      if (on && (!x.perRun || force || widthChanged || slot.box.childElementCount === 0)) slot.box.replaceChildren(x.render({ events, nodes, step, snapshot: snap, width, requests: sim?.requests }));
     }
     const lines = narration.latest(step, NARRATION_LINES);
     // Newest first: the list reads downwards from what just happened.

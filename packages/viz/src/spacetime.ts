@@ -142,12 +142,13 @@ export class SpaceTimeRenderer {
     const sel = frame.selectedMessage;
     const marker = `url(#${this.markerId})`;
     const onMessage = this.onMessage;
+    // Joined by position, not by message: a seek reuses the drawn arrows instead of building new ones.
     this.arrows
       .selectAll<SVGGElement, Drawn>("g.arrow")
-      .data(drawn, (d) => String(d.m.id))
+      .data(drawn)
       .join((enter) => {
-        const g = enter.append("g").attr("class", "arrow").attr("data-msg", (d) => String(d.m.id));
-        g.append("path").attr("class", "line").attr("fill", "none").attr("stroke", (d) => typeColor(d.m.type));
+        const g = enter.append("g").attr("class", "arrow");
+        g.append("path").attr("class", "line").attr("fill", "none");
         g.append("text").attr("class", "drop-mark").attr("text-anchor", "middle").attr("font-size", 12).attr("font-weight", 700).attr("fill", CUT).attr("data-bg", "#ffffff").text("✕");
         if (onMessage) {
           g.append("path").attr("class", "hover-hit").attr("fill", "none").attr("stroke", "transparent").attr("stroke-width", 10);
@@ -156,15 +157,22 @@ export class SpaceTimeRenderer {
         return g;
       })
       .each(function (d) {
-        const g = d3.select(this);
+        // While playing every arrow moves each frame: only its path is rewritten unless what it shows changed.
+        const node = this as SVGGElement & { drawnKey?: string };
+        const g = d3.select(node);
         const chosen = d.m.id === sel;
+        const key = `${d.m.id}|${d.cls}|${chosen}|${d.mark ? `${d.mark[0].toFixed(1)},${d.mark[1]}` : ""}`;
+        g.select("path.line").attr("d", d.d);
+        g.select("path.hover-hit").attr("d", d.d);
+        if (node.drawnKey === key) return;
+        node.drawnKey = key;
+        g.attr("data-msg", String(d.m.id));
         g.select("path.line")
           .attr("class", `line ${d.cls}${d.m.copyOf !== undefined ? " dup" : ""}`)
-          .attr("d", d.d)
+          .attr("stroke", typeColor(d.m.type))
           .attr("stroke-width", chosen ? 3.2 : 1.6)
           .attr("stroke-dasharray", d.cls === "msg-drop" ? "3 3" : d.m.copyOf !== undefined ? "6 2 1 2" : null)
           .attr("marker-end", d.cls === "msg-arrow" ? marker : null);
-        g.select("path.hover-hit").attr("d", d.d);
         g.select("text.drop-mark").attr("display", d.mark ? null : "none").attr("x", d.mark?.[0] ?? 0).attr("y", (d.mark?.[1] ?? 0) + 4);
       });
 

@@ -115,6 +115,7 @@ describe("tools", () => {
     await page.goto(`${site.origin}/sandbox`);
     await waitForContent(page, ".sim-player .cluster-view");
     expect(await page.locator(".cluster-view g.node").count()).toBe(5);
+    expect(await page.locator(".sim-player .player-summary").innerText()).toContain("about one fault per second");
     await page.locator("input[data-control=nodes]").fill("7");
     await page.locator("button[data-action=run-sandbox]").click();
     await page.waitForFunction(() => document.querySelectorAll(".cluster-view g.node").length === 7);
@@ -142,6 +143,9 @@ describe("tools", () => {
     await page.locator("input[data-control=trace-file]").setInputFiles(file);
     await waitForContent(page, ".sim-player .cluster-view");
     expect(await page.locator(".cluster-view g.node").count()).toBe(3);
+    // A recorded run has no seed to change: no seed control and no orphan "seed" label; no event count beside the step count.
+    expect(await page.locator(".sim-player .seed-group").isHidden()).toBe(true);
+    expect(await page.locator(".sim-player .player-summary").innerText()).not.toMatch(/events/);
     const last = sim.trace[sim.trace.length - 1];
     expect(Number(await page.locator("input[data-control=slider]").getAttribute("max"))).toBe(last?.step);
     await page.locator("input[data-control=slider]").evaluate((el) => {
@@ -157,6 +161,8 @@ describe("tools", () => {
       await page.locator("button[data-action=example-trace]").click();
       await page.waitForFunction((n) => document.querySelectorAll(".cluster-view g.node").length === n, scenario.run({ seed: scenario.defaultSeed }).sim.nodeIds.length);
       expect(await page.locator(`.trace-status a[href*="lessons/${first.number}.html?scenario=${scenario.id}"]`).count()).toBe(1);
+      // Titled by the lesson and the scenario's own title, not by its internal id.
+      expect(await page.locator(".sim-player .player-title").innerText()).toBe(`Lesson ${first.number}: ${scenario.title} (seed ${scenario.defaultSeed})`);
     }
     // A broken file gets a readable message, not a blank page.
     const bad = join(ARTIFACTS, "not-a-trace.json");

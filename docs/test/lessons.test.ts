@@ -70,6 +70,9 @@ describe("lesson pages", () => {
             expect(await textProblems(page, ".sim-player"), `chart text at step ${step}`).toEqual([]);
             expect(await lowContrastText(page, ".sim-player"), `chart text contrast at step ${step}`).toEqual([]);
           }
+          // Each message type has a colour of its own in the key.
+          const swatches = await page.locator(".legend .swatch").evaluateAll((els) => els.map((e) => (e as HTMLElement).style.background));
+          expect(new Set(swatches).size, "message types sharing a colour").toBe(swatches.length);
           // The result line is a sentence about this run, not a program's debug output.
           const result = await page.locator(".result-line").innerText();
           expect(result).toMatch(/^How this run ends: /);

@@ -56,6 +56,12 @@ describe("every page", () => {
         await waitForContent(page, ready);
         const lessonNumber = /^\/lessons\/(\d+)$/.exec(path)?.[1];
         if (lessonNumber !== undefined && label === "wide") await checkLessonPage(page, Number(lessonNumber));
+        if (name === "home") {
+          // The home page shows what the course looks like, and where to start.
+          expect(await page.locator(".home-showcase svg.cluster-view").count()).toBe(1);
+          expect(await page.locator(".home-showcase svg.space-time").count()).toBe(1);
+          expect(await page.locator('.home-showcase .start-here a[href="./lessons/1.html"]').count()).toBe(1);
+        }
         // Framework shows a failed cell as an element with class observablehq--error.
         expect(await page.locator(".observablehq--error").count(), "cells that threw").toBe(0);
         // Readers may zoom, and screen readers know the language.

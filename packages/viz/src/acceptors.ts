@@ -1,7 +1,7 @@
 // Paxos acceptor table: each acceptor's promised ballot and accepted (ballot, value), how they changed, and the chosen value.
 
 import type { NodeId, TraceEvent } from "@course/sim";
-import { nodesOf } from "./model.js";
+import { countThroughStep, nodesOf } from "./model.js";
 import { nodeName } from "./palette.js";
 import { paxosAcceptor, short } from "./views.js";
 
@@ -74,14 +74,8 @@ export function acceptorTable(events: readonly TraceEvent[], options: AcceptorTa
   const { byNode, multiSlot } = acceptorChanges(events, options.history ?? 4);
   const rows = new Map<NodeId, Row>();
   for (const [id, changes] of byNode) {
-    let lo = 0;
-    let hi = changes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((changes[mid] as RowChange).step <= step) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo > 0) rows.set(id, changes[lo - 1] as RowChange);
+    const n = countThroughStep(changes, step);
+    if (n > 0) rows.set(id, changes[n - 1] as RowChange);
   }
   const doc = globalThis.document;
   const wrap = doc.createElement("div");

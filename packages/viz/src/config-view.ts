@@ -4,9 +4,9 @@ import * as d3 from "d3";
 import type { NodeId, TraceEvent } from "@course/sim";
 import type { ClusterSnapshot } from "./model.js";
 import { INK, INK_FAINT, nodeName, roleColor } from "./palette.js";
+import { asObj } from "./views.js";
 
 type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
 const ids = (v: unknown): NodeId[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === "number") ? (v as NodeId[]) : undefined);
 
 /** The configuration a server's view says it uses: voting members and (when the view has the field) learners. */

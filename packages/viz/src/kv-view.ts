@@ -5,17 +5,13 @@ import type { ClusterSnapshot } from "./model.js";
 import { READER_CONTROL_CLIENT } from "./outcome.js";
 import { nodeName } from "./palette.js";
 import { commandText } from "./words.js";
-import { short } from "./views.js";
+import { asObj, short } from "./views.js";
+import { el as element } from "./dom.js";
+
+/** An element with a class and, optionally, text. */
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: string) => element(tag, cls ? { class: cls } : {}, ...(text === undefined ? [] : [text]));
 
 type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** True when some server's view carries key-value data. */
 export function traceHasKv(events: readonly TraceEvent[]): boolean {

@@ -1,5 +1,6 @@
 // Replays a recorded trace up to a step and says what the cluster looked like then: views, faults, messages in flight.
 
+import * as d3 from "d3";
 import type { Message, NodeId, TraceEvent } from "@course/sim";
 
 export type NodeStatus = "up" | "crashed" | "paused";
@@ -55,27 +56,20 @@ export function lastStep(events: readonly TraceEvent[]): number {
   return events.length === 0 ? 0 : (events[events.length - 1] as TraceEvent).step;
 }
 
-/** Index of the first event whose step is greater than `step` (binary search: traces are ordered by step). */
+/** How many leading items have a step at or before `step` (binary search: traces and everything read from them are in step order). */
+export function countThroughStep<T extends { readonly step: number }>(items: readonly T[], step: number): number {
+  return bisectStep.right(items as T[], step);
+}
+const bisectStep = d3.bisector((d: { readonly step: number }) => d.step);
+
+/** Index of the first event whose step is greater than `step`. */
 export function eventsThrough(events: readonly TraceEvent[], step: number): number {
-  let lo = 0;
-  let hi = events.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((events[mid] as TraceEvent).step <= step) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return countThroughStep(events, step);
 }
 
 /** The step whose events are the last ones at or before virtual time `time`. */
 export function stepAtTime(events: readonly TraceEvent[], time: number): number {
-  let lo = 0;
-  let hi = events.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((events[mid] as TraceEvent).time <= time) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = d3.bisector((e: TraceEvent) => e.time).right(events as TraceEvent[], time);
   return lo === 0 ? 0 : (events[lo - 1] as TraceEvent).step;
 }
 

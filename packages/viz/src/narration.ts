@@ -1,6 +1,7 @@
 // The player's "what happened" lines: worked out once per run, in order, as far as the reader has got, then looked up by step.
 
 import type { NodeId, TraceEvent } from "@course/sim";
+import { countThroughStep } from "./model.js";
 import { nodeName } from "./palette.js";
 import { role, term } from "./views.js";
 
@@ -110,14 +111,8 @@ export class Narration {
   /** The last `count` lines up to and including `step`. */
   latest(step: number, count: number): NarrationLine[] {
     this.extend(step);
-    let lo = 0;
-    let hi = this.lines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.lines[mid] as NarrationLine).step <= step) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.lines.slice(Math.max(0, lo - count), lo);
+    const n = countThroughStep(this.lines, step);
+    return this.lines.slice(Math.max(0, n - count), n);
   }
 
   /** What the scenario said about sending message `msgId` (narrating the run that far if needed). */

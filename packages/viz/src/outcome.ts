@@ -4,10 +4,9 @@ import type { NodeId, TraceEvent } from "@course/sim";
 import { snapshotAt } from "./model.js";
 import { nodeName } from "./palette.js";
 import { commandText } from "./words.js";
-import { commitIndex, logCells, role, short, term } from "./views.js";
+import { asObj, commitIndex, logCells, role, short, term } from "./views.js";
 
 type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
 
 /** Client requests the player itself sends to drive a node (see fork.ts); they are not part of any client's history. */
 export const READER_CONTROL_CLIENT = "you (controls)";

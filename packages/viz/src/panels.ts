@@ -7,6 +7,7 @@ import { nodeName } from "./palette.js";
 import type { MessageRecord, TraceIndex } from "./trace-index.js";
 import { indexMap, isElectionTimer, role, term } from "./views.js";
 import { messageFields, messageMeaning, stateFields } from "./words.js";
+import { el } from "./dom.js";
 
 /** What the panel reads each time it is drawn. */
 export interface InspectorContext {
@@ -32,15 +33,6 @@ export interface InspectorHandlers {
 
 type Target = { kind: "node"; id: NodeId } | { kind: "message"; id: number } | { kind: "info"; title: string; text: string };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") e.className = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-}
 
 const ms = (t: number) => `${t < 10 && t % 1 !== 0 ? t.toFixed(1) : Math.round(t)} ms`;
 

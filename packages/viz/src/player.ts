@@ -17,6 +17,7 @@ import { SpaceTimeRenderer } from "./spacetime.js";
 import { moveTimelineCursor, timelineBand } from "./timeline.js";
 import { TraceIndex } from "./trace-index.js";
 import { readUrlState, writeUrlState, type PlayerUrlState } from "./url-state.js";
+import { el } from "./dom.js";
 
 /** What the player needs from a scenario (a lesson's Scenario fits this shape). */
 export interface PlayerScenario {
@@ -96,15 +97,6 @@ const STEP_ANIMATION_MS = 450;
 const NARRATION_LINES = 9;
 const REQUEST_EXAMPLES: Record<string, string> = { "2pc": "t#", raft: "x=#", paxos: "x=#", "multi-paxos": "x=#" };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") e.className = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-}
 
 function formatMs(ms: number): string {
   return `${ms < 10 && ms % 1 !== 0 ? ms.toFixed(1) : Math.round(ms)} ms`;

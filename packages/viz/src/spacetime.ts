@@ -2,7 +2,7 @@
 
 import * as d3 from "d3";
 import type { NodeId, TraceEvent } from "@course/sim";
-import { labelledNotes, nodesOf } from "./model.js";
+import { countThroughStep, labelledNotes, nodesOf } from "./model.js";
 import { CHAR_W, fittedAxis } from "./axis.js";
 import { CRASHED, CUT, INK, nodeName, roleColor, typeColor } from "./palette.js";
 import { TraceIndex, type DownSpan, type MessageRecord, type RoleChange } from "./trace-index.js";
@@ -228,16 +228,11 @@ export class SpaceTimeRenderer {
   }
 }
 
+/** Role changes up to `step` that fall inside the window (both lists are in time order). */
 function roleChangesIn(all: readonly RoleChange[], step: number, t0: number): RoleChange[] {
-  let hi = all.length;
-  let lo = 0;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((all[mid] as RoleChange).step <= step) lo = mid + 1;
-    else hi = mid;
-  }
+  const end = countThroughStep(all, step);
   const out: RoleChange[] = [];
-  for (let i = lo - 1; i >= 0 && (all[i] as RoleChange).time >= t0; i--) out.push(all[i] as RoleChange);
+  for (let i = end - 1; i >= 0 && (all[i] as RoleChange).time >= t0; i--) out.push(all[i] as RoleChange);
   return out.reverse();
 }
 

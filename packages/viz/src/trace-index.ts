@@ -1,5 +1,6 @@
 // Facts about a whole trace worked out once (messages with their fates, role changes, down periods), so drawing a frame only looks them up.
 
+import * as d3 from "d3";
 import type { Message, NodeId, TraceEvent } from "@course/sim";
 import { role } from "./views.js";
 
@@ -128,15 +129,10 @@ export class TraceIndex {
 
   /** Index (in `messages`) just past the last message sent at or before `step`. */
   sentThrough(step: number): number {
-    let lo = 0;
-    let hi = this.messages.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.messages[mid] as MessageRecord).sendStep <= step) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.sendBisect.right(this.messages, step);
   }
+
+  private readonly sendBisect = d3.bisector((m: MessageRecord) => m.sendStep);
 
   /** What had become of a message by `step`: in flight, delivered or dropped (as far as the trace says). */
   fateAt(m: MessageRecord, step: number): "in-flight" | "delivered" | "dropped" | "unsent" {

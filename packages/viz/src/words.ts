@@ -2,7 +2,7 @@
 
 import type { Message } from "@course/sim";
 import { nodeName } from "./palette.js";
-import { short } from "./views.js";
+import { asObj, short } from "./views.js";
 
 /** One line per message type saying what it asks or tells. */
 const MEANING: Record<string, string> = {
@@ -78,7 +78,6 @@ export function humanize(key: string): string {
 }
 
 type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
 
 /** A log entry or command as a short phrase: "5: x=1 (term 3)", "no-op", "config S1 S2 S3". */
 export function commandText(c: unknown): string {

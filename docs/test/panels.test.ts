@@ -55,6 +55,13 @@ describe("server panel", () => {
     expect(await panel(page).locator("dl.fields").innerText()).toContain("current term");
     expect(await panel(page).locator("ul.timers").innerText()).toMatch(/election timer fires at/);
     await panel(page).screenshot({ path: join(ARTIFACTS, "panel-server.png") });
+    // The panel follows the step, and keeps what the reader is typing.
+    await panel(page).locator("input[data-control=request-op]").fill("q=9");
+    await page.locator("button[data-action=forward]").click();
+    expect(await stepOf(page)).toBe(at + 1);
+    expect(await panel(page).locator("input[data-control=request-op]").inputValue()).toBe("q=9");
+    await page.locator("button[data-action=back]").click();
+    expect(await stepOf(page)).toBe(at);
     expect(await axeViolations(page, ".sim-player"), "axe with the server panel open").toEqual([]);
 
     // Time out now: the follower runs its election timeout at once and becomes a candidate.

@@ -54,6 +54,8 @@ export class Inspector {
   readonly element: HTMLElement;
   private target: Target | undefined;
   private requestSerial = 1;
+  /** What the reader is typing as a client request: kept while the panel redraws for a new step. */
+  private draft: string | undefined;
 
   constructor(private readonly handlers: InspectorHandlers) {
     this.element = el("section", { class: "inspector", "aria-live": "polite", "aria-label": "Inspector" });
@@ -69,6 +71,7 @@ export class Inspector {
   }
 
   showNode(id: NodeId, ctx: InspectorContext, focus = false): void {
+    if (this.target?.kind !== "node" || this.target.id !== id) this.draft = undefined;
     this.target = { kind: "node", id };
     this.draw(ctx, focus);
   }
@@ -98,6 +101,9 @@ export class Inspector {
   private draw(ctx: InspectorContext, focus: boolean): void {
     const t = this.target;
     if (!t) return;
+    // A redraw for a new step must not take the reader's focus away from the control they are using.
+    const active = document.activeElement;
+    const keep = active instanceof HTMLElement && this.element.contains(active) ? (active.dataset.control ?? active.dataset.action) : undefined;
     const heading = el("h4", { tabindex: "-1" });
     const close = el("button", { type: "button", class: "close", "data-action": "close-panel", "aria-label": "Close the panel" }, "×");
     close.addEventListener("click", () => this.close());
@@ -107,7 +113,11 @@ export class Inspector {
     this.element.dataset.target = t.kind === "info" ? "" : String(t.id);
     this.element.replaceChildren(el("header", {}, heading, close), ...body);
     this.element.hidden = false;
-    if (focus) heading.focus();
+    const again = keep === undefined ? undefined : this.element.querySelector<HTMLElement>(`[data-control="${keep}"], [data-action="${keep}"]`);
+    if (again) {
+      again.focus();
+      if (again instanceof HTMLInputElement) again.setSelectionRange(again.value.length, again.value.length);
+    } else if (focus) heading.focus();
   }
 
   private button(label: string, action: string, run: () => void, enabled = true): HTMLButtonElement {
@@ -174,7 +184,7 @@ export class Inspector {
     const names = [...timers.keys()];
     const timer = names.find(isElectionTimer) ?? names[0];
     box.append(this.button(timer && !isElectionTimer(timer) ? `Fire its ${timer} timer now` : "Time out now", "node-timeout", () => timer && act({ type: "timeout", node: id, timer }), status === "up" && timer !== undefined));
-    const input = el("input", { type: "text", "data-control": "request-op", value: ctx.requestExample.replace("#", String(this.requestSerial)), "aria-label": `Client request to send to ${nodeName(id)}`, maxlength: "24", pattern: "[\\w=.:;+\\-]{1,24}" });
+    const input = el("input", { type: "text", "data-control": "request-op", value: this.draft ?? ctx.requestExample.replace("#", String(this.requestSerial)), "aria-label": `Client request to send to ${nodeName(id)}`, maxlength: "24", pattern: "[\\w=.:;+\\-]{1,24}" });
     const send = this.button("Send a client request", "node-request", () => {
       const op = input.value.trim();
       if (!/^[A-Za-z0-9=_.:;+-]{1,24}$/.test(op)) {
@@ -183,9 +193,13 @@ export class Inspector {
         return;
       }
       this.requestSerial++;
+      this.draft = undefined;
       act({ type: "request", node: id, op });
     }, status !== "crashed");
-    input.addEventListener("input", () => input.setCustomValidity(""));
+    input.addEventListener("input", () => {
+      input.setCustomValidity("");
+      this.draft = input.value;
+    });
     box.append(el("div", { class: "request-row" }, input, send));
     return box;
   }

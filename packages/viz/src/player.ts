@@ -95,6 +95,8 @@ const SPEEDS = [0.25, 0.5, 1, 2, 5, 10];
 /** Real milliseconds a single step forward animates for at 1x. */
 const STEP_ANIMATION_MS = 450;
 const NARRATION_LINES = 9;
+/** How often, while playing, the per-step views (logs, tables, narration) catch up with the step. */
+const STEP_VIEWS_WHILE_PLAYING_MS = 120;
 const REQUEST_EXAMPLES: Record<string, string> = { "2pc": "t#", raft: "x=#", paxos: "x=#", "multi-paxos": "x=#" };
 
 
@@ -103,6 +105,13 @@ function formatMs(ms: number): string {
 }
 
 const ease = (p: number) => 1 - (1 - p) * (1 - p);
+
+/** Put `next` in `box` unless the box already shows exactly that (an unchanged view is not laid out again). */
+function replaceIfChanged(box: HTMLElement, next: Node, force: boolean): void {
+  const current = box.firstChild;
+  if (!force && box.childNodes.length === 1 && current !== null && current.isEqualNode(next)) return;
+  box.replaceChildren(next);
+}
 
 /** Run `fn` when the browser is idle (or soon, where idle callbacks do not exist). */
 function later(fn: () => void): void {
@@ -159,6 +168,8 @@ export function createPlayer(options: PlayerOptions): Player {
   let drawnStep = -1;
   let drawnWidth = -1;
   let drawnViews: unknown[] = [];
+  let stepViewsAt = 0;
+  let narrationCopy: HTMLOListElement | undefined;
 
   // ---- layout -----------------------------------------------------------------------------------
   const root = el("div", { class: "sim-player" });
@@ -219,7 +230,8 @@ export function createPlayer(options: PlayerOptions): Player {
   });
   const cluster = new ClusterRenderer({
     onNode: (id) => openNode(id),
-    onLink: (a, b) => linkAction(a, b),
+    // A recorded run has nothing to fork: its links are not buttons.
+    ...(recorded ? {} : { onLink: (a: NodeId, b: NodeId) => linkAction(a, b) }),
     onMessage: (id) => openMessage(id),
   });
   const spaceTime = new SpaceTimeRenderer((id) => openMessage(id));
@@ -449,8 +461,11 @@ export function createPlayer(options: PlayerOptions): Player {
       return;
     }
     const k = stepAtTime(events, time);
-    if (k > step) {
-      step = k;
+    if (k > step) step = k;
+    // While playing, the views that change per step (logs, tables, narration) are redrawn a few times a second:
+    // the cluster and the diagram still move every frame, and pausing brings everything to the exact step.
+    if (step !== drawnStep && now - stepViewsAt >= STEP_VIEWS_WHILE_PLAYING_MS) {
+      stepViewsAt = now;
       drawStepViews(false);
     }
     drawFrame();
@@ -473,6 +488,7 @@ export function createPlayer(options: PlayerOptions): Player {
     if (!playing) return;
     playing = false;
     cancelAnimationFrame(frame);
+    drawStepViews(false);
     playBtn.textContent = "▶ Play";
     root.dataset.playing = "false";
     saveUrl();
@@ -539,17 +555,24 @@ export function createPlayer(options: PlayerOptions): Player {
     logSection.hidden = !derived.hasLogs;
     if (derived.hasLogs && viewsChanged) logBox.replaceChildren(logGrid(events, { width, step, nodes, snapshot: snap }));
     acceptorSection.hidden = !derived.hasAcceptors;
-    if (derived.hasAcceptors) acceptorBox.replaceChildren(acceptorTable(events, { step, nodes }));
+    if (derived.hasAcceptors) {
+      const table = acceptorTable(events, { step, nodes });
+      replaceIfChanged(acceptorBox, table, force || widthChanged);
+    }
     for (const x of extras) {
       const slot = extraSections.get(x.id) as { section: HTMLElement; box: HTMLElement };
       const on = derived.extras.includes(x);
       slot.section.hidden = !on;
-      if (on && (!x.perRun || force || widthChanged || slot.box.childElementCount === 0)) slot.box.replaceChildren(x.render({ events, nodes, step, snapshot: snap, width, requests: sim?.requests }));
+      if (on && (!x.perRun || force || widthChanged || slot.box.childElementCount === 0)) replaceIfChanged(slot.box, x.render({ events, nodes, step, snapshot: snap, width, requests: sim?.requests }), force || widthChanged);
     }
     const lines = narration.latest(step, NARRATION_LINES);
-    // Newest first: the list reads downwards from what just happened.
-    narrationList.replaceChildren(...lines.reverse().map((l) => el("li", { class: l.cls }, el("span", { class: "t" }, formatMs(l.time)), " ", l.text)));
-    if (lines.length === 0) narrationList.append(el("li", { class: "plain quiet" }, "Nothing yet: press play or step forward."));
+    const list = el("ol", {}, ...lines.reverse().map((l) => el("li", { class: l.cls }, el("span", { class: "t" }, formatMs(l.time)), " ", l.text)));
+    if (lines.length === 0) list.append(el("li", { class: "plain quiet" }, "Nothing yet: press play or step forward."));
+    // Newest first: the list reads downwards from what just happened. Unchanged lines stay as they are.
+    if (force || !list.isEqualNode(narrationCopy ?? null)) {
+      narrationCopy = list.cloneNode(true) as HTMLOListElement;
+      narrationList.replaceChildren(...list.childNodes);
+    }
     renderBanner();
     for (const b of jumps.querySelectorAll<HTMLButtonElement>("button.jump")) {
       const n = derived.notes.find((x) => x.label === b.dataset.label);

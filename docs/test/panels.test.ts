@@ -244,6 +244,7 @@ describe("on a phone", () => {
     await page.locator(".log-grid g.log-cell").first().tap();
     expect(await panel(page).getAttribute("data-panel")).toBe("info");
     expect(await panel(page).innerText()).toMatch(/index \d+/);
+    await panel(page).screenshot({ path: join(ARTIFACTS, "panel-info-phone.png") });
     await page.locator(".cluster-view g.node[data-node='2']").tap();
     expect(await panel(page).getAttribute("data-panel")).toBe("node");
     await page.screenshot({ path: join(ARTIFACTS, "panel-server-phone.png") });

@@ -23,7 +23,7 @@ interface Summary {
   n: number;
 }
 
-function summarise<T extends { protocol: string }>(rows: readonly T[], value: (r: T) => number | null): Summary[] {
+function summarize<T extends { protocol: string }>(rows: readonly T[], value: (r: T) => number | null): Summary[] {
   return d3
     .groups(rows, (r) => r.protocol)
     .map(([protocol, rs]) => {
@@ -92,17 +92,17 @@ export function costCharts(data: Lesson10Data, width: number): HTMLElement {
   box.append(
     section(
       "Network messages per committed command",
-      medianBars(summarise(data.commands, (r) => r.network), { width: w }),
+      medianBars(summarize(data.commands, (r) => r.network), { width: w }),
       `Bars are medians over ${perCommand} commands (${data.seeds} seeds per protocol); the line runs from the fewest to the most. Messages a node sends itself are left out.`,
     ),
     section(
       "Message delays (one-way trips in a row) from the client's request to its answer",
-      medianBars(summarise(data.commands, (r) => r.delays), { width: w }),
+      medianBars(summarize(data.commands, (r) => r.delays), { width: w }),
       "Counted along the causal chain in the trace, so the count does not depend on how fast the network happened to be.",
     ),
     section(
       "Share of all network messages that start or end at the leader (for Basic Paxos, the proposer), in %",
-      medianBars(summarise(data.traffic, (r) => r.hubShare), { width: w, unit: "%", percent: true }),
+      medianBars(summarize(data.traffic, (r) => r.hubShare), { width: w, unit: "%", percent: true }),
       `Over the whole steady-state window of each run, heartbeats included, ${data.seeds} seeds per protocol.`,
     ),
   );
@@ -116,12 +116,12 @@ export function contentionCharts(data: Lesson10Data, width: number): HTMLElement
   box.append(
     section(
       "Two clients at once: rounds lost to pre-emption (both competitors together)",
-      medianBars(summarise(data.contention, (r) => r.roundsLost), { width: w }),
+      medianBars(summarize(data.contention, (r) => r.roundsLost), { width: w }),
       `${data.seeds} seeds each, on an even network (every link equally fast) so neither competitor is simply faster.`,
     ),
     section(
       "Two clients at once: ms until both have an answer",
-      medianBars(summarise(data.contention, (r) => r.bothAnsweredMs), { width: w, unit: " ms" }),
+      medianBars(summarize(data.contention, (r) => r.bothAnsweredMs), { width: w, unit: " ms" }),
       "From the moment both requests are sent.",
     ),
   );
@@ -131,7 +131,7 @@ export function contentionCharts(data: Lesson10Data, width: number): HTMLElement
 export function failoverChart(data: Lesson10Data, width: number): HTMLElement {
   const w = Math.max(300, Math.min(width, 760));
   const rows = data.failover.filter((r) => r.outageMs !== null);
-  const medians = summarise(rows, (r) => r.outageMs);
+  const medians = summarize(rows, (r) => r.outageMs);
   const never = data.failover.length - rows.length;
   const chart = Plot.plot({
     width: w,

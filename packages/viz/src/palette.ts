@@ -33,7 +33,8 @@ export function roleColor(role: string | undefined): string {
   return ROLE_COLORS[role.toLowerCase()] ?? UNKNOWN_ROLE;
 }
 
-const TERM_SCHEME = d3.schemeTableau10;
+/** Tableau 10 with its brown lightened: #9c755f gives neither white nor dark text 4.5:1 (a term badge's label). */
+const TERM_SCHEME = d3.schemeTableau10.map((c) => (c === "#9c755f" ? "#b0876f" : c));
 
 /** Terms cycle through ten colours; term 0 (nothing yet) is neutral. */
 export function termColor(term: number | undefined): string {
@@ -72,6 +73,12 @@ const KNOWN_TYPES: Record<string, string> = {
   status: "#d4a6c8",
   commit: "#59a14f",
   abort: "#8c2d3a",
+  // The coordinator's decision replicated with Basic Paxos (lesson 1): hues 2PC's own types do not use.
+  "paxos-prepare": "#5b5f97",
+  "paxos-promise": "#a3a6cf",
+  "paxos-accept": "#1f7f8c",
+  "paxos-accepted": "#8fcbd3",
+  "paxos-nack": "#9c755f",
 };
 
 const TYPE_SCHEME = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#5b5f97"];

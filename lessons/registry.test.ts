@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { TraceEvent } from "@course/sim";
 import { lessons } from "./registry.js";
+import { discoverExercises } from "./grading/registry.js";
 
 /** Scenarios still cutting a node's link to itself, to be rewritten with a real network event (lesson 4 is rewritten separately). */
 const SELF_CUT_PENDING = new Set(["4/leader-stall"]);
@@ -28,6 +29,11 @@ describe("the lesson registry", () => {
   it("numbers lessons 1 to N in order, each with scenarios", () => {
     expect(lessons.map((l) => l.number)).toEqual(lessons.map((_, i) => i + 1));
     for (const l of lessons) expect(l.scenarios.length, `lesson ${l.number}`).toBeGreaterThan(0);
+  });
+
+  it("gives every lesson a graded exercise", async () => {
+    const graded = new Set((await discoverExercises()).map((e) => e.lesson));
+    expect(lessons.map((l) => l.number).filter((n) => !graded.has(n))).toEqual([]);
   });
 
   for (const lesson of lessons) {

@@ -63,8 +63,6 @@ const PENDING = new Set([
   "lessons/07-worked-example/README.md",
   "lessons/07-worked-example/index.ts",
   "lessons/07-worked-example/nine-steps.ts",
-  "lessons/10-paxos-vs-raft/cost-raft.ts",
-  "lessons/10-paxos-vs-raft/measure.ts",
   "lessons/11-kv-store/lost-reply.ts",
 ]);
 

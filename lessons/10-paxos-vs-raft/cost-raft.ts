@@ -10,6 +10,8 @@ import { COMMANDS, GAP, measureMultiPaxos } from "./cost-multi.js";
 import { costLine, trafficLine, type CostRow } from "./cost-row.js";
 import { commandMessages, involvement, mean, num, percent } from "./measure.js";
 import { quietAfterFirstAnswer } from "./quiet.js";
+import { costSpreadLine, costSpreads, perCommandLine } from "./distributions.js";
+import { SEEDS } from "./seeds.js";
 
 const LEADER = 0;
 
@@ -52,7 +54,7 @@ export const costRaft: Scenario = {
     const { sim, row } = measureRaft(seed, true);
     sim.heading("The bill", "bill");
     sim.note(
-      `Each command: one AppendEntries to each of the 4 followers and one reply each: ${row.messages.join("/")} messages, all over the network (Raft never messages itself)${Math.max(...row.messages) > Math.min(...row.messages) ? "; a command costs more when a heartbeat falls due before every follower has answered, because the heartbeat carries the unacknowledged entry again" : ""}. ${row.delays.join("/")} message delays from request to answer, as in Multi-Paxos.`,
+      `Each command: one AppendEntries to each of the 4 followers and one reply each: ${row.messages.join("/")} messages, all over the network (Raft never messages itself)${Math.max(...row.messages) > Math.min(...row.messages) ? "; a command costs more when the leader's heartbeat falls due before every follower has acknowledged it: the heartbeat carries the entry again to each follower that has not, and each answers again" : ""}. ${row.delays.join("/")} message delays from request to answer, as in Multi-Paxos.`,
       { label: "messages" },
     );
     sim.note(
@@ -68,9 +70,19 @@ export const costRaft: Scenario = {
     const avg = (r: CostRow) => mean(r.messages as number[]);
     sim.note(
       `Basic Paxos pays both phases per command (${num(avg(basic))} messages, ${basic.delays[0]} delays). A stable leader brings the delays down to ${num(mean(multi.delays as number[]))} in Multi-Paxos and ${num(mean(row.delays as number[]))} in Raft: phase 1, or the election, is paid once for many commands. ` +
-        `They differ in who learns what: Multi-Paxos here sends every accepted to every learner (${num(avg(multi))} messages per command, all replicas know at once), Raft funnels acknowledgements through the leader (${num(avg(row))} messages; followers learn at the next heartbeat). ` +
+        `They differ in who learns what: Multi-Paxos here sends every accepted to every learner (${num(avg(multi))} messages per command, all replicas know at once), Raft funnels acknowledgments through the leader (${num(avg(row))} messages; followers learn at the next heartbeat). ` +
         `The price of Raft's thrift is the leader: it is at one end of ${percent(row.traffic.share)} of all messages, against ${percent(multi.traffic.share)} for the Multi-Paxos leader. A Multi-Paxos that sent accepted only to its leader would look like Raft here; the algorithms differ less than their usual implementations.`,
       { label: "what-it-means" },
+    );
+
+    sim.heading(`The same measurements on seeds 1 to ${SEEDS}`, "over-seeds");
+    const spreads = costSpreads();
+    for (const c of [spreads.basic, spreads.multi, spreads.raft]) sim.note(costSpreadLine(c));
+    sim.note(
+      `On these runs without faults, the message delays, and the message counts of Basic Paxos and Multi-Paxos, were the same on every seed: each command sent the same messages, whatever their latencies. ` +
+        `Raft's count moved with the seed, because it depends on timing. Per command: ${perCommandLine(spreads.raft)}. ` +
+        `A command costs 8 when all four followers acknowledge it before the leader's next heartbeat falls due, and 2 more for each follower that has not: the heartbeat carries the entry to it again, and it answers again.`,
+      { label: "seed-dependence" },
     );
     return finishStory(sim, `per command: Basic Paxos ${num(avg(basic))} messages / ${basic.delays[0]} delays, Multi-Paxos ${num(avg(multi))} / ${num(mean(multi.delays as number[]))}, Raft ${num(avg(row))} / ${num(mean(row.delays as number[]))}; share of traffic through the leader: Multi-Paxos ${percent(multi.traffic.share)}, Raft ${percent(row.traffic.share)}.`);
   },

@@ -5,9 +5,6 @@ import type { TraceEvent } from "@course/sim";
 import { lessons } from "./registry.js";
 import { discoverExercises } from "./grading/registry.js";
 
-/** Scenarios still cutting a node's link to itself, to be rewritten with a real network event (lesson 4 is rewritten separately). */
-const SELF_CUT_PENDING = new Set(["4/leader-stall"]);
-
 type Deliver = Extract<TraceEvent, { kind: "deliver" }>;
 
 /** Events a node's handler emits; anything else (a scripted request, fault or note) starts something new. */
@@ -52,7 +49,7 @@ describe("the lesson registry", () => {
         const toldOnArrival = replyArrivals(run.sim.trace).filter((e) => scenario.describe?.(e) !== undefined);
         expect(toldOnArrival.map((e) => `${e.msg.type} ${e.from}->${e.to}`), `${where}: replies told on arrival`).toEqual([]);
         // Seed reproductions and every other fault use real links: no node's link to itself is cut.
-        if (!SELF_CUT_PENDING.has(`${lesson.number}/${scenario.id}`)) expect(run.sim.trace.filter((e) => e.kind === "cut" && e.from === e.to), `${where}: self-link cuts`).toEqual([]);
+        expect(run.sim.trace.filter((e) => e.kind === "cut" && e.from === e.to), `${where}: self-link cuts`).toEqual([]);
       }
     });
   }

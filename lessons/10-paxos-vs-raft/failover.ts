@@ -71,7 +71,7 @@ function measureFailover(probe: Probe, narrate: boolean): FailoverResult {
   let committedAt: number | undefined;
   let answeredBy: number | undefined;
   if (newLeader !== undefined) {
-    if (narrate) sim.heading(`Node ${newLeader} leads; a client sends it a command at once`, "after");
+    if (narrate) sim.heading(`Node ${newLeader} is the first survivor to lead; a client sends it a command at once`, "after");
     const id = probe.submit(newLeader, "x=2");
     sim.runUntil(() => replyOf(sim, id) !== undefined, { timeout: 2000 });
     committedAt = replyOf(sim, id)?.at;

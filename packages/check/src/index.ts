@@ -31,3 +31,7 @@ export {
 } from "./raft-invariants.js";
 export { checkLinearizable, kvHistory, type KvOperation, type LinearizabilityResult } from "./linearizability.js";
 export { parseShard, shardOf, rangeValues, describeRange, type Shard, type NumberRange } from "./shard.js";
+export { raftAppliedOnce } from "./raft-applied-once.js";
+export { runRaftRandom, raftVariant, RAFT_LIVENESS_BOUND, RAFT_RANDOM_NETWORK, RAFT_RANDOM_RATES, type RaftRandomOptions, type RaftRandomResult } from "./raft-random.js";
+export { crashAfterCommit, crashAfterVote, figure8Episodes, gridTimeouts, type AdversaryFactory, type AdversaryPlan, type RaftAdversary } from "./raft-adversary.js";
+export { RAFT_STRESS_PROFILES, STRESS_TEST_FILE, runStress, stressFailure, stressSeeds, type RaftStressProfile } from "./raft-stress.js";

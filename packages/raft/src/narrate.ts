@@ -82,7 +82,7 @@ export function raftDescriber(options: DescriberOptions = {}): (event: TraceEven
       case "client-reply": {
         const r = event.result as ClientResult;
         if (r.ok) return `${N(event.node)} answers the client: done${r.index === undefined ? "" : ` (log index ${r.index})`}${r.value === undefined ? "" : `, value ${JSON.stringify(r.value)}`}`;
-        return `${N(event.node)} turns the client away: ${r.error}${r.error === "not-leader" && r.leaderHint != null ? ` (try ${N(r.leaderHint)})` : ""}`;
+        return `${N(event.node)} turns the client away: ${r.error}${r.error === "not-leader" && r.leaderHint != null ? ` (try ${N(r.leaderHint)})` : ""}${r.reason === undefined ? "" : ` (${r.reason})`}`;
       }
       case "partition":
         return `The network splits: ${event.groups.map((g) => `{${g.join(", ")}}`).join(" | ")}${event.groups.length > 0 ? " (anyone unlisted forms one more group)" : ""}`;
@@ -163,6 +163,17 @@ function describeChange(before: RaftView | undefined, v: RaftView, N: (id: NodeI
     lines.push(`${N(v.id)} now knows entries up to index ${v.commitIndex} are committed${newly.length > 0 ? ` [${newly.join(", ")}]` : ""} and applies them`);
   }
   if (before !== undefined && v.snapshotIndex > before.snapshotIndex) lines.push(`${N(v.id)} has a snapshot up to index ${v.snapshotIndex}; its log now starts after it`);
+  if (before !== undefined) {
+    // Thesis §4.2.1: a new server first catches up as a learner; it gets a vote only once the configuration includes it.
+    for (const l of v.learners) {
+      if (!before.learners.includes(l)) lines.push(`${N(v.id)} starts copying its log to ${N(l)} as a non-voting learner; ${N(l)} joins the configuration once it is within a round of the leader`);
+    }
+    for (const l of before.learners) {
+      if (v.learners.includes(l)) continue;
+      if (v.members.includes(l)) lines.push(`${N(l)} has caught up: ${N(v.id)} proposes the configuration that adds it as a voting member`);
+      else if (v.role === "leader") lines.push(`${N(v.id)} gives up catching up ${N(l)}: it is not added`);
+    }
+  }
   if (before !== undefined && v.members.join(",") !== before.members.join(",")) lines.push(`${N(v.id)} now uses the configuration [${v.members.join(", ")}]`);
   return lines.length > 0 ? lines.join("; ") : undefined;
 }

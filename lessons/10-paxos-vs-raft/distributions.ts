@@ -38,12 +38,13 @@ function costSpread(rows: readonly CostRow[]): CostSpread {
   };
 }
 
-/** The cost of a command in each protocol over seeds 1 to SEEDS. */
-export function costSpreads(): { basic: CostSpread; multi: CostSpread; raft: CostSpread } {
+/** The cost of a command in each protocol over seeds 1 to SEEDS, and in Raft without pipelining. */
+export function costSpreads(): { basic: CostSpread; multi: CostSpread; raft: CostSpread; raftUnpipelined: CostSpread } {
   return {
     basic: costSpread(overSeeds("cost-basic", (seed) => measureBasicPaxos(seed).row)),
     multi: costSpread(overSeeds("cost-multi", (seed) => measureMultiPaxos(seed).row)),
     raft: costSpread(overSeeds("cost-raft", (seed) => measureRaft(seed).row)),
+    raftUnpipelined: costSpread(overSeeds("cost-raft-unpipelined", (seed) => measureRaft(seed, false, { pipeline: false }).row)),
   };
 }
 

@@ -131,22 +131,36 @@ describe("lesson 10: distributions over seeds, in the narration, the README and 
   const page = oneLine(readFileSync(new URL("../../docs/src/lessons/10.md", import.meta.url), "utf8"));
   const costs = costSpreads();
 
-  it("Basic Paxos and Multi-Paxos cost the same messages and delays on every seed; Raft's count moves with the seed", () => {
+  it("every protocol costs the same messages and delays on every seed; Raft without pipelining does not", () => {
     expect([costs.basic.messages, costs.basic.network, costs.basic.delays].map((s) => [s.min, s.max])).toEqual([[40, 40], [32, 32], [4, 4]]);
     expect([costs.multi.messages, costs.multi.delays].map((s) => [s.min, s.max])).toEqual([[30, 30], [2, 2]]);
-    expect([...costs.basic.perCommand.keys()]).toEqual([40]);
-    expect([...costs.multi.perCommand.keys()]).toEqual([30]);
-    expect([costs.raft.delays.min, costs.raft.delays.max]).toEqual([2, 2]);
-    expect(costs.raft.messages.max).toBeGreaterThan(costs.raft.messages.min);
+    expect([costs.raft.messages, costs.raft.delays].map((s) => [s.min, s.max])).toEqual([[8, 8], [2, 2]]);
+    expect([...costs.basic.perCommand.keys(), ...costs.multi.perCommand.keys(), ...costs.raft.perCommand.keys()]).toEqual([40, 30, 8]);
     expect([costs.raft.leaderShare.min, costs.raft.leaderShare.max]).toEqual([1, 1]);
-    // "8 when all four followers acknowledge it before the next heartbeat, and 2 more for each follower that has not"
-    for (const n of costs.raft.perCommand.keys()) expect((n - 8) % 2 === 0 && n >= 8 && n <= 16, `${n} messages`).toBe(true);
+    const off = costs.raftUnpipelined;
+    expect([off.delays.min, off.delays.max]).toEqual([2, 2]);
+    expect(off.messages.max).toBeGreaterThan(off.messages.min);
+    // "every send repeats the entries a follower has not acknowledged": 8, and 2 more per follower a heartbeat reached first
+    for (const n of off.perCommand.keys()) expect((n - 8) % 2 === 0 && n >= 8 && n <= 16, `${n} messages`).toBe(true);
   });
 
-  it("a Raft command's messages beyond 8 are heartbeats carrying its entry again to followers that had not acknowledged it, and their answers", () => {
+  it("with pipelining, a heartbeat that falls due before an acknowledgment carries no entry", () => {
+    let early = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const { sim } = measureRaft(seed);
+      for (const e of sends(sim.trace).filter((x) => x.msg.type === "AppendEntries" && sim.trace.some((t) => t.kind === "timer" && t.name === "heartbeat" && t.step === x.step))) {
+        const unacknowledged = sim.trace.some((x) => x.kind === "send" && x.msg.type === "AppendEntries" && x.to === e.to && x.seq < e.seq && (x.msg as AppendEntries).entries.length > 0 && !sim.trace.some((r) => r.kind === "deliver" && r.msg.type === "AppendEntriesReply" && r.from === e.to && r.seq > x.seq && r.seq < e.seq));
+        if (unacknowledged) early++;
+        expect((e.msg as AppendEntries).entries, `seed ${seed}: heartbeat to ${e.to} at ${e.time}`).toEqual([]);
+      }
+    }
+    expect(early, "some heartbeat fell due before an acknowledgment").toBeGreaterThan(0);
+  });
+
+  it("without pipelining, a Raft command's messages beyond 8 are heartbeats carrying its entry again to followers that had not acknowledged it, and their answers", () => {
     let checked = 0;
     for (let seed = 1; seed <= 20; seed++) {
-      const { sim, row } = measureRaft(seed);
+      const { sim, row } = measureRaft(seed, false, { pipeline: false });
       // Each command's window runs from its request to the next one; the messages it caused carry its entry.
       const requests = sim.trace.filter((e) => e.kind === "client-request").map((e) => e.seq);
       row.messages.forEach((count, i) => {
@@ -173,16 +187,19 @@ describe("lesson 10: distributions over seeds, in the narration, the README and 
   it("the cost-raft scenario prints the three distributions and the per-command counts", () => {
     const story = notes(scenario("cost-raft").run({ seed: 1 }).sim.trace).map((n) => n.text);
     for (const c of [costs.basic, costs.multi, costs.raft]) expect(story).toContain(costSpreadLine(c));
-    expect(story.join("\n")).toContain(`Per command: ${perCommandLine(costs.raft)}.`);
+    expect(story.join("\n")).toContain(`Per Raft command: ${perCommandLine(costs.raft)}.`);
+    expect(story.join("\n")).toContain(`per command, ${perCommandLine(costs.raftUnpipelined)}.`);
   });
 
   it("the README and the page quote the measured costs", () => {
-    const raftAverage = `a median of ${decimal(costs.raft.messages.median)} messages per command (${decimal(costs.raft.messages.min)} to ${decimal(costs.raft.messages.max)})`;
+    const off = costs.raftUnpipelined.messages;
+    const unpipelined = `a median of ${decimal(off.median)} messages per command (${decimal(off.min)} to ${decimal(off.max)})`;
     expect(readme).toContain(`${costs.basic.messages.min} messages per command (${costs.basic.network.min} over the network) and ${costs.basic.delays.min} message delays, the same on all ${SEEDS} seeds measured`);
     expect(readme).toContain(`${costs.multi.messages.min} messages per command and ${costs.multi.delays.min} message delays on all ${SEEDS} seeds`);
-    expect(readme).toContain(`over seeds 1 to ${SEEDS}, a run's average was ${raftAverage}`);
-    expect(page).toContain(`every command took ${costs.basic.delays.min} message delays in Basic Paxos and ${costs.multi.delays.min} in Multi-Paxos and Raft, and cost ${costs.basic.messages.min} messages in Basic Paxos and ${costs.multi.messages.min} in Multi-Paxos, on every seed`);
-    expect(page).toContain(`A run's average was ${raftAverage}`);
+    expect(readme).toContain(`one AppendEntries and one reply per follower, ${costs.raft.messages.min} messages per command and ${costs.raft.delays.min} message delays on all ${SEEDS} seeds`);
+    expect(readme).toContain(`over seeds 1 to ${SEEDS}, a run's average was ${unpipelined}`);
+    expect(page).toContain(`every command took ${costs.basic.delays.min} message delays in Basic Paxos and ${costs.multi.delays.min} in Multi-Paxos and Raft, and cost ${costs.basic.messages.min} messages in Basic Paxos, ${costs.multi.messages.min} in Multi-Paxos and ${costs.raft.messages.min} in Raft, on every seed`);
+    expect(page).toContain(`a run's average was ${unpipelined}`);
   });
 
   it("the README quotes the measured contention, and the contention-raft scenario prints it", () => {

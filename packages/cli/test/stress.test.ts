@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { main, parseStressArgs, runShard } from "../src/stress.js";
 import { failuresFromMessage, formatMerged, markdownMerged, mergeShards, type ShardReport } from "../src/stress-report.js";
 import { UsageError } from "../src/npm-args.js";
+import { RAFT_STRESS_PROFILES } from "@course/check";
 
 describe("stress arguments", () => {
   it("reads --seeds, --shard and --only, and refuses nonsense with a usage error", () => {
@@ -80,7 +81,7 @@ describe("npm run stress, a real shard", () => {
         ["raft-random.test.ts", "passed", 10],
       ]),
     );
-    expect(report.tests.filter((t) => t.file === "raft-random.test.ts")).toHaveLength(3);
+    expect(report.tests.filter((t) => t.file === "raft-random.test.ts")).toHaveLength(RAFT_STRESS_PROFILES.length);
     expect(report.tests.find((t) => t.file === "paxos-random.test.ts")?.name).toContain("on 10 seed(s)");
     const lines: string[] = [];
     expect(await main(["--seeds", "30", "--shard", "3/3", "--only", "twopc"], {}, (l) => lines.push(l))).toBe(0);

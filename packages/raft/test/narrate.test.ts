@@ -38,8 +38,9 @@ describe("raftDescriber", () => {
 
   it("tells a reply when it is sent, so a follower stores entries before it applies them, never after", () => {
     const out = lines("Server");
-    const stores = out.indexOf("  Server 3 stores them and acknowledges: its log matches Server 1's up to index 1");
-    const applies = out.findIndex((l) => l.startsWith("Server 3 now knows entries up to index 1 are committed"));
+    // Server 3 comes back after a crash and is sent entry 2 with commit index 2: it must store before it applies.
+    const stores = out.indexOf("  Server 3 stores them and acknowledges: its log matches Server 1's up to index 2");
+    const applies = out.findIndex((l) => l.startsWith("Server 3 now knows entries up to index 2 are committed"));
     expect(stores).toBeGreaterThanOrEqual(0);
     expect(applies).toBeGreaterThan(stores);
   });

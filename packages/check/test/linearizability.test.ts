@@ -63,6 +63,17 @@ describe("linearizability checker, key-value histories", () => {
     expect(r.illegalOperations?.every((o) => o.input.key === "y")).toBe(true);
   });
 
+  it("the README's example: a read that began after a put returned must see it", () => {
+    const history: Operation<KvInput, KvOutput>[] = [
+      { id: 0, client: 0, call: 0, return: 10, input: { op: "put", key: "x", value: "1" }, output: {} },
+      { id: 1, client: 1, call: 20, return: 30, input: { op: "get", key: "x" }, output: { value: null } },
+    ];
+    let now = 0;
+    const r = checkLinearizable(kvModel, history, { timeLimitMs: 5000, clock: () => now++ });
+    expect(r.verdict).toBe("illegal");
+    expect(r.explanation).toMatchObject({ longestPrefix: [0], unplaceable: [1] });
+  });
+
   it("merges retries of one session command into one write", () => {
     const sim = checkedCluster(3);
     electLeader(sim);

@@ -88,14 +88,21 @@ function describe(input: AnyInput, output: KvOutput): string {
 const KV_KINDS = ["get", "put", "append", "cas"] as const;
 const REGISTER_KINDS = ["get", "put", "cas"] as const;
 
+/** What the key-value store and the register share: the value of one key, and the same rules for it. */
+const registerRules = {
+  init: (): RegisterState => null,
+  step,
+  hash: (state: RegisterState): string | number => (state === null ? 0 : state),
+  outcomeUnknown: (output: KvOutput): boolean => output.unknown === true,
+  helps,
+  describeOperation: describe,
+  describeState: (state: RegisterState): string => quote(state),
+};
+
 /** Put, append, get and compare-and-set on string keys; each key is checked on its own. */
 export const kvModel: Model<RegisterState, KvInput, KvOutput> = {
+  ...registerRules,
   name: "kv",
-  init: () => null,
-  step,
-  hash: (state) => (state === null ? 0 : state),
-  outcomeUnknown: (output) => output.unknown === true,
-  helps,
   partition(ops: readonly Operation<KvInput, KvOutput>[]): Operation<KvInput, KvOutput>[][] {
     const byKey = new Map<string, Operation<KvInput, KvOutput>[]>();
     for (const o of ops) {
@@ -108,19 +115,11 @@ export const kvModel: Model<RegisterState, KvInput, KvOutput> = {
     return [...byKey.values()];
   },
   validate: (input, output) => validate(input, output, KV_KINDS, true),
-  describeOperation: describe,
-  describeState: (state) => quote(state),
 };
 
 /** One register with get, put and compare-and-set (null: never written). */
 export const casRegisterModel: Model<RegisterState, RegisterInput, KvOutput> = {
+  ...registerRules,
   name: "cas-register",
-  init: () => null,
-  step,
-  hash: (state) => (state === null ? 0 : state),
-  outcomeUnknown: (output) => output.unknown === true,
-  helps,
   validate: (input, output) => validate(input, output, REGISTER_KINDS, false),
-  describeOperation: describe,
-  describeState: (state) => quote(state),
 };

@@ -2,7 +2,7 @@
 
 import { countSends, describeMultiPaxosEvent, finishStory, formatBallot, majority } from "@course/paxos";
 import type { Scenario } from "../lesson.js";
-import { asRun, inspect, leaderOf, multiCluster, showLog } from "./cluster.js";
+import { asRun, inspect, leaderOf, multiCluster, sessionClient, showLog } from "./cluster.js";
 
 const CANDIDATE = 2;
 const DOWN: readonly number[] = [1, 3];
@@ -29,7 +29,7 @@ export const leaderStall: Scenario = {
     sim.heading("The seed's run: a leader cannot be established", "stall");
     sim.note(`Alive acceptors: [${sim.nodeIds.filter((id) => !DOWN.includes(id)).join(", ")}]. Node ${CANDIDATE}'s link to itself is cut, so its own acceptor never answers it.`);
     sim.note(`A client gives node ${CANDIDATE} the command '${COMMAND}'. There is no leader yet, so node ${CANDIDATE} holds it and campaigns: phase 1 for every slot at once.`);
-    sim.request(CANDIDATE, COMMAND);
+    sessionClient(sim, "alice").send(CANDIDATE, COMMAND);
     sim.runFor(SETTLE);
     const first = inspect(sim, CANDIDATE);
     const got = first?.promisedBy.length ?? 0;

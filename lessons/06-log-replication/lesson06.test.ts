@@ -33,12 +33,13 @@ describe("lesson 6: log replication", () => {
     run.sim.assertNoViolation();
     const lines = narration("real-raft", run.sim.trace);
     const refusal = lines.findIndex((l) => l.startsWith("  Node 4 rejects"));
-    const resend = lines.findIndex((l) => l.startsWith("Node 2 sends Node 4 entries [1:x=1, 2:x=2]"));
-    const commit = lines.findIndex((l) => l.startsWith("Node 2 now knows entries up to index 2 are committed [1:x=1, 2:x=2]"));
+    // Index 1 is the leader's election no-op (§8), which node 4 stored before the cut.
+    const resend = lines.findIndex((l) => l.startsWith("Node 2 sends Node 4 entries [2:x=1, 3:x=2]"));
+    const commit = lines.findIndex((l) => l.startsWith("Node 2 now knows entries up to index 3 are committed [2:x=1, 3:x=2]"));
     expect(refusal).toBeGreaterThan(0);
     expect(resend).toBeGreaterThan(refusal);
     expect(commit).toBeGreaterThan(resend);
-    expect(run.result).toContain("committed=['x=1', 'x=2'], not yet committed=['x=3']");
+    expect(run.result).toContain("committed=['no-op', 'x=1', 'x=2'], not yet committed=['x=3']");
   });
 
   it("repair: the follower's term-1 entries are replaced after two refusals and every log ends identical", () => {

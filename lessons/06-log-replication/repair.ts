@@ -1,7 +1,7 @@
 // Lesson 6, scenario 3: a follower holding entries from a dead leader's term has its log repaired by the new leader.
 
 import { Simulation } from "@course/sim";
-import { createRaftNode, finishStory, formatCommand, raftDescriber, raftNodes, scriptedTimeouts, type AppendEntriesReply, type RaftMessage, type RaftNode } from "@course/raft";
+import { createRaftNode, finishStory, formatCommand, lastIndexOfTerm, raftDescriber, raftNodes, scriptedTimeouts, type AppendEntriesReply, type RaftMessage, type RaftNode } from "@course/raft";
 import { raftInvariants } from "@course/check";
 import type { Scenario } from "../lesson.js";
 
@@ -41,23 +41,29 @@ export const repair: Scenario = {
     for (const to of [2, 3, 4]) sim.apply({ type: "cut", from: 0, to });
     for (const v of [1, 2, 3]) sim.request(0, `b=${v}`);
     sim.runUntilTime(200);
+    const lastB = node(1).log.lastIndex;
+    const firstB = lastB - 2;
     sim.apply({ type: "crash", node: 0 });
     sim.apply({ type: "heal" });
     sim.apply({ type: "isolate", node: 1 });
-    sim.note(`Node 1's log: ${logText(node(1))}. Entries 2-4 were never on a majority, so they were never committed. Node 1 is now cut off too.`);
+    sim.note(`Node 1's log: ${logText(node(1))}. Entries ${firstB}-${lastB} were never on a majority, so they were never committed. Node 1 is now cut off too.`);
     sim.heading("Node 2 wins term 2 and writes over the same indices", "new-leader");
     sim.runUntil(() => node(2).role === "leader", { timeout: 1000 });
     for (const v of [1, 2, 3, 4]) sim.request(2, `c=${v}`);
     sim.runFor(100);
-    sim.note(`Leader 2's log: ${logText(node(2))}. Index 2 now means c=1 of term 2 on the majority, and b=1 of term 1 on node 1.`);
+    const overwritten = node(2).log.entryAt(firstB);
+    sim.note(`Leader 2's log: ${logText(node(2))}. Index ${firstB} now means ${overwritten ? formatCommand(overwritten.command) : "nothing"} of term 2 on the majority, and b=1 of term 1 on node 1.`);
     sim.heading("Node 1 returns: find the agreement point, then overwrite", "repair");
     const healAt = sim.trace.length;
     sim.apply({ type: "heal" });
     sim.runFor(200);
-    const refusals = sim.trace.slice(healAt).filter((e) => e.kind === "deliver" && e.from === 1 && e.msg.type === "AppendEntriesReply" && !(e.msg as AppendEntriesReply).success).length;
+    const refused = sim.trace.slice(healAt).flatMap((e) => (e.kind === "deliver" && e.from === 1 && e.msg.type === "AppendEntriesReply" && !(e.msg as AppendEntriesReply).success ? [e.msg as AppendEntriesReply] : []));
+    const refusals = refused.length;
+    const hint = refused.filter((r) => r.conflictTerm !== undefined).at(-1);
+    const lastOfTerm = hint?.conflictTerm === undefined ? undefined : lastIndexOfTerm(node(2).log, hint.conflictTerm);
     sim.note(
-      `Node 1 refused ${refusals} time(s). Its second refusal said "I hold term 1 from index 1"; the leader's own log has term 1 only up to index 1, so it resumed right after it, at index 2, instead of stepping back one entry per round trip. ` +
-        `Node 1 then found entry 2 of term 2 where it held term 1, deleted that entry and everything after it, and appended the leader's entries.`,
+      `Node 1 refused ${refusals} time(s). Its last refusal said "I hold term ${hint?.conflictTerm} from index ${hint?.conflictIndex}"; the leader's own log has term ${hint?.conflictTerm} only up to index ${lastOfTerm}, so it resumed right after it, at index ${(lastOfTerm ?? 0) + 1}, instead of stepping back one entry per round trip. ` +
+        `Node 1 then found entry ${(lastOfTerm ?? 0) + 1} of term 2 where it held term 1, deleted that entry and everything after it, and appended the leader's entries.`,
       { label: "repaired" },
     );
     sim.heading("The old leader comes back and is repaired the same way", "old-leader");

@@ -12,10 +12,10 @@ const VALUES = ["x=1", "x=2", "x=3"];
 const REACHES: Readonly<Record<string, readonly number[]>> = { "x=1": [0], "x=2": [0, 4], "x=3": [0] };
 
 function describeToy(e: TraceEvent): string | undefined {
-  if (e.kind !== "deliver") return undefined;
-  const m = e.msg as ToyMessage;
-  if (m.type === "ToyVote") return `  Node ${e.from}: votes for candidate ${e.to} (term ${m.term})`;
-  if (m.type === "ToyAppend") return `  Follower ${e.to}: appended '${m.value}' at log[${m.slot}] (term ${m.term})`;
+  const m = (e.kind === "send" || e.kind === "deliver" ? e.msg : undefined) as ToyMessage | undefined;
+  // A vote is told when it is sent; an append when the follower receives it and appends.
+  if (e.kind === "send" && m?.type === "ToyVote") return `  Node ${e.from}: votes for candidate ${e.to} (term ${m.term})`;
+  if (e.kind === "deliver" && m?.type === "ToyAppend") return `  Follower ${e.to}: appended '${m.value}' at log[${m.slot}] (term ${m.term})`;
   return undefined;
 }
 

@@ -19,8 +19,9 @@ export const nineSteps: Scenario = {
       seed,
       nodes: SERVERS,
       network: { latency: { kind: "fixed", ms: 5 } },
-      // Server 1's first timeout is scripted to fire first, as in the example; every later timeout is random.
-      createNode: createRaftNode({ firstTimeouts: { 1: 150, 2: 220, 3: 260, 4: 240, 5: 280 } }),
+      // Server 1's first timeout is scripted to fire first, as in the example; every later timeout is random. The
+      // example has no election no-op (paper §8), so the client's command is entry 1.
+      createNode: createRaftNode({ noopOnElection: false, firstTimeouts: { 1: 150, 2: 220, 3: 260, 4: 240, 5: 280 } }),
       hooks: raftInvariants(),
       record: true,
     });
@@ -44,7 +45,7 @@ export const nineSteps: Scenario = {
     const granted = grantedSoFar();
 
     sim.heading("Step 4: a client sends a command to the leader", "step-4");
-    sim.note("Server 1 appends the command to its own log as entry 1, tagged with its term.");
+    sim.note("Server 1 appends the command to its own log as entry 1, tagged with its term. (Like the seed's example, these servers skip the no-op that a new leader usually appends first, paper §8; with it, the command would be entry 2.)");
     sim.request(1, "x=1");
 
     sim.heading("Step 5: the leader replicates entry 1", "step-5");

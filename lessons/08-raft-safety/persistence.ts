@@ -19,12 +19,14 @@ export const persistence: Scenario = {
       seed,
       nodes: [1, 2, 3],
       network: { latency: { kind: "fixed", ms: 5 } },
-      createNode: createRaftNode({ rules, firstTimeouts: { 1: 10, 3: 40 }, electionTimeoutOverride: scriptedTimeouts([{ from: 0, to: 1000, node: "others", ms: 2000 }]) }),
+      // No election no-op (§8) here: it would put an entry on server 2 that server 3 lacks, and the up-to-date check
+      // alone would then refuse server 3, hiding what votedFor on disk is for.
+      createNode: createRaftNode({ rules, noopOnElection: false, firstTimeouts: { 1: 10, 3: 40 }, electionTimeoutOverride: scriptedTimeouts([{ from: 0, to: 1000, node: "others", ms: 2000 }]) }),
       hooks: raftInvariants(),
       record: true,
     });
     sim.heading("Server 1 wins term 1 with server 2's vote", "vote");
-    sim.note("Servers 1 and 3 cannot reach each other. Figure 2 lists what every server keeps on stable storage: currentTerm, votedFor and the log, written before it answers.");
+    sim.note("Servers 1 and 3 cannot reach each other. Figure 2 lists what every server keeps on stable storage: currentTerm, votedFor and the log, written before it answers. In this run a new leader appends no no-op (§8), so every log stays empty and only votedFor can stop a second vote.");
     sim.apply({ type: "cut", from: 1, to: 3 });
     sim.apply({ type: "cut", from: 3, to: 1 });
     sim.runUntilTime(30);

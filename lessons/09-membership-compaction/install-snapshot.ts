@@ -8,7 +8,7 @@ import type { Scenario } from "../lesson.js";
 export const installSnapshot: Scenario = {
   id: "install-snapshot",
   title: "A lagging follower gets the snapshot",
-  summary: "A follower is down while the others commit twelve entries and compact their logs. When it returns, the entries it needs no longer exist in the leader's log, so the leader sends its snapshot (Figure 13) and then the entries after it.",
+  summary: "A follower is down while the others commit twelve writes and compact their logs. When it returns, the entries it needs no longer exist in the leader's log, so the leader sends its snapshot (Figure 13) and then the entries after it.",
   protocol: "raft",
   defaultSeed: 1,
   describe: raftDescriber({ noun: "Server" }),
@@ -16,7 +16,7 @@ export const installSnapshot: Scenario = {
     const sim = new Simulation<RaftMessage>({ seed, nodes: [0, 1, 2], createNode: createRaftNode({ snapshotEvery: 5 }), hooks: raftInvariants(), record: true });
     const leader = waitForLeader(sim, 2000) as RaftNode;
     const lagging = [0, 1, 2].find((n) => n !== leader.id) as number;
-    sim.heading(`Server ${lagging} is down while twelve entries commit`, "behind");
+    sim.heading(`Server ${lagging} is down while twelve writes commit`, "behind");
     sim.apply({ type: "crash", node: lagging });
     for (let k = 1; k <= 12; k++) {
       sim.request(leader.id, `k${k % 4}=${k}`);

@@ -25,7 +25,7 @@ function change(sim: Simulation<RaftMessage>, op: unknown): ClientResult | undef
 export const membership: Scenario = {
   id: "membership",
   title: "Adding and removing servers safely",
-  summary: "A cluster of servers 0, 1 and 2 grows to five by adding 3, then 4, each change a single log entry that takes effect as soon as a server stores it. Then the leader is removed: it commits its own removal, steps down, and the remaining four elect a new leader.",
+  summary: "A cluster of servers 0, 1 and 2 grows to five by adding 3, then 4. Each new server first copies the log as a non-voting learner; once it is within a round of the leader, a single log entry adds it, taking effect as soon as a server stores it. Then the leader is removed: it commits its own removal, steps down, and the remaining four elect a new leader.",
   protocol: "raft",
   defaultSeed: 4,
   describe: raftDescriber({ noun: "Server" }),
@@ -44,6 +44,7 @@ export const membership: Scenario = {
     sim.runFor(100);
     sim.heading("Add server 3", "add-3");
     sim.note("Why one server at a time: any majority of [0,1,2] and any majority of [0,1,2,3] share a server, so the old and new configurations can never elect two leaders. Changing two at once would lose that overlap and need joint consensus.");
+    sim.note("Why a learner first (thesis §4.2.1): an empty server counted in the majority at once could leave the cluster unable to commit until it has copied the whole log (if another server failed meanwhile, say). It gets a vote only once a round of copying takes less than an election timeout.");
     change(sim, { type: "add-server", node: 3 });
     sim.runFor(200);
     sim.heading("Add server 4", "add-4");

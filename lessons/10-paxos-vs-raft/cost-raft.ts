@@ -52,7 +52,7 @@ export const costRaft: Scenario = {
     const { sim, row } = measureRaft(seed, true);
     sim.heading("The bill", "bill");
     sim.note(
-      `Each command: one AppendEntries to each of the 4 followers and one reply each: ${row.messages.join("/")} messages, all over the network (Raft never messages itself)${Math.max(...row.messages) > Math.min(...row.messages) ? "; a command costs more when a heartbeat falls due before every follower has answered, because the heartbeat carries the unacknowledged entry again" : ""}. ${row.delays.join("/")} message delays from request to answer, as in Multi-Paxos.`,
+      `Each command: one AppendEntries to each of the 4 followers and one reply each: ${row.messages.join("/")} messages, all over the network (Raft never messages itself)${Math.max(...row.messages) > Math.min(...row.messages) ? "; a command costs more when an entry has to be sent again" : ""}. ${row.delays.join("/")} message delays from request to answer, as in Multi-Paxos.`,
       { label: "messages" },
     );
     sim.note(

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { TraceEvent } from "@course/sim";
+import type { AppendEntries } from "@course/raft";
 import type { Scenario } from "../lesson.js";
 import { lesson10 } from "./index.js";
 import { measureBasicPaxos } from "./cost-basic.js";
@@ -9,7 +10,8 @@ import { measureMultiPaxos } from "./cost-multi.js";
 import { measureRaft } from "./cost-raft.js";
 import { measureBasicContention } from "./contention-basic.js";
 import { measureRaftContention } from "./contention-raft.js";
-import { measureMultiPaxosFailover, measureRaftFailover } from "./failover.js";
+import { failoverMultiPaxos, measureMultiPaxosFailover, measureRaftFailover } from "./failover.js";
+import type { MAccept, MultiPaxosMessage, MultiPaxosNode } from "@course/paxos";
 
 const scenario = (id: string): Scenario => lesson10.scenarios.find((s) => s.id === id) ?? (() => { throw new Error(id); })();
 const notes = (trace: readonly TraceEvent[]) => trace.filter((e): e is Extract<TraceEvent, { kind: "note" }> => e.kind === "note");
@@ -53,7 +55,8 @@ describe("lesson 10: the numbers are the trace's", () => {
 
   it("Raft: each command's AppendEntries with entries and their replies, 2 delays, and the leader is in every message", () => {
     const { sim, row } = measureRaft(1);
-    const withEntries = sends(sim.trace).filter((e) => e.msg.type === "AppendEntries" && (e.msg as unknown as { entries: unknown[] }).entries.length > 0).length;
+    // Messages carrying a client's command (the leader's election no-op goes out before the measurement starts).
+    const withEntries = sends(sim.trace).filter((e) => e.msg.type === "AppendEntries" && (e.msg as AppendEntries).entries.some((x) => x.command.kind === "client")).length;
     const total = row.messages.reduce((a, b) => a + b, 0);
     expect(total).toBe(2 * withEntries);
     expect(row.delays.every((d) => d === 2)).toBe(true);
@@ -88,5 +91,32 @@ describe("lesson 10: the numbers are the trace's", () => {
       expect(result.leaderAt).toBeGreaterThanOrEqual(result.detectedAt as number);
       expect(result.committedAt).toBeGreaterThan(result.leaderAt as number);
     }
+  });
+});
+
+describe("lesson 10: a Multi-Paxos failover that puts the command in the log twice", () => {
+  // Seed 49: two survivors campaign; the one that wins last finds x=2 in an open slot, and the one it deposed forwards it too.
+  const SEED = 49;
+  it("narrates the copies, and the state machines execute the command once", () => {
+    const { sim, result } = measureMultiPaxosFailover(SEED);
+    expect(result.copies).toBe(2);
+    expect(result.executions).toBe(1);
+    const by = result.answeredBy as number;
+    const deposed = result.newLeader as number;
+    expect(by).not.toBe(deposed);
+    const x2 = (m: MultiPaxosMessage) => (m.type === "accept" ? m.v?.op : m.type === "forward" ? m.command.op : undefined) === "x=2";
+    const accepts = sends(sim.trace).filter((e) => e.from === by && e.to === by && e.msg.type === "accept" && x2(e.msg as MultiPaxosMessage));
+    expect(new Set(accepts.map((e) => (e.msg as MAccept).slot)).size).toBe(2);
+    expect(sends(sim.trace).some((e) => e.from === deposed && e.to === by && e.msg.type === "forward" && x2(e.msg as MultiPaxosMessage))).toBe(true);
+    // Every survivor (node 0 crashed) that applied the first copy executed it there, and no later copy.
+    for (const id of [1, 2, 3, 4]) {
+      const view = sim.node<MultiPaxosNode>(id)?.inspect();
+      const slots = (view?.log ?? []).flatMap((c, slot) => (c?.op === "x=2" ? [slot] : []));
+      expect(slots.length, `node ${id}`).toBeGreaterThan(0);
+      expect((view?.executed ?? []).filter((slot) => slots.includes(slot))).toEqual([slots[0]]);
+    }
+    const story = notes(failoverMultiPaxos.run({ seed: SEED }).sim.trace).map((n) => n.text).join("\n");
+    expect(story).toContain(`The command is now in the log 2 times: node ${by} found it in an open slot and proposed it again, and node ${deposed}, stepping down, also handed it over`);
+    expect(story).toContain(`so node ${by} recognized the later ones as duplicates: it executed the command once.`);
   });
 });

@@ -116,7 +116,9 @@ describe("seeds", () => {
 
   it("builds a replay command for the same implementation, seed and test", () => {
     const cmd = replayCommand({ folder: "05-leader-election", lesson: 5, id: "request-vote" }, "elections (under faults)", 123);
-    expect(cmd).toMatch(/^COURSE_IMPL=\S+ COURSE_SEED=123 npx vitest run --config lessons\/vitest.config.ts lessons\/05-leader-election\/exercise -t "elections \\\(under faults\\\)"$/);
+    expect(cmd).toMatch(/^npm run grade 5 --( --impl \S+)? --seed 123 --test "elections \(under faults\)"$/);
+    expect(replayCommand({ folder: "05-leader-election", lesson: 5, id: "request-vote" }, "x", 7, new Set([4, 1]))).toMatch(/ --seed 7 --faults 1,4 --test "x"$/);
+    expect(replayCommand({ folder: "05-leader-election", lesson: 5, id: "request-vote" }, "x", 7, new Set())).toContain(" --faults none ");
   });
 });
 
@@ -210,8 +212,8 @@ describe("shrinking a fault schedule", () => {
     const run = new SeedRun(3, false, new Set([2]));
     expect(run.faults(schedule).map((f) => f.action.type)).toEqual(["link", "link"]);
     expect(run.schedule).toBe(schedule);
-    expect(replayCommand({ folder: "08-raft-safety", lesson: 8, id: "safety" }, "crashes", 3, new Set([4, 1]))).toContain("COURSE_SEED=3 COURSE_FAULTS=1,4 npx vitest");
-    expect(replayCommand({ folder: "08-raft-safety", lesson: 8, id: "safety" }, "crashes", 3, new Set())).toContain("COURSE_FAULTS=none");
+    expect(replayCommand({ folder: "08-raft-safety", lesson: 8, id: "safety" }, "crashes", 3, new Set([4, 1]))).toContain("--seed 3 --faults 1,4 --test \"crashes\"");
+    expect(replayCommand({ folder: "08-raft-safety", lesson: 8, id: "safety" }, "crashes", 3, new Set())).toContain("--faults none");
   });
 });
 

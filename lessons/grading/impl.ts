@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { exerciseKey, type Exercise, type RuleSet } from "./exercise.js";
+import { withTimeLimit } from "./guard.js";
 
 export type ImplChoice = { readonly kind: "student" } | { readonly kind: "reference" } | { readonly kind: "mutant"; readonly name: string };
 
@@ -10,8 +11,9 @@ export type ImplChoice = { readonly kind: "student" } | { readonly kind: "refere
 export const LESSONS_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 /**
- * Reads COURSE_IMPL. Unset means the student's file: that is what `npm run grade` grades. The lessons'
- * vitest config sets "reference" for the normal test run, so CI checks the suites against the reference.
+ * Reads COURSE_IMPL. Unset means the student's file: that is what `npm run grade`, a plain `npx vitest` and the
+ * editor grade. Only the course's own test run binds the reference (grading/course-run.config.ts sets
+ * "reference"), and the proof binds mutants (grading/proof-run.config.ts).
  */
 export function implChoice(env: NodeJS.ProcessEnv = process.env): ImplChoice {
   const raw = (env.COURSE_IMPL ?? "student").trim();
@@ -109,6 +111,24 @@ export function referenceImports(exercise: Pick<Exercise, "stubFile" | "function
     if (new RegExp(`\\.\\s*${fn}\\b|\\[\\s*["'\`]${fn}["'\`]\\s*\\]`).test(code)) found.push(fn);
   }
   return [...new Set(found)];
+}
+
+/**
+ * The graded functions the student has not started: called with no arguments, each throws its "TODO" error
+ * at once, as the shipped stub does. A result, a TypeError from the missing arguments or any other error
+ * means something has been written. Throws StudentCodeError when the file does not load or lacks an export.
+ */
+export async function unwrittenFunctions(exercise: Exercise): Promise<string[]> {
+  const fns = await load(exercise, { kind: "student" });
+  const unwritten: string[] = [];
+  for (const name of exercise.functions) {
+    try {
+      withTimeLimit(() => (fns[name] as () => unknown)(), 100, name);
+    } catch (e) {
+      if (e instanceof Error && e.message.startsWith("TODO")) unwritten.push(name);
+    }
+  }
+  return unwritten;
 }
 
 function wrapAll<F extends RuleSet>(exercise: Exercise<F>, fns: F, choice: ImplChoice): F {

@@ -3,11 +3,11 @@
 import { lessons } from "@course/lessons";
 
 const OUTLINE: ReadonlyArray<[number, string, string]> = [
-  [1, "Why consensus: 2PC blocks", "A coordinator that dies at the wrong moment leaves everyone waiting; a majority protocol carries on."],
+  [1, "Why consensus: 2PC blocks", "A coordinator that dies at the wrong moment leaves everyone waiting; consensus keeps its decision available without replacing the vote."],
   [2, "Basic Paxos", "Prepare, promise, accept, accepted: how five acceptors agree on one value in four message delays."],
-  [3, "Paxos failure cases", "Lost promises, retries with higher numbers, duelling proposers, a minority that cannot decide."],
+  [3, "Paxos failure cases", "Lost promises, retries with higher numbers, dueling proposers, a minority that cannot decide."],
   [4, "Multi-Paxos", "One leader, many slots: phase 1 once, then two message delays per command; failover fills gaps."],
-  [5, "Raft leader election", "Terms, randomised timeouts, split votes, stepping down; PreVote and CheckQuorum."],
+  [5, "Raft leader election", "Terms, randomized timeouts, split votes, stepping down; PreVote and CheckQuorum."],
   [6, "Raft log replication", "AppendEntries, the consistency check, committing, and repairing a follower's log."],
   [7, "The worked Raft example", "Nine steps from five followers to a committed entry, a returning server and a new leader."],
   [8, "Raft safety", "The election restriction, Figure 8, persistence across crashes, and the invariants that must hold."],

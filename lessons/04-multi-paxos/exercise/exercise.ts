@@ -41,8 +41,9 @@ export const mergeExercise = defineExercise<MergeRules>({
     mergePhase1: (r) => {
       const m = r as { proposals?: unknown; nextSlot?: unknown } | null;
       if (typeof m !== "object" || m === null) return "it must return an object { proposals, nextSlot }";
-      if (!Array.isArray(m.proposals) || !m.proposals.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === "number" && (typeof p[1] === "string" || p[1] === null))) {
-        return "`proposals` must be an array of [slot, value] pairs (value a string, or null for a no-op)";
+      const isValue = (v: unknown) => v === null || (typeof v === "object" && typeof (v as { op?: unknown }).op === "string");
+      if (!Array.isArray(m.proposals) || !m.proposals.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === "number" && isValue(p[1]))) {
+        return "`proposals` must be an array of [slot, value] pairs (value a command taken from a promise, or null for a no-op)";
       }
       return typeof m.nextSlot === "number" && Number.isInteger(m.nextSlot) ? undefined : "`nextSlot` must be a whole number";
     },

@@ -3,7 +3,8 @@
 import { compareBallots, type Command, type MPromise, type Phase1Merge, type SlotAccepted } from "@course/paxos";
 
 // compareBallots(a, b) is negative, zero or positive as a is below, equal to or above b.
-// A Command is a string, or null for the no-op that fills a gap.
+// A Command is a client's command { client, seq, op }, or null for the no-op that fills a gap. Copy the
+// values you find in the promises as they are: never build one.
 
 /**
  * Paxos Made Simple §3: a leader that won phase 1 for every slot from `fromSlot` on holds promises from a

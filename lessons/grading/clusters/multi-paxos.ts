@@ -1,7 +1,7 @@
 // A five-replica Multi-Paxos run for graded simulations: commands under faults and leader changes, then catch-up.
 
 import { Rng, type NodeId, type ScheduledRequest } from "@course/sim";
-import { multiPaxosChecker, nemesisFor, RANDOM_NETWORK } from "@course/check";
+import { checkExactlyOnceMultiPaxos, multiPaxosChecker, nemesisFor, RANDOM_NETWORK } from "@course/check";
 import { createMultiPaxosNode, type MultiPaxosMessage, type MultiPaxosNode, type MultiPaxosRules } from "@course/paxos";
 import type { SeedRun } from "../graded.js";
 
@@ -9,7 +9,8 @@ const NODES: readonly NodeId[] = [0, 1, 2, 3, 4];
 
 /**
  * Clients send commands to random replicas while crashes and partitions force leader changes (each one runs
- * phase 1 and the merge). Once everything heals, one more command must be applied by every replica.
+ * phase 1 and the merge); each command comes from a client of its own (number 1), so no client has two
+ * outstanding. Once everything heals, one more command must be applied by every replica.
  */
 export interface MultiPaxosRunOptions {
   readonly crashRate?: number;
@@ -24,24 +25,24 @@ export function runMultiPaxos(run: SeedRun, rules: Partial<MultiPaxosRules>, o: 
   const rng = new Rng(run.seed).fork("workload");
   const requests: ScheduledRequest[] = [];
   const commands = rng.int(...(o.commands ?? [4, 10]));
-  for (let i = 0; i < commands; i++) requests.push({ at: Math.round(rng.uniform(0, faultsUntil)), node: rng.pick(NODES), op: `c${i + 1}` });
+  for (let i = 0; i < commands; i++) requests.push({ at: Math.round(rng.uniform(0, faultsUntil)), node: rng.pick(NODES), op: { op: `c${i + 1}`, seq: 1 }, client: `client-${i + 1}` });
   const sim = run.simulate<MultiPaxosMessage>({
     nodes: NODES,
     createNode: createMultiPaxosNode({ rules }),
     network: o.drop === undefined ? RANDOM_NETWORK : { ...RANDOM_NETWORK, drop: o.drop },
     faults: run.faults(nemesisFor(run.seed, NODES, faultsUntil, { rates: { crash: o.crashRate ?? 2.5, pause: 1, partition: 1, cut: 1, lossy: 0.7 }, duration: { min: 50, max: 600 } })),
     requests,
-    hooks: [multiPaxosChecker()],
+    hooks: [multiPaxosChecker(), checkExactlyOnceMultiPaxos()],
   });
   run.drive(sim, faultsUntil + 10, 300_000);
   if (sim.stopped) return undefined;
   sim.apply({ type: "link", config: { drop: 0, duplicate: 0 } });
-  const asked = sim.request(rng.pick(NODES), "final");
+  const asked = sim.request(rng.pick(NODES), { op: "final", seq: 1 }, "late");
   run.drive(sim, 4000, 300_000);
   if (sim.stopped) return undefined;
-  const missing = NODES.filter((id) => sim.node<MultiPaxosNode>(id)?.inspect().log.includes("final") !== true);
+  const missing = NODES.filter((id) => sim.node<MultiPaxosNode>(id)?.inspect().log.some((c) => c?.op === "final") !== true);
   const answered = sim.requests.some((r) => r.request.id === asked && r.replyAt !== undefined);
   if (missing.length === 0 && answered) return undefined;
-  const logs = NODES.map((id) => `${id}: [${(sim.node<MultiPaxosNode>(id)?.inspect().log ?? []).map((c) => (c === null ? "no-op" : c)).join(", ")}]`).join("; ");
+  const logs = NODES.map((id) => `${id}: [${(sim.node<MultiPaxosNode>(id)?.inspect().log ?? []).map((c) => (c === null ? "no-op" : c.op)).join(", ")}]`).join("; ");
   return `liveness: 4 s after every fault healed, the command "final" ${answered ? "was answered but" : "was not answered and"} is missing from the log of replica(s) ${missing.join(", ") || "none"}. A hole in a log (a slot nobody re-proposed) stops every later command. Applied logs: ${logs}`;
 }

@@ -5,8 +5,11 @@ import { durableLogReader, majority, type LogEntry, type RaftMessage, type RaftN
 
 export type RaftHook = Hook<RaftMessage>;
 
-/** One property, checked against the live servers after an event. */
-type Check = (sim: Simulation<RaftMessage>, live: readonly RaftNode[]) => Violation | undefined;
+/**
+ * One property, checked after an event. `changed` holds the live servers whose fingerprint changed (or that just
+ * came up): whatever a check learns from a server, it learns from those; `live` is every running server.
+ */
+type Check = (sim: Simulation<RaftMessage>, live: readonly RaftNode[], changed: readonly RaftNode[]) => Violation | undefined;
 
 /**
  * A number remembered per server incarnation: a restarted server is a new object and starts afresh. Keyed by
@@ -36,6 +39,21 @@ interface Fingerprint {
   lastApplied: number;
 }
 
+function fingerprintOf(node: RaftNode): Fingerprint {
+  return { node, role: node.role, term: node.currentTerm, tail: node.log.entryAt(node.log.lastIndex), lastIndex: node.log.lastIndex, commitIndex: node.commitIndex, lastApplied: node.lastApplied };
+}
+
+/** Updates a fingerprint in place (one fewer object per event: this runs after nearly every step). */
+function refingerprint(f: Fingerprint, node: RaftNode): void {
+  f.node = node;
+  f.role = node.role;
+  f.term = node.currentTerm;
+  f.tail = node.log.entryAt(node.log.lastIndex);
+  f.lastIndex = node.log.lastIndex;
+  f.commitIndex = node.commitIndex;
+  f.lastApplied = node.lastApplied;
+}
+
 function sameFingerprint(f: Fingerprint, node: RaftNode): boolean {
   return (
     f.node === node &&
@@ -58,6 +76,7 @@ function hookOf(makeChecks: () => readonly Check[]): RaftHook {
   let checks = makeChecks();
   let lastStep = -1;
   const live: RaftNode[] = [];
+  const changedNodes: RaftNode[] = [];
   const prints = new Map<NodeId, Fingerprint>();
   const restart = () => {
     checks = makeChecks();
@@ -67,6 +86,7 @@ function hookOf(makeChecks: () => readonly Check[]): RaftHook {
     if (sim.stepCount < lastStep) restart();
     lastStep = sim.stepCount;
     live.length = 0;
+    changedNodes.length = 0;
     let changed = false;
     for (const id of sim.nodeIds) {
       const node = sim.node<RaftNode>(id);
@@ -81,12 +101,14 @@ function hookOf(makeChecks: () => readonly Check[]): RaftHook {
       live.push(node);
       if (f === undefined || !sameFingerprint(f, node)) {
         changed = true;
-        prints.set(id, { node, role: node.role, term: node.currentTerm, tail: node.log.entryAt(node.log.lastIndex), lastIndex: node.log.lastIndex, commitIndex: node.commitIndex, lastApplied: node.lastApplied });
+        changedNodes.push(node);
+        if (f === undefined) prints.set(id, fingerprintOf(node));
+        else refingerprint(f, node);
       }
     }
     if (!changed) return undefined;
     for (const check of checks) {
-      const v = check(sim, live);
+      const v = check(sim, live, changedNodes);
       if (v !== undefined) return v;
     }
     return undefined;
@@ -105,8 +127,8 @@ export function electionSafety(): RaftHook {
 
 function electionSafetyCheck(): Check {
   const leaders = new Map<number, NodeId>();
-  return (_sim, live) => {
-    for (const node of live) {
+  return (_sim, _live, changed) => {
+    for (const node of changed) {
       const id = node.id;
       if (node.role !== "leader") continue;
       const other = leaders.get(node.currentTerm);
@@ -130,10 +152,11 @@ export function logMatching(): RaftHook {
 
 function logMatchingCheck(): Check {
   const seen = new WeakSet<LogEntry>();
-  const known = new Map<string, { command: string; prevTerm: number | undefined; node: NodeId }>();
+  /** The first copy seen of each (index, term), by index: entries of several terms at one index are rare. */
+  const known = new Map<number, Array<{ entry: LogEntry; prevTerm: number | undefined; node: NodeId }>>();
   const lastEntry = new Map<NodeId, LogEntry | undefined>();
-  return (_sim, live) => {
-    for (const node of live) {
+  return (_sim, _live, changed) => {
+    for (const node of changed) {
       const id = node.id;
       const log = node.log;
       // Logs only change at the end, so an unchanged last entry means nothing new to check.
@@ -144,15 +167,17 @@ function logMatchingCheck(): Check {
         const e = log.entryAt(i) as LogEntry;
         if (seen.has(e)) break;
         seen.add(e);
-        const key = `${e.index}:${e.term}`;
-        const command = JSON.stringify(e.command);
         const prevTerm = log.termAt(e.index - 1);
-        const before = known.get(key);
-        if (before === undefined) known.set(key, { command, prevTerm, node: id });
-        else if (before.command !== command || (before.prevTerm !== undefined && prevTerm !== undefined && before.prevTerm !== prevTerm)) {
+        const atIndex = known.get(e.index);
+        const before = atIndex?.find((k) => k.entry.term === e.term);
+        if (before === undefined) {
+          const first = { entry: e, prevTerm, node: id };
+          if (atIndex === undefined) known.set(e.index, [first]);
+          else atIndex.push(first);
+        } else if (!sameValue(before.entry.command, e.command) || (before.prevTerm !== undefined && prevTerm !== undefined && before.prevTerm !== prevTerm)) {
           return violation(
             "Log Matching",
-            `entry ${e.index} of term ${e.term} differs between nodes ${before.node} and ${id}: ${before.command} after term ${before.prevTerm} vs ${command} after term ${prevTerm}`,
+            `entry ${e.index} of term ${e.term} differs between nodes ${before.node} and ${id}: ${JSON.stringify(before.entry.command)} after term ${before.prevTerm} vs ${JSON.stringify(e.command)} after term ${prevTerm}`,
             { index: e.index, term: e.term, nodes: [before.node, id] },
           );
         }
@@ -204,10 +229,10 @@ function leaderCompletenessCheck(): Check {
   const seenCommit = new PerIncarnation();
   /** The last term in which each server's leadership was checked. */
   const checkedTerm = new Map<NodeId, number>();
-  return (_sim, live) => {
+  return (_sim, live, changed) => {
     // A commit can become known after a later-term leader took office (a deposed leader that learns late, or a
     // buggy rule), so new commits are checked against the leaders in office too, not only new leaders.
-    const lowestNew = trackCommitted(live, committed, seenCommit);
+    const lowestNew = trackCommitted(changed, committed, seenCommit);
     for (const node of live) {
       const id = node.id;
       if (node.role !== "leader") continue;
@@ -239,21 +264,20 @@ export function stateMachineSafety(): RaftHook {
 }
 
 function stateMachineSafetyCheck(): Check {
-  const applied = new Map<number, { term: number; command: string; node: NodeId }>();
+  const applied = new Map<number, { entry: LogEntry; node: NodeId }>();
   const seenApplied = new PerIncarnation();
-  return (_sim, live) => {
-    for (const node of live) {
+  return (_sim, _live, changed) => {
+    for (const node of changed) {
       const id = node.id;
       const seen = seenApplied.get(node) ?? node.log.snapshotIndex;
       if (node.lastApplied <= seen) continue;
       for (const e of newlyApplied(node, seen)) {
-        const command = JSON.stringify(e.command);
         const before = applied.get(e.index);
-        if (before === undefined) applied.set(e.index, { term: e.term, command, node: id });
-        else if (before.term !== e.term || before.command !== command) {
+        if (before === undefined) applied.set(e.index, { entry: e, node: id });
+        else if (before.entry.term !== e.term || !sameValue(before.entry.command, e.command)) {
           return violation(
             "State Machine Safety",
-            `index ${e.index}: node ${before.node} applied ${before.command} (term ${before.term}) but node ${id} applied ${command} (term ${e.term})`,
+            `index ${e.index}: node ${before.node} applied ${JSON.stringify(before.entry.command)} (term ${before.entry.term}) but node ${id} applied ${JSON.stringify(e.command)} (term ${e.term})`,
             { index: e.index, nodes: [before.node, id] },
           );
         }
@@ -271,8 +295,8 @@ export function commitIndexMonotonic(): RaftHook {
 
 function commitIndexMonotonicCheck(): Check {
   const last = new PerIncarnation();
-  return (_sim, live) => {
-    for (const node of live) {
+  return (_sim, _live, changed) => {
+    for (const node of changed) {
       const id = node.id;
       const before = last.get(node);
       if (before !== undefined && node.commitIndex < before) {
@@ -299,8 +323,8 @@ function appliedEntriesDurableCheck(): Check {
   const recorded = new Set<number>();
   const seenApplied = new PerIncarnation();
   const crashed = new Set<NodeId>();
-  return (sim, live) => {
-    for (const node of live) {
+  return (sim, live, changed) => {
+    for (const node of changed) {
       const seen = seenApplied.get(node) ?? node.log.snapshotIndex;
       if (node.lastApplied <= seen) continue;
       for (const e of newlyApplied(node, seen)) {
@@ -346,6 +370,25 @@ function newlyApplied(node: RaftNode, seen: number): readonly LogEntry[] {
   let k = recent.length;
   while (k > 0 && (recent[k - 1] as LogEntry).index > seen) k--;
   return k === recent.length ? [] : recent.slice(k);
+}
+
+/**
+ * Whether two JSON-like values are equal, field by field: what comparing their JSON would say, without building the
+ * strings (the checks compare commands after nearly every event).
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let keys = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    keys++;
+    if (!sameValue(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) keys--;
+  return keys === 0;
 }
 
 function violation(checker: string, message: string, details: unknown): Violation {

@@ -2,12 +2,12 @@
 
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { createInterface } from "node:readline/promises";
 import pc from "picocolors";
 import { serializeTrace, toTraceFile, type TraceFile } from "@course/sim";
 import { findLesson, lessons, type Lesson, type Scenario } from "@course/lessons";
-import { formatLine, narrationLines } from "./narrate.js";
+import { clusterAnnouncement, formatLine, narrationLines, wrapText } from "./narrate.js";
 import { describeOptions, parseInteger, parseNpmArgs, runIfMain, UsageError, withUsageErrors, type OptionSpecs } from "./npm-args.js";
+import { Pauser, type PauseIo } from "./pause.js";
 
 const OPTIONS: OptionSpecs = {
   seed: { type: "string", value: "N", description: "seed for the run (default: the seed the lesson text was written for)" },
@@ -15,7 +15,13 @@ const OPTIONS: OptionSpecs = {
   variant: { type: "string", value: "KEY", description: "plant a known bug (a 'break it' variant the scenario offers)" },
   json: { type: "boolean", description: "print the trace as JSON on stdout instead of the narration" },
   trace: { type: "string", value: "FILE", description: "also write the trace to FILE (open it in the site's trace viewer)" },
-  step: { type: "boolean", description: "pause after every line; press Enter to go on" },
+  step: {
+    type: "string",
+    value: "event",
+    bareValue: "labels",
+    choices: ["labels", "event"],
+    description: "pause at every labeled step (the points the site lets you jump to); --step=event pauses after every line. Enter goes on",
+  },
   help: { type: "boolean", short: "h", description: "show this help" },
 };
 
@@ -25,6 +31,7 @@ const USAGE = `usage: npm run lesson [N] [-- options]
   npm run lesson 3                    run lesson 3 and narrate it
   npm run lesson 3 -- --seed 7        the same run with another seed
   npm run lesson 8 -- --scenario figure-8 --variant naive-commit
+  npm run lesson 7 -- --step          pause at each labeled step (--step=event: at every line)
 
 options:
 ${describeOptions(OPTIONS)}`;
@@ -36,14 +43,23 @@ interface LessonArgs {
   variant?: string;
   json: boolean;
   trace?: string;
-  step: boolean;
+  /** Pause at each labeled step, or after every line. */
+  step?: "labels" | "event";
   help: boolean;
 }
 
+/** Where a run's narration goes, and where `--step` reads its Enter from. */
+export interface LessonIo {
+  /** Wrap narration to this many columns (stdout's width when it is a terminal). */
+  readonly width?: number;
+  readonly pause?: PauseIo;
+}
+
 export function parseLessonArgs(argv: readonly string[], env: NodeJS.ProcessEnv): LessonArgs {
-  const { values, positionals } = parseNpmArgs(argv, OPTIONS, env, "lesson", 1);
+  const { values, positionals } = parseNpmArgs(argv, OPTIONS, env, "lesson", 1, strayHint);
   const lessonArg = positionals[0];
-  const args: LessonArgs = { json: values.json === true, step: values.step === true, help: values.help === true };
+  const args: LessonArgs = { json: values.json === true, help: values.help === true };
+  if (values.step === "labels" || values.step === "event") args.step = values.step;
   if (lessonArg !== undefined) {
     if (!/^\d+$/.test(lessonArg)) throw new UsageError(`"${lessonArg}" is not a lesson number. Run \`npm run lesson\` to see the list.`);
     args.lesson = Number(lessonArg);
@@ -54,6 +70,13 @@ export function parseLessonArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (typeof values.variant === "string") args.variant = values.variant;
   if (typeof values.trace === "string") args.trace = values.trace;
   return args;
+}
+
+/** What to say about a second positional argument: `npm run lesson 3 4` most likely meant one of two commands. */
+function strayHint(stray: string, kept: readonly string[]): string {
+  const lesson = kept[0] ?? "3";
+  if (/^\d+$/.test(stray)) return `Run one lesson at a time: \`npm run lesson ${stray}\`, or lesson ${lesson} with seed ${stray}: \`npm run lesson ${lesson} -- --seed ${stray}\`.`;
+  return `Options go after --, for example: \`npm run lesson ${lesson} -- --seed 7\`.`;
 }
 
 function listLessons(out: (line: string) => void): void {
@@ -77,13 +100,22 @@ function pickScenarios(lesson: Lesson, args: LessonArgs): Scenario[] {
   }
   const s = lesson.scenarios.find((x) => x.id === args.scenario);
   if (!s) throw new UsageError(`lesson ${lesson.number} has no scenario "${args.scenario}"; it has: ${lesson.scenarios.map((x) => x.id).join(", ")}`);
-  if (args.variant !== undefined && !(s.variants && args.variant in s.variants)) throw new UsageError(variantError(lesson, args.variant));
+  if (args.variant !== undefined && !(s.variants && args.variant in s.variants)) throw new UsageError(scenarioVariantError(lesson, s, args.variant));
   return [s];
 }
 
 function variantError(lesson: Lesson, variant: string): string {
   const offered = lesson.scenarios.flatMap((s) => Object.keys(s.variants ?? {}).map((v) => `${v} (scenario ${s.id})`));
-  return `no scenario of lesson ${lesson.number} offers the variant "${variant}"; ${offered.length ? `available: ${offered.join(", ")}` : "this lesson has no variants"}`;
+  return `no scenario of lesson ${lesson.number} offers the variant "${variant}"; ${offered.length ? `the variants it has: ${offered.join(", ")}` : "this lesson has no variants"}`;
+}
+
+/** The chosen scenario lacks the variant: say what it offers, and which scenario the variant belongs to, if any. */
+function scenarioVariantError(lesson: Lesson, scenario: Scenario, variant: string): string {
+  const own = Object.keys(scenario.variants ?? {});
+  const has = own.length ? `its variants: ${own.join(", ")}` : "it has no variants";
+  const owner = lesson.scenarios.find((x) => x.variants !== undefined && variant in x.variants);
+  const elsewhere = owner ? `. "${variant}" belongs to scenario ${owner.id}: \`npm run lesson ${lesson.number} -- --scenario ${owner.id} --variant ${variant}\`` : "";
+  return `scenario ${scenario.id} has no variant "${variant}"; ${has}${elsewhere}`;
 }
 
 /** The one-line command that replays exactly this run. */
@@ -91,12 +123,18 @@ export function replayCommand(lesson: number, scenario: string, seed: number, va
   return `npm run lesson ${lesson} -- --scenario ${scenario} --seed ${seed}${variant ? ` --variant ${variant}` : ""}`;
 }
 
-async function runLesson(lesson: Lesson, args: LessonArgs, out: (line: string) => void): Promise<TraceFile[]> {
+async function runLesson(lesson: Lesson, args: LessonArgs, out: (line: string) => void, io: LessonIo): Promise<TraceFile[]> {
   const scenarios = pickScenarios(lesson, args);
   const files: TraceFile[] = [];
-  const rl = args.step ? createInterface({ input: process.stdin, output: process.stderr }) : undefined;
+  const pauser = args.step && !args.json ? new Pauser(io.pause ?? { input: process.stdin, output: process.stderr }) : undefined;
+  // Untimed text (summaries, the result) wraps too, with the continuation indented by two columns.
+  const say = (text: string, paint: (s: string) => string, first: (s: string) => string = paint, indent = 0) =>
+    out(wrapText(text, io.width ?? Infinity, indent + 2, indent).map((part, i) => " ".repeat(i === 0 ? indent : indent + 2) + (i === 0 ? first(part) : paint(part))).join("\n"));
   try {
-    if (!args.json) out(pc.bold(`Lesson ${lesson.number}: ${lesson.title}`) + `\n${pc.dim(lesson.summary)}`);
+    if (!args.json) {
+      out(pc.bold(`Lesson ${lesson.number}: ${lesson.title}`));
+      say(lesson.summary, pc.dim);
+    }
     for (const scenario of scenarios) {
       const seed = args.seed ?? scenario.defaultSeed;
       const run = scenario.run(args.variant === undefined ? { seed } : { seed, variant: args.variant });
@@ -106,25 +144,38 @@ async function runLesson(lesson: Lesson, args: LessonArgs, out: (line: string) =
       });
       files.push(file);
       if (args.json) continue;
-      out(`\n${pc.bold(pc.magenta(`== ${scenario.title}`))}  ${pc.dim(`(scenario ${scenario.id}, seed ${seed}${args.variant ? `, variant ${args.variant}` : ""})`)}`);
-      out(pc.dim(scenario.summary));
+      out("");
+      say(`== ${scenario.title}  (scenario ${scenario.id}, seed ${seed}${args.variant ? `, variant ${args.variant}` : ""})`, pc.dim, (part) => pc.bold(pc.magenta(part)));
+      say(scenario.summary, pc.dim);
+      const size = clusterAnnouncement(run.sim.nodeIds.length);
+      if (size !== undefined) say(size, pc.bold);
       const describe = scenario.describe?.bind(scenario);
       const lines = narrationLines(run.sim.trace, describe);
+      // A labeled step is shown whole, as a jump to it on the site shows it: the pause comes after its step's last line.
+      let shownStep: number | undefined;
       // The result is printed last, once: scenarios usually record it as a result note too.
       for (const line of lines.filter((l) => !(l.kind === "result" && l.text === run.result))) {
-        out(formatLine(line));
-        if (rl) await rl.question(pc.dim("  (Enter) "));
+        if (pauser && shownStep !== undefined && line.step > shownStep) {
+          await pauser.pause(pc.dim("  (Enter: on to the next labeled step) "));
+          shownStep = undefined;
+        }
+        out(formatLine(line, io.width));
+        if (pauser && args.step === "event") await pauser.pause(pc.dim("  (Enter) "));
+        if (pauser && args.step === "labels" && line.label !== undefined) shownStep = line.step;
       }
-      out(`${pc.bold(pc.green("RESULT:"))} ${pc.bold(run.result)}`);
+      if (pauser && shownStep !== undefined) await pauser.pause(pc.dim("  (Enter: on to the result) "));
+      say(`RESULT: ${run.result}`, pc.bold, (part) => `${pc.bold(pc.green("RESULT:"))}${pc.bold(part.slice("RESULT:".length))}`);
       const counts = run.sim.counters.total();
-      out(pc.dim(`  ${counts.sent} messages sent, ${counts.delivered} delivered, ${counts.dropped} dropped; ${run.sim.stepCount} events; ${run.sim.now.toFixed(0)} ms of virtual time`));
+      say(`${counts.sent} messages sent, ${counts.delivered} delivered, ${counts.dropped} dropped; ${run.sim.stepCount} events; ${run.sim.now.toFixed(0)} ms of virtual time`, pc.dim, pc.dim, 2);
+      // The replay command stays on one line, whatever the width, so that it can be copied whole.
       out(pc.dim(`  replay: ${replayCommand(lesson.number, scenario.id, seed, args.variant)}`));
     }
   } finally {
-    rl?.close();
+    pauser?.close();
   }
   return files;
 }
+
 
 function traceFileName(base: string, scenario: string, many: boolean): string {
   if (!many) return base;
@@ -132,7 +183,12 @@ function traceFileName(base: string, scenario: string, many: boolean): string {
   return dot > 0 ? `${base.slice(0, dot)}-${scenario}${base.slice(dot)}` : `${base}-${scenario}`;
 }
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out: (line: string) => void = console.log): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void = console.log,
+  io: LessonIo = process.stdout.isTTY ? { width: process.stdout.columns } : {},
+): Promise<number> {
   return withUsageErrors(async () => {
     const args = parseLessonArgs(argv, env);
     if (args.help) {
@@ -151,7 +207,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
       const range = lessons.length ? `${lessons[0]!.number}-${lessons.at(-1)!.number}` : "none yet";
       throw new UsageError(`there is no lesson ${args.lesson} (lessons: ${range}). Run \`npm run lesson\` to see the list.`);
     }
-    const files = await runLesson(lesson, args, out);
+    const files = await runLesson(lesson, args, out, io);
     if (args.json) out(files.length === 1 ? serializeTrace(files[0]!) : `[${files.map(serializeTrace).join(",")}]`);
     if (args.trace) {
       for (const f of files) {

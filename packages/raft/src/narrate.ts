@@ -1,4 +1,5 @@
 // Words for Raft trace events: what a message or a state change means, for the terminal lessons and the site.
+// Like every protocol's narration in the course, a message (request or reply) is told when it is sent.
 
 import type { NodeId, TraceEvent } from "@course/sim";
 import type { AppendEntries, AppendEntriesReply, ClientResult, RaftMessage, RaftView } from "./types.js";
@@ -54,12 +55,10 @@ export function raftDescriber(options: DescriberOptions = {}): (event: TraceEven
           if (said.has(key)) return undefined;
           said.add(key);
         }
-        const text = describeSend(event.from, event.to, m, N, options.heartbeats ?? false);
+        const text = describeSend(event.from, event.to, m, N, options.heartbeats ?? false) ?? describeReply(event.from, event.to, m, N, options.heartbeats ?? false);
         if (text !== undefined) describedSends.add(event.msgId);
         return text;
       }
-      case "deliver":
-        return describeDeliver(event.from, event.to, event.msg as RaftMessage, N, options.heartbeats ?? false);
       case "drop": {
         const t = (event.msg as RaftMessage).type;
         if (t === "RequestVote" || t === "PreVote") {
@@ -83,7 +82,7 @@ export function raftDescriber(options: DescriberOptions = {}): (event: TraceEven
       case "client-reply": {
         const r = event.result as ClientResult;
         if (r.ok) return `${N(event.node)} answers the client: done${r.index === undefined ? "" : ` (log index ${r.index})`}${r.value === undefined ? "" : `, value ${JSON.stringify(r.value)}`}`;
-        return `${N(event.node)} turns the client away: ${r.error}${r.error === "not-leader" && r.leaderHint != null ? ` (try ${N(r.leaderHint)})` : ""}`;
+        return `${N(event.node)} turns the client away: ${r.error}${r.error === "not-leader" && r.leaderHint != null ? ` (try ${N(r.leaderHint)})` : ""}${r.reason === undefined ? "" : ` (${r.reason})`}`;
       }
       case "partition":
         return `The network splits: ${event.groups.map((g) => `{${g.join(", ")}}`).join(" | ")}${event.groups.length > 0 ? " (anyone unlisted forms one more group)" : ""}`;
@@ -123,7 +122,8 @@ function describeSend(from: NodeId, to: NodeId, m: RaftMessage, N: (id: NodeId) 
   }
 }
 
-function describeDeliver(from: NodeId, to: NodeId, m: RaftMessage, N: (id: NodeId) => string, heartbeats: boolean): string | undefined {
+/** A reply, told when it is sent: it says what the replying server did, at the moment it did it. */
+function describeReply(from: NodeId, to: NodeId, m: RaftMessage, N: (id: NodeId) => string, heartbeats: boolean): string | undefined {
   switch (m.type) {
     case "RequestVoteReply":
       return m.voteGranted ? `  ${N(from)} votes for ${N(to)} in term ${m.term}` : `  ${N(from)} refuses ${N(to)} its vote in term ${m.term}`;
@@ -163,6 +163,17 @@ function describeChange(before: RaftView | undefined, v: RaftView, N: (id: NodeI
     lines.push(`${N(v.id)} now knows entries up to index ${v.commitIndex} are committed${newly.length > 0 ? ` [${newly.join(", ")}]` : ""} and applies them`);
   }
   if (before !== undefined && v.snapshotIndex > before.snapshotIndex) lines.push(`${N(v.id)} has a snapshot up to index ${v.snapshotIndex}; its log now starts after it`);
+  if (before !== undefined) {
+    // Thesis §4.2.1: a new server first catches up as a learner; it gets a vote only once the configuration includes it.
+    for (const l of v.learners) {
+      if (!before.learners.includes(l)) lines.push(`${N(v.id)} starts copying its log to ${N(l)} as a non-voting learner; ${N(l)} joins the configuration once it is within a round of the leader`);
+    }
+    for (const l of before.learners) {
+      if (v.learners.includes(l)) continue;
+      if (v.members.includes(l)) lines.push(`${N(l)} has caught up: ${N(v.id)} proposes the configuration that adds it as a voting member`);
+      else if (v.role === "leader") lines.push(`${N(v.id)} gives up catching up ${N(l)}: it is not added`);
+    }
+  }
   if (before !== undefined && v.members.join(",") !== before.members.join(",")) lines.push(`${N(v.id)} now uses the configuration [${v.members.join(", ")}]`);
   return lines.length > 0 ? lines.join("; ") : undefined;
 }

@@ -1,4 +1,4 @@
-// The narration words for Raft events: one line per campaign, refusals explained, retransmissions kept quiet.
+// The narration words for Raft events: one line per campaign, refusals explained, retransmissions kept quiet, replies told when sent.
 
 import { describe, expect, it } from "vitest";
 import { Simulation } from "@course/sim";
@@ -29,20 +29,33 @@ describe("raftDescriber", () => {
     ]);
     expect(out).toContain("  Server 2 votes for Server 1 in term 1");
     expect(out).toContain("Server 1 has votes from a majority: it is the leader of term 1");
-    expect(out).toContain("Server 1 sends Server 2 entries [1:x=1], to follow index 0 of term 0; commit index 0");
-    expect(out.some((l) => l.startsWith("Server 1 now knows entries up to index 1 are committed [1:x=1]"))).toBe(true);
+    // The leader's first entry is its election no-op (§8); the client's write follows it.
+    expect(out).toContain("Server 1 sends Server 2 entries [1:no-op], to follow index 0 of term 0; commit index 0");
+    expect(out).toContain("Server 1 sends Server 2 entries [2:x=1], to follow index 1 of term 1; commit index 1");
+    expect(out.some((l) => l.startsWith("Server 1 now knows entries up to index 2 are committed [2:x=1]"))).toBe(true);
     expect(out).toContain("Server 3 crashes: it loses everything not on its disk");
+  });
+
+  it("tells a reply when it is sent, so a follower stores entries before it applies them, never after", () => {
+    const out = lines("Server");
+    // Server 3 comes back after a crash and is sent entry 2 with commit index 2: it must store before it applies.
+    const stores = out.indexOf("  Server 3 stores them and acknowledges: its log matches Server 1's up to index 2");
+    const applies = out.findIndex((l) => l.startsWith("Server 3 now knows entries up to index 2 are committed"));
+    expect(stores).toBeGreaterThanOrEqual(0);
+    expect(applies).toBeGreaterThan(stores);
   });
 
   it("stays quiet about heartbeats and about messages to a crashed server", () => {
     const out = lines();
     expect(out.some((l) => l.includes("heartbeat"))).toBe(false);
-    expect(out.filter((l) => l.startsWith("Node 1 sends Node 3"))).toHaveLength(1); // only the catch-up after the restart
+    const crash = out.indexOf("Node 3 crashes: it loses everything not on its disk");
+    expect(crash).toBeGreaterThan(0);
+    expect(out.slice(crash).filter((l) => l.startsWith("Node 1 sends Node 3"))).toHaveLength(1); // only the catch-up after the restart
   });
 
   it("starts afresh when the events start over (a rewind)", () => {
     const describe = raftDescriber();
-    const view = { id: 1, role: "leader", term: 1, votedFor: 1, leaderId: 1, log: [], snapshotIndex: 0, snapshotTerm: 0, commitIndex: 0, lastApplied: 0, members: [1], electionDeadline: null, kv: {} };
+    const view = { id: 1, role: "leader", term: 1, votedFor: 1, leaderId: 1, log: [], snapshotIndex: 0, snapshotTerm: 0, commitIndex: 0, lastApplied: 0, members: [1], learners: [], electionDeadline: null, kv: {} };
     const event = { seq: 5, step: 1, time: 0, kind: "state" as const, node: 1, view };
     expect(describe(event)).toContain("leader of term 1");
     expect(describe({ ...event, seq: 6 })).toBeUndefined();

@@ -34,13 +34,17 @@ export function runFigure8(options: Figure8Options = {}): Simulation<RaftMessage
     network: { latency: { kind: "fixed", ms: 5 } },
     createNode: createRaftNode({
       rules,
+      // The figure is drawn without the §8 election no-op: with it, every leader's first entry is of its own term.
+      noopOnElection: false,
       firstTimeouts: { 1: 10 },
       electionTimeoutOverride: scriptedTimeouts([
         { from: 0, to: 350, node: 5, ms: 500 },
         { from: 0, to: 350, node: "others", ms: 5000 },
         { from: 350, to: 1000, node: 1, ms: 100 },
         { from: 350, to: 1000, node: "others", ms: 5000 },
-        { from: 1000, to: Infinity, node: 5, ms: 50 },
+        // Followers ignore vote requests for the minimum election timeout after hearing from S1 (thesis §4.2.3),
+        // so S5's term-4 request goes out 200 ms after S1's crash (its term-3 one at 100 ms meets S1's voters).
+        { from: 1000, to: Infinity, node: 5, ms: 100 },
         { from: 1000, to: Infinity, node: "others", ms: 5000 },
       ]),
     }),

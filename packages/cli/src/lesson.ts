@@ -5,9 +5,16 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import pc from "picocolors";
 import { serializeTrace, toTraceFile, type TraceFile } from "@course/sim";
-import { findLesson, lessons, type Lesson, type Scenario } from "@course/lessons";
+import { findLesson, lessons, type Lesson, type LiveIo, type LiveRunOptions, type Scenario } from "@course/lessons";
 import { formatLine, narrationLines } from "./narrate.js";
 import { describeOptions, parseInteger, parseNpmArgs, runIfMain, UsageError, withUsageErrors, type OptionSpecs } from "./npm-args.js";
+
+/** Options that a lesson's live run (real software, not the simulator) adds, named with the lesson that uses them. */
+const LIVE_OPTIONS: OptionSpecs = Object.fromEntries(
+  lessons.flatMap((l) =>
+    Object.entries(l.live?.options ?? {}).map(([name, o]) => [name, { type: o.type === "boolean" ? "boolean" : "string", description: `lesson ${l.number}: ${o.description}`, ...(o.value ? { value: o.value } : {}) }] as const),
+  ),
+);
 
 const OPTIONS: OptionSpecs = {
   seed: { type: "string", value: "N", description: "seed for the run (default: the seed the lesson text was written for)" },
@@ -16,6 +23,7 @@ const OPTIONS: OptionSpecs = {
   json: { type: "boolean", description: "print the trace as JSON on stdout instead of the narration" },
   trace: { type: "string", value: "FILE", description: "also write the trace to FILE (open it in the site's trace viewer)" },
   step: { type: "boolean", description: "pause after every line; press Enter to go on" },
+  ...LIVE_OPTIONS,
   help: { type: "boolean", short: "h", description: "show this help" },
 };
 
@@ -38,12 +46,14 @@ interface LessonArgs {
   trace?: string;
   step: boolean;
   help: boolean;
+  /** Values of the live-run options, checked against the lesson's declared types. */
+  live: Record<string, number | boolean | string | undefined>;
 }
 
 export function parseLessonArgs(argv: readonly string[], env: NodeJS.ProcessEnv): LessonArgs {
   const { values, positionals } = parseNpmArgs(argv, OPTIONS, env, "lesson", 1);
   const lessonArg = positionals[0];
-  const args: LessonArgs = { json: values.json === true, step: values.step === true, help: values.help === true };
+  const args: LessonArgs = { json: values.json === true, step: values.step === true, help: values.help === true, live: {} };
   if (lessonArg !== undefined) {
     if (!/^\d+$/.test(lessonArg)) throw new UsageError(`"${lessonArg}" is not a lesson number. Run \`npm run lesson\` to see the list.`);
     args.lesson = Number(lessonArg);
@@ -53,6 +63,13 @@ export function parseLessonArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (typeof values.scenario === "string") args.scenario = values.scenario;
   if (typeof values.variant === "string") args.variant = values.variant;
   if (typeof values.trace === "string") args.trace = values.trace;
+  for (const l of lessons) {
+    for (const [name, o] of Object.entries(l.live?.options ?? {})) {
+      const raw = values[name];
+      if (raw === undefined) continue;
+      args.live[name] = o.type === "integer" ? parseInteger(raw, name, o.min ?? 0) : raw;
+    }
+  }
   return args;
 }
 
@@ -61,6 +78,7 @@ function listLessons(out: (line: string) => void): void {
   for (const l of lessons) {
     out(`  ${pc.cyan(String(l.number).padStart(2))}  ${pc.bold(l.title)}`);
     out(`      ${pc.dim(l.summary)}`);
+    if (l.live) out(`      ${pc.dim("-")} ${l.live.title} ${pc.yellow(`(real software: needs ${l.live.requires})`)}`);
     for (const s of l.scenarios) out(`      ${pc.dim("-")} ${s.id}: ${s.title}`);
   }
   if (lessons.length === 0) out("  (no lessons yet)");
@@ -82,7 +100,10 @@ function pickScenarios(lesson: Lesson, args: LessonArgs): Scenario[] {
 }
 
 function variantError(lesson: Lesson, variant: string): string {
-  const offered = lesson.scenarios.flatMap((s) => Object.keys(s.variants ?? {}).map((v) => `${v} (scenario ${s.id})`));
+  const offered = [
+    ...Object.keys(lesson.live?.variants ?? {}).map((v) => `${v} (the real run)`),
+    ...lesson.scenarios.flatMap((s) => Object.keys(s.variants ?? {}).map((v) => `${v} (scenario ${s.id})`)),
+  ];
   return `no scenario of lesson ${lesson.number} offers the variant "${variant}"; ${offered.length ? `available: ${offered.join(", ")}` : "this lesson has no variants"}`;
 }
 
@@ -151,6 +172,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
       const range = lessons.length ? `${lessons[0]!.number}-${lessons.at(-1)!.number}` : "none yet";
       throw new UsageError(`there is no lesson ${args.lesson} (lessons: ${range}). Run \`npm run lesson\` to see the list.`);
     }
+    const live = lesson.live;
+    if (live && args.scenario === undefined && (args.variant === undefined || (live.variants !== undefined && args.variant in live.variants))) {
+      return runLive(lesson, args, env, out);
+    }
     const files = await runLesson(lesson, args, out);
     if (args.json) out(files.length === 1 ? serializeTrace(files[0]!) : `[${files.map(serializeTrace).join(",")}]`);
     if (args.trace) {
@@ -163,6 +188,28 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     }
     return 0;
   });
+}
+
+const STYLES: LiveIo["format"] = { emphasis: pc.bold, dim: pc.dim, good: pc.green, bad: pc.red };
+
+/** A lesson part that runs real software: it narrates itself, in real time, and decides its own exit status. */
+async function runLive(lesson: Lesson, args: LessonArgs, env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+  const live = lesson.live as NonNullable<Lesson["live"]>;
+  if (args.step) throw new UsageError(`lesson ${lesson.number} runs real processes in real time, so it cannot pause after every line; --step works with its simulated scenario (--scenario ${lesson.scenarios[0]?.id ?? "ID"})`);
+  const options: LiveRunOptions = {
+    seed: args.seed ?? live.defaultSeed,
+    ...(args.variant === undefined ? {} : { variant: args.variant }),
+    ...(args.trace === undefined ? {} : { trace: resolve(env.INIT_CWD ?? process.cwd(), args.trace) }),
+    json: args.json,
+    extra: args.live,
+  };
+  const say = args.json ? (line: string) => console.error(line) : out;
+  say(pc.bold(`Lesson ${lesson.number}: ${lesson.title}`) + `\n${pc.dim(lesson.summary)}`);
+  say(`\n${pc.bold(pc.magenta(`== ${live.title}`))}  ${pc.dim(`(seed ${options.seed}${options.variant ? `, variant ${options.variant}` : ""})`)}`);
+  const code = await live.run(options, { out, format: STYLES });
+  const replay = `npm run lesson ${lesson.number} -- --seed ${options.seed}${options.variant ? ` --variant ${options.variant}` : ""}`;
+  say(pc.dim(`  run it again: ${replay} (a real cluster: the faults repeat, the timings do not)`));
+  return code;
 }
 
 runIfMain(import.meta.url, main);

@@ -1,0 +1,51 @@
+// What happened at each fault, measured the same way on the real cluster and in the simulator.
+
+import type { FaultStep } from "./schedule.js";
+
+export interface FaultRecord {
+  /** Position in the schedule. */
+  readonly step: number;
+  readonly kind: FaultStep["kind"];
+  readonly member: string;
+  /** What the member was when it was hit. */
+  readonly role: "leader" | "follower";
+  /** When the fault began (SIGKILL, SIGSTOP or SIGTERM sent), in ms from the start of the schedule. */
+  readonly at: number;
+  /** When the member was started again or continued (equal to `at` plus the down time). */
+  readonly endAt: number;
+  /** When the member answered again after that. */
+  readonly backAt?: number;
+  readonly termBefore?: number;
+  /** The first leader other than the hit member in a later term, when one came, and when it was first seen. */
+  readonly newLeader?: string;
+  readonly newLeaderAt?: number;
+  readonly newTerm?: number;
+}
+
+/** How long the cluster was without a leader it could use: from the fault to the first sight of the next leader. */
+export function leaderGapMs(f: FaultRecord): number | undefined {
+  return f.newLeaderAt === undefined ? undefined : f.newLeaderAt - f.at;
+}
+
+/** The faults that hit a leader: the ones whose recovery is a failover. */
+export function failovers(records: readonly FaultRecord[]): FaultRecord[] {
+  return records.filter((f) => f.role === "leader");
+}
+
+const VERB: Record<FaultStep["kind"], string> = { kill: "killed", pause: "paused", restart: "restarted" };
+
+/** One side of the comparison table: "m1 -> m2 (term 3) in 666 ms", "follower m2; m1 kept leading". */
+export function outcomeCell(f: FaultRecord | undefined): string {
+  if (f === undefined) return "skipped (nobody to hit)";
+  const gap = leaderGapMs(f);
+  if (f.role === "follower") return gap === undefined ? `follower ${f.member}; no new leader` : `follower ${f.member}; yet ${f.newLeader ?? "?"} took over (term ${f.newTerm ?? "?"}) after ${Math.round(gap)} ms`;
+  return gap === undefined ? `leader ${f.member}; nobody took over` : `${f.member} -> ${f.newLeader ?? "?"} (term ${f.newTerm ?? "?"}) in ${Math.round(gap)} ms`;
+}
+
+/** "leader m2 killed: m3 led term 4 after 1234 ms", or why there is no number. */
+export function describeFailover(f: FaultRecord): string {
+  const gap = leaderGapMs(f);
+  const what = `leader ${f.member} ${VERB[f.kind]}`;
+  if (gap === undefined) return `${what}: no other member took over while it was ${f.kind === "restart" ? "stopping" : "down"}`;
+  return `${what}: ${f.newLeader ?? "?"} led term ${f.newTerm ?? "?"} after ${Math.round(gap)} ms`;
+}

@@ -1,0 +1,92 @@
+// Plays one step of the fault schedule against the real cluster: SIGKILL, SIGSTOP/SIGCONT or a clean restart, measured.
+
+import { setTimeout as sleep } from "node:timers/promises";
+import type { FaultRecord } from "../faults.js";
+import type { RunEvent, StatusSample } from "../run-trace.js";
+import { memberName, memberNumber, pickTarget, type FaultStep, type Timing } from "../schedule.js";
+import type { EtcdCluster } from "./cluster.js";
+import type { StatusWatcher } from "./watcher.js";
+
+export interface NemesisContext {
+  readonly cluster: EtcdCluster;
+  readonly watcher: StatusWatcher;
+  readonly timing: Timing;
+  readonly clock: () => number;
+  /** Aborted when the run is interrupted. */
+  readonly signal: AbortSignal;
+  /** Records and narrates a moment of the run. */
+  event(e: RunEvent): void;
+}
+
+/** The first report, from `from` on, of a leader other than `gone` in a term above `term`. */
+export function firstNewLeader(samples: readonly StatusSample[], from: number, gone: string, term: number): StatusSample | undefined {
+  return samples.find((s) => s.t >= from && s.up && s.leader !== undefined && s.leader !== gone && (s.term ?? 0) > term);
+}
+
+/**
+ * Waits out the step's gap, picks its target from what the status API says now (or takes `fixedTarget`), hits it,
+ * brings it back, and waits until it answers again. Returns what was measured, or undefined when there was
+ * nobody to hit.
+ */
+export async function playStep(step: FaultStep, index: number, ctx: NemesisContext, fixedTarget?: string): Promise<FaultRecord | undefined> {
+  const { cluster, watcher, clock, signal } = ctx;
+  await sleep(step.gapMs, undefined, { signal });
+  const leader = watcher.leader();
+  const up = watcher.answering().map(memberNumber);
+  const picked = fixedTarget ?? (() => {
+    const n = pickTarget(step, leader === undefined ? undefined : memberNumber(leader.member), up);
+    return n === undefined ? undefined : memberName(n);
+  })();
+  if (picked === undefined || !cluster.isRunning(picked)) {
+    ctx.event({ t: clock(), kind: "note", text: `fault ${index + 1}: no ${step.target} to hit now; skipped` });
+    return undefined;
+  }
+  const member = picked;
+  const role = leader?.member === member ? "leader" : "follower";
+  const termBefore = leader?.term ?? watcher.latestOf(member)?.term ?? 0;
+  const at = clock();
+  const who = `${member} (${role === "leader" ? `the leader, term ${termBefore}` : "a follower"})`;
+  switch (step.kind) {
+    case "kill":
+      ctx.event({ t: at, kind: "fault", member, text: `SIGKILL ${who}` });
+      await cluster.kill(member);
+      await sleep(Math.max(0, at + step.downMs - clock()), undefined, { signal });
+      break;
+    case "pause":
+      ctx.event({ t: at, kind: "fault", member, text: `SIGSTOP ${who}` });
+      cluster.pause(member);
+      await sleep(step.downMs, undefined, { signal });
+      cluster.resume(member);
+      ctx.event({ t: clock(), kind: "note", member, text: `SIGCONT ${member}: it runs again` });
+      break;
+    case "restart":
+      ctx.event({ t: at, kind: "fault", member, text: `SIGTERM ${who}: a clean stop` });
+      await cluster.stop(member);
+      ctx.event({ t: clock(), kind: "note", member, text: `${member} has exited` });
+      break;
+  }
+  if (step.kind !== "pause") {
+    const pid = cluster.start(member);
+    ctx.event({ t: clock(), kind: "note", member, text: `${member} starts again on its data directory (pid ${pid})` });
+  }
+  const endAt = clock();
+  const back = await watcher.waitFor(() => {
+    const s = watcher.latestOf(member);
+    return s !== undefined && s.up && s.t > endAt;
+  }, 20 * ctx.timing.electionMs, signal);
+  if (signal.aborted) throw signal.reason;
+  const backAt = back ? watcher.latestOf(member)?.t : undefined;
+  if (back) ctx.event({ t: backAt as number, kind: "back", member, text: `${member} is back` });
+  const next = firstNewLeader(watcher.samples, at, member, termBefore);
+  return {
+    step: index,
+    kind: step.kind,
+    member,
+    role,
+    at,
+    endAt,
+    ...(backAt === undefined ? {} : { backAt }),
+    termBefore,
+    ...(next ? { newLeader: next.leader as string, newLeaderAt: next.t, newTerm: next.term as number } : {}),
+  };
+}

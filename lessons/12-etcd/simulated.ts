@@ -1,0 +1,166 @@
+// The lesson's fault schedule played in the simulator's Raft, with etcd's clocks, and the same measurements as the real run.
+
+import { Simulation, type Message } from "@course/sim";
+import { createRaftNode, finishStory, leaderOf, raftDescriber, waitForLeader, type RaftMessage, type RaftNode } from "@course/raft";
+import { raftInvariants } from "@course/check";
+import type { Scenario } from "../lesson.js";
+import { describeFailover, failovers, type FaultRecord } from "./faults.js";
+import { describeStep, ETCD_DEFAULT_TIMING, faultSchedule, memberName, MEMBERS, pickTarget, type FaultSchedule, type FaultStep } from "./schedule.js";
+
+const NODES = MEMBERS.map((_, i) => i + 1);
+
+export interface SimulatedRun {
+  readonly sim: Simulation<RaftMessage>;
+  readonly faults: readonly FaultRecord[];
+}
+
+/**
+ * The simulated cluster is set up as etcd 3.4 runs by default: CheckQuorum on (etcd always sets it), PreVote off
+ * (etcd 3.4's default), a no-op appended by every new leader (etcd-io/raft does this in becomeLeader), and
+ * election timeouts drawn from [electionMs, 2 * electionMs].
+ */
+export function etcdLikeCluster(seed: number, schedule: FaultSchedule): Simulation<RaftMessage> {
+  const { heartbeatMs, electionMs } = schedule.timing;
+  return new Simulation<RaftMessage>({
+    seed,
+    nodes: NODES,
+    createNode: createRaftNode({ electionTimeout: { min: electionMs, max: 2 * electionMs }, heartbeatInterval: heartbeatMs, checkQuorum: true, preVote: false, noopOnElection: true }),
+    hooks: raftInvariants(),
+    record: true,
+  });
+}
+
+const up = (sim: Simulation<RaftMessage>) => NODES.filter((n) => sim.status(n) === "up");
+
+/** The first leader, other than `gone`, in a term above `term`: what "the cluster has a new leader" means here. */
+function successor(sim: Simulation<RaftMessage>, gone: number, term: number): RaftNode | undefined {
+  return up(sim)
+    .map((n) => sim.node<RaftNode>(n) as RaftNode)
+    .find((n) => n.id !== gone && n.role === "leader" && n.currentTerm > term);
+}
+
+/**
+ * Plays `schedule` on a simulated three-server cluster. A client writes to the leader every heartbeat or so,
+ * as the real run's clients keep the log growing. Times in the records are virtual ms from the first leader.
+ */
+export function playInSimulator(schedule: FaultSchedule, narrate = true): SimulatedRun {
+  const sim = etcdLikeCluster(schedule.seed, schedule);
+  const faults: FaultRecord[] = [];
+  let writes = 0;
+  let watch: { gone: number; term: number; found?: RaftNode; at?: number } | undefined;
+
+  /**
+   * Runs `ms` of virtual time (or until `done` holds) with a write every heartbeat, noticing the exact moment a
+   * watched failover completes.
+   */
+  const advance: Advance = (ms, done) => {
+    const end = sim.now + ms;
+    while (sim.now < end && !sim.stopped && !done?.()) {
+      const leader = leaderOf(sim);
+      if (leader && sim.status(leader.id) === "up") sim.request(leader.id, { type: "put", key: "x", value: String(++writes) });
+      const sliceEnd = Math.min(end, sim.now + schedule.timing.heartbeatMs);
+      if (watch && watch.found === undefined) {
+        const w = watch;
+        sim.runUntil(() => successor(sim, w.gone, w.term) !== undefined || done?.() === true, { timeout: sliceEnd - sim.now });
+        const found = successor(sim, w.gone, w.term);
+        if (found) Object.assign(w, { found, at: sim.now });
+      }
+      if (done) sim.runUntil(() => done(), { timeout: sliceEnd - sim.now });
+      else sim.runUntilTime(sliceEnd);
+    }
+  };
+
+  if (narrate) sim.heading("Three servers with etcd's clocks elect a leader", "elect");
+  const first = waitForLeader(sim, 10 * schedule.timing.electionMs);
+  const t0 = sim.now;
+  if (narrate) sim.note(`Server ${first?.id ?? "?"} (${memberName(first?.id ?? 1)}) leads term ${first?.currentTerm ?? "?"} after ${Math.round(t0)} ms; the schedule's clock starts now.`);
+  advance(schedule.warmupMs);
+
+  schedule.steps.forEach((step, i) => {
+    advance(step.gapMs);
+    const leader = leaderOf(sim);
+    const target = pickTarget(step, leader?.id, up(sim));
+    if (narrate) sim.heading(`Fault ${i + 1}: ${describeStep(step)}`, `fault-${i + 1}`);
+    if (target === undefined) {
+      if (narrate) sim.note(`No ${step.target} to hit right now; the step is skipped.`);
+      return;
+    }
+    const term = sim.node<RaftNode>(target)?.currentTerm ?? 0;
+    const role = target === leader?.id ? "leader" : "follower";
+    const at = sim.now - t0;
+    watch = { gone: target, term };
+    const endAt = hit(sim, step, target, advance, schedule.timing.electionMs);
+    advance(Math.max(0, schedule.timing.heartbeatMs));
+    const w = watch as { found?: RaftNode; at?: number };
+    faults.push({
+      step: i,
+      kind: step.kind,
+      member: memberName(target),
+      role,
+      at,
+      endAt: endAt - t0,
+      backAt: endAt - t0,
+      termBefore: term,
+      ...(w.found && w.at !== undefined ? { newLeader: memberName(w.found.id), newLeaderAt: w.at - t0, newTerm: w.found.currentTerm } : {}),
+    });
+    watch = undefined;
+  });
+  advance(schedule.cooldownMs);
+  return { sim, faults };
+}
+
+type Advance = (ms: number, done?: () => boolean) => void;
+
+/** Applies one fault to `target` and brings it back; returns the virtual time it came back. */
+function hit(sim: Simulation<RaftMessage>, step: FaultStep, target: number, advance: Advance, electionMs: number): number {
+  switch (step.kind) {
+    case "kill":
+      sim.apply({ type: "crash", node: target });
+      advance(step.downMs);
+      sim.apply({ type: "restart", node: target });
+      return sim.now;
+    case "pause":
+      sim.apply({ type: "pause", node: target });
+      advance(step.downMs);
+      sim.apply({ type: "resume", node: target });
+      return sim.now;
+    case "restart": {
+      // etcd hands leadership to the most up-to-date follower before a clean stop (thesis §3.10); so does this run.
+      const node = sim.node<RaftNode>(target);
+      if (node?.role === "leader") {
+        const heir = up(sim)
+          .filter((n) => n !== target)
+          .map((n) => sim.node<RaftNode>(n) as RaftNode)
+          .sort((a, b) => b.log.lastIndex - a.log.lastIndex || a.id - b.id)[0];
+        if (heir) {
+          sim.request(target, { type: "transfer", to: heir.id });
+          const term = node.currentTerm;
+          advance(2 * electionMs, () => successor(sim, target, term) !== undefined);
+        }
+      }
+      sim.apply({ type: "restart", node: target });
+      return sim.now;
+    }
+  }
+}
+
+/** The result line: every failover, measured in virtual time. */
+export function simulatedSummary(faults: readonly FaultRecord[]): string {
+  const f = failovers(faults);
+  return f.length === 0 ? "no leader was hit" : f.map(describeFailover).join("; ");
+}
+
+export const sameFaultsSimulated: Scenario = {
+  id: "same-faults-simulated",
+  title: "The real run's fault schedule, in the simulator's Raft",
+  summary:
+    "Three simulated servers with etcd's clocks (100 ms heartbeats, election timeouts of 1-2 s) take the same seeded faults the lesson plays against a real etcd cluster: the leader is killed and restarted, a member is paused and continued, a member is stopped cleanly and restarted. Watch how long each failover leaves the cluster without a leader.",
+  protocol: "raft",
+  defaultSeed: 1,
+  describe: raftDescriber(),
+  run({ seed }) {
+    const schedule = faultSchedule(seed, ETCD_DEFAULT_TIMING);
+    const { sim, faults } = playInSimulator(schedule);
+    return finishStory(sim, simulatedSummary(faults)) as { sim: Simulation<Message>; result: string };
+  },
+};

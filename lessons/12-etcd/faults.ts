@@ -16,10 +16,35 @@ export interface FaultRecord {
   /** When the member answered again after that. */
   readonly backAt?: number;
   readonly termBefore?: number;
-  /** The first leader other than the hit member in a later term, when one came, and when it was first seen. */
+  /** The first leader of a later term, when one came before the next fault, and when it was first seen. */
   readonly newLeader?: string;
   readonly newLeaderAt?: number;
   readonly newTerm?: number;
+}
+
+/** One sighting of a leader: from a member's status answer (etcd) or the moment a server won (simulator). */
+export interface LeaderReport {
+  readonly t: number;
+  /** False for a status request that got no answer. */
+  readonly up?: boolean;
+  readonly leader?: string;
+  readonly term?: number;
+}
+
+/** The first report in [from, until) of a leader in a term above `term`: the cluster has a leader again. */
+export function firstLeaderAfter(reports: readonly LeaderReport[], from: number, until: number, term: number): LeaderReport | undefined {
+  return reports.find((r) => r.t >= from && r.t < until && r.up !== false && r.leader !== undefined && (r.term ?? 0) > term);
+}
+
+/**
+ * Fills in who led next after each fault, and when: the first leader of a later term reported before the next
+ * fault began (or `end`). It may be the member that was hit, if it came back and won the election itself.
+ */
+export function withSuccessors(records: readonly FaultRecord[], reports: readonly LeaderReport[], end: number): FaultRecord[] {
+  return records.map((f, i) => {
+    const next = firstLeaderAfter(reports, f.at, records[i + 1]?.at ?? end, f.termBefore ?? 0);
+    return next ? { ...f, newLeader: next.leader as string, newLeaderAt: next.t, newTerm: next.term as number } : f;
+  });
 }
 
 /** How long the cluster was without a leader it could use: from the fault to the first sight of the next leader. */
@@ -39,13 +64,13 @@ export function outcomeCell(f: FaultRecord | undefined): string {
   if (f === undefined) return "skipped (nobody to hit)";
   const gap = leaderGapMs(f);
   if (f.role === "follower") return gap === undefined ? `follower ${f.member}; no new leader` : `follower ${f.member}; yet ${f.newLeader ?? "?"} took over (term ${f.newTerm ?? "?"}) after ${Math.round(gap)} ms`;
-  return gap === undefined ? `leader ${f.member}; nobody took over` : `${f.member} -> ${f.newLeader ?? "?"} (term ${f.newTerm ?? "?"}) in ${Math.round(gap)} ms`;
+  return gap === undefined ? `leader ${f.member}; no new leader` : `${f.member} -> ${f.newLeader ?? "?"} (term ${f.newTerm ?? "?"}) in ${Math.round(gap)} ms`;
 }
 
 /** "leader m2 killed: m3 led term 4 after 1234 ms", or why there is no number. */
 export function describeFailover(f: FaultRecord): string {
   const gap = leaderGapMs(f);
   const what = `leader ${f.member} ${VERB[f.kind]}`;
-  if (gap === undefined) return `${what}: no other member took over while it was ${f.kind === "restart" ? "stopping" : "down"}`;
+  if (gap === undefined) return `${what}: no leader of a later term before the next fault`;
   return `${what}: ${f.newLeader ?? "?"} led term ${f.newTerm ?? "?"} after ${Math.round(gap)} ms`;
 }

@@ -4,7 +4,7 @@ import { Simulation, type Message } from "@course/sim";
 import { createRaftNode, finishStory, leaderOf, raftDescriber, waitForLeader, type RaftMessage, type RaftNode } from "@course/raft";
 import { raftInvariants } from "@course/check";
 import type { Scenario } from "../lesson.js";
-import { describeFailover, failovers, type FaultRecord } from "./faults.js";
+import { describeFailover, failovers, withSuccessors, type FaultRecord, type LeaderReport } from "./faults.js";
 import { describeStep, ETCD_DEFAULT_TIMING, faultSchedule, memberName, MEMBERS, pickTarget, type FaultSchedule, type FaultStep } from "./schedule.js";
 
 const NODES = MEMBERS.map((_, i) => i + 1);
@@ -32,47 +32,52 @@ export function etcdLikeCluster(seed: number, schedule: FaultSchedule): Simulati
 
 const up = (sim: Simulation<RaftMessage>) => NODES.filter((n) => sim.status(n) === "up");
 
-/** The first leader, other than `gone`, in a term above `term`: what "the cluster has a new leader" means here. */
-function successor(sim: Simulation<RaftMessage>, gone: number, term: number): RaftNode | undefined {
-  return up(sim)
-    .map((n) => sim.node<RaftNode>(n) as RaftNode)
-    .find((n) => n.id !== gone && n.role === "leader" && n.currentTerm > term);
+/** The leader of the highest term ("3:4" for server 3 in term 4), or "" when there is none. */
+function leaderKey(sim: Simulation<RaftMessage>): string {
+  const l = leaderOf(sim);
+  return l ? `${l.id}:${l.currentTerm}` : "";
 }
 
+type Advance = (ms: number, done?: () => boolean) => void;
+
 /**
- * Plays `schedule` on a simulated three-server cluster. A client writes to the leader every heartbeat or so,
- * as the real run's clients keep the log growing. Times in the records are virtual ms from the first leader.
+ * Plays `schedule` on a simulated three-server cluster. A client writes to the leader every heartbeat, as the
+ * real run's clients keep the log growing. Every change of leader is noted at its exact virtual moment, and the
+ * records are measured from those notes as the real run's are from status answers. Times are virtual ms from
+ * the first leader.
  */
 export function playInSimulator(schedule: FaultSchedule, narrate = true): SimulatedRun {
   const sim = etcdLikeCluster(schedule.seed, schedule);
-  const faults: FaultRecord[] = [];
+  const records: FaultRecord[] = [];
+  const reports: LeaderReport[] = [];
   let writes = 0;
-  let watch: { gone: number; term: number; found?: RaftNode; at?: number } | undefined;
+  let t0 = 0;
+  let lastKey = "";
 
-  /**
-   * Runs `ms` of virtual time (or until `done` holds) with a write every heartbeat, noticing the exact moment a
-   * watched failover completes.
-   */
+  /** Runs `ms` of virtual time (or until `done` holds) with a write every heartbeat, noting each new leader. */
   const advance: Advance = (ms, done) => {
     const end = sim.now + ms;
     while (sim.now < end && !sim.stopped && !done?.()) {
       const leader = leaderOf(sim);
       if (leader && sim.status(leader.id) === "up") sim.request(leader.id, { type: "put", key: "x", value: String(++writes) });
       const sliceEnd = Math.min(end, sim.now + schedule.timing.heartbeatMs);
-      if (watch && watch.found === undefined) {
-        const w = watch;
-        sim.runUntil(() => successor(sim, w.gone, w.term) !== undefined || done?.() === true, { timeout: sliceEnd - sim.now });
-        const found = successor(sim, w.gone, w.term);
-        if (found) Object.assign(w, { found, at: sim.now });
+      while (sim.now < sliceEnd && !sim.stopped) {
+        sim.runUntil(() => leaderKey(sim) !== lastKey || done?.() === true, { timeout: sliceEnd - sim.now });
+        const key = leaderKey(sim);
+        if (key !== lastKey) {
+          lastKey = key;
+          const l = leaderOf(sim);
+          if (l) reports.push({ t: sim.now - t0, leader: memberName(l.id), term: l.currentTerm });
+        }
+        if (done?.()) return;
       }
-      if (done) sim.runUntil(() => done(), { timeout: sliceEnd - sim.now });
-      else sim.runUntilTime(sliceEnd);
     }
   };
 
   if (narrate) sim.heading("Three servers with etcd's clocks elect a leader", "elect");
   const first = waitForLeader(sim, 10 * schedule.timing.electionMs);
-  const t0 = sim.now;
+  t0 = sim.now;
+  lastKey = leaderKey(sim);
   if (narrate) sim.note(`Server ${first?.id ?? "?"} (${memberName(first?.id ?? 1)}) leads term ${first?.currentTerm ?? "?"} after ${Math.round(t0)} ms; the schedule's clock starts now.`);
   advance(schedule.warmupMs);
 
@@ -85,31 +90,14 @@ export function playInSimulator(schedule: FaultSchedule, narrate = true): Simula
       if (narrate) sim.note(`No ${step.target} to hit right now; the step is skipped.`);
       return;
     }
-    const term = sim.node<RaftNode>(target)?.currentTerm ?? 0;
-    const role = target === leader?.id ? "leader" : "follower";
+    const termBefore = leader?.currentTerm ?? sim.node<RaftNode>(target)?.currentTerm ?? 0;
     const at = sim.now - t0;
-    watch = { gone: target, term };
-    const endAt = hit(sim, step, target, advance, schedule.timing.electionMs);
-    advance(Math.max(0, schedule.timing.heartbeatMs));
-    const w = watch as { found?: RaftNode; at?: number };
-    faults.push({
-      step: i,
-      kind: step.kind,
-      member: memberName(target),
-      role,
-      at,
-      endAt: endAt - t0,
-      backAt: endAt - t0,
-      termBefore: term,
-      ...(w.found && w.at !== undefined ? { newLeader: memberName(w.found.id), newLeaderAt: w.at - t0, newTerm: w.found.currentTerm } : {}),
-    });
-    watch = undefined;
+    const endAt = hit(sim, step, target, advance, schedule.timing.electionMs) - t0;
+    records.push({ step: i, kind: step.kind, member: memberName(target), role: target === leader?.id ? "leader" : "follower", at, endAt, backAt: endAt, termBefore });
   });
   advance(schedule.cooldownMs);
-  return { sim, faults };
+  return { sim, faults: withSuccessors(records, reports, sim.now - t0) };
 }
-
-type Advance = (ms: number, done?: () => boolean) => void;
 
 /** Applies one fault to `target` and brings it back; returns the virtual time it came back. */
 function hit(sim: Simulation<RaftMessage>, step: FaultStep, target: number, advance: Advance, electionMs: number): number {
@@ -128,14 +116,14 @@ function hit(sim: Simulation<RaftMessage>, step: FaultStep, target: number, adva
       // etcd hands leadership to the most up-to-date follower before a clean stop (thesis §3.10); so does this run.
       const node = sim.node<RaftNode>(target);
       if (node?.role === "leader") {
+        const term = node.currentTerm;
         const heir = up(sim)
           .filter((n) => n !== target)
           .map((n) => sim.node<RaftNode>(n) as RaftNode)
           .sort((a, b) => b.log.lastIndex - a.log.lastIndex || a.id - b.id)[0];
         if (heir) {
           sim.request(target, { type: "transfer", to: heir.id });
-          const term = node.currentTerm;
-          advance(2 * electionMs, () => successor(sim, target, term) !== undefined);
+          advance(2 * electionMs, () => (leaderOf(sim)?.currentTerm ?? 0) > term);
         }
       }
       sim.apply({ type: "restart", node: target });

@@ -7,6 +7,8 @@ const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 export interface Guard {
   /** Aborted when a signal arrives (or `abort` is called): every wait of the run listens to it. */
   readonly signal: AbortSignal;
+  /** True once a signal has arrived: the handler cleans up and exits the process itself. */
+  readonly interrupted: boolean;
   abort(reason: Error): void;
   /** Removes the handlers; call once the cluster is gone. */
   dispose(): void;
@@ -38,6 +40,9 @@ export function guardCluster(cluster: EtcdCluster, say: (line: string) => void):
   process.on("exit", onExit);
   return {
     signal: controller.signal,
+    get interrupted() {
+      return stopping;
+    },
     abort: (reason) => controller.abort(reason),
     dispose() {
       for (const [signal, handler] of handlers) process.off(signal, handler);

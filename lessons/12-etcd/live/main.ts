@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Rng } from "@course/sim";
 import type { LiveIo, LiveRunOptions } from "../../lesson.js";
-import type { FaultRecord } from "../faults.js";
+import { withSuccessors, type FaultRecord } from "../faults.js";
 import { ETCD_RUN_FORMAT, ETCD_RUN_VERSION, serializeEtcdRun, thinSamples, type EtcdRun, type RunEvent } from "../run-trace.js";
 import { checkTiming, describeStep, ETCD_DEFAULT_TIMING, faultSchedule, isVariant, MEMBERS, type FaultSchedule, type Timing } from "../schedule.js";
 import { playInSimulator } from "../simulated.js";
@@ -79,12 +79,13 @@ export async function runLive(options: LiveRunOptions, io: LiveIo): Promise<numb
     const expected = schedule.variant === "stale-read" ? "illegal" : "ok";
     return run.verdict.verdict === expected ? 0 : 1;
   } catch (e) {
-    if (guard.signal.aborted && guard.signal.reason instanceof Error && /^interrupted/.test(guard.signal.reason.message)) {
-      // The signal handler is cleaning up and will exit; wait for it.
-      await cluster.destroy();
+    // An abort carries the real reason (a signal, a member that died); the error that surfaced is only its echo.
+    const reason = guard.signal.aborted ? (guard.signal.reason as Error) : (e as Error);
+    if (guard.interrupted) {
+      // The signal handler is removing the cluster and exits the process when it is done.
       await new Promise(() => {});
     }
-    say(io.format.bad(`error: ${(e as Error).message}`));
+    say(io.format.bad(`error: ${reason.message}`));
     for (const m of cluster.members) say(io.format.dim(`${m.name}'s last log lines:\n${cluster.logTail(m.name)}`));
     return 1;
   } finally {
@@ -200,7 +201,7 @@ async function play(cluster: EtcdCluster, schedule: FaultSchedule, etcdVersionTe
     durationMs,
     status: thinSamples(watcher.samples, 200),
     events,
-    faults,
+    faults: withSuccessors(faults, watcher.samples, durationMs),
     simulated,
     history: workload.history,
     verdict,

@@ -2,7 +2,7 @@
 
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FaultRecord } from "../faults.js";
-import type { RunEvent, StatusSample } from "../run-trace.js";
+import type { RunEvent } from "../run-trace.js";
 import { memberName, memberNumber, pickTarget, type FaultStep, type Timing } from "../schedule.js";
 import type { EtcdCluster } from "./cluster.js";
 import type { StatusWatcher } from "./watcher.js";
@@ -18,15 +18,10 @@ export interface NemesisContext {
   event(e: RunEvent): void;
 }
 
-/** The first report, from `from` on, of a leader other than `gone` in a term above `term`. */
-export function firstNewLeader(samples: readonly StatusSample[], from: number, gone: string, term: number): StatusSample | undefined {
-  return samples.find((s) => s.t >= from && s.up && s.leader !== undefined && s.leader !== gone && (s.term ?? 0) > term);
-}
-
 /**
  * Waits out the step's gap, picks its target from what the status API says now (or takes `fixedTarget`), hits it,
- * brings it back, and waits until it answers again. Returns what was measured, or undefined when there was
- * nobody to hit.
+ * brings it back, and waits until it answers again. Returns what happened (who led next is filled in afterwards,
+ * from the status answers up to the next fault), or undefined when there was nobody to hit.
  */
 export async function playStep(step: FaultStep, index: number, ctx: NemesisContext, fixedTarget?: string): Promise<FaultRecord | undefined> {
   const { cluster, watcher, clock, signal } = ctx;
@@ -77,16 +72,5 @@ export async function playStep(step: FaultStep, index: number, ctx: NemesisConte
   if (signal.aborted) throw signal.reason;
   const backAt = back ? watcher.latestOf(member)?.t : undefined;
   if (back) ctx.event({ t: backAt as number, kind: "back", member, text: `${member} is back` });
-  const next = firstNewLeader(watcher.samples, at, member, termBefore);
-  return {
-    step: index,
-    kind: step.kind,
-    member,
-    role,
-    at,
-    endAt,
-    ...(backAt === undefined ? {} : { backAt }),
-    termBefore,
-    ...(next ? { newLeader: next.leader as string, newLeaderAt: next.t, newTerm: next.term as number } : {}),
-  };
+  return { step: index, kind: step.kind, member, role, at, endAt, ...(backAt === undefined ? {} : { backAt }), termBefore };
 }

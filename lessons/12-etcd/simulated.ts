@@ -1,6 +1,6 @@
 // The lesson's fault schedule played in the simulator's Raft, with etcd's clocks, and the same measurements as the real run.
 
-import { Simulation, type Message } from "@course/sim";
+import { Simulation, type Message, type TraceEvent } from "@course/sim";
 import { createRaftNode, finishStory, leaderOf, raftDescriber, waitForLeader, type RaftMessage, type RaftNode } from "@course/raft";
 import { raftInvariants } from "@course/check";
 import type { Scenario } from "../lesson.js";
@@ -78,7 +78,7 @@ export function playInSimulator(schedule: FaultSchedule, narrate = true): Simula
   const first = waitForLeader(sim, 10 * schedule.timing.electionMs);
   t0 = sim.now;
   lastKey = leaderKey(sim);
-  if (narrate) sim.note(`Server ${first?.id ?? "?"} (${memberName(first?.id ?? 1)}) leads term ${first?.currentTerm ?? "?"} after ${Math.round(t0)} ms; the schedule's clock starts now.`);
+  if (narrate) sim.note(`${memberName(first?.id ?? 1)} leads term ${first?.currentTerm ?? "?"} after ${Math.round(t0)} ms; the schedule's clock starts now.`);
   advance(schedule.warmupMs);
 
   schedule.steps.forEach((step, i) => {
@@ -132,6 +132,43 @@ function hit(sim: Simulation<RaftMessage>, step: FaultStep, target: number, adva
   }
 }
 
+/**
+ * Narration for the simulated run that keeps to what the real run reports: faults, elections and votes, leaders
+ * stepping down. The hundreds of writes and acknowledgements in between stay quiet. Servers are named m1-m3,
+ * as etcd's members are.
+ */
+export function failoverDescriber(): (event: TraceEvent) => string | undefined {
+  const raft = raftDescriber();
+  return (event) => {
+    const line = raft(event);
+    if (event.kind === "pause") return `${memberName(event.node)} is paused (SIGSTOP): it neither answers nor sends until it continues`;
+    if (event.kind === "resume") return `${memberName(event.node)} continues (SIGCONT), still believing what it believed when it stopped`;
+    if (line === undefined) return undefined;
+    let kept: string | undefined;
+    switch (event.kind) {
+      case "crash":
+      case "restart":
+        kept = line;
+        break;
+      case "send":
+        kept = event.msg.type === "RequestVote" || event.msg.type === "TimeoutNow" ? line : undefined;
+        break;
+      case "deliver":
+        kept = event.msg.type === "RequestVoteReply" ? line : undefined;
+        break;
+      case "drop":
+        kept = event.msg.type === "RequestVote" ? line : undefined;
+        break;
+      case "state":
+        kept = line.split("; ").filter((part) => /leader of term|steps down/.test(part)).join("; ") || undefined;
+        break;
+      default:
+        kept = undefined;
+    }
+    return kept?.replace(/\bNode (\d)\b/g, "m$1");
+  };
+}
+
 /** The result line: every failover, measured in virtual time. */
 export function simulatedSummary(faults: readonly FaultRecord[]): string {
   const f = failovers(faults);
@@ -145,7 +182,7 @@ export const sameFaultsSimulated: Scenario = {
     "Three simulated servers with etcd's clocks (100 ms heartbeats, election timeouts of 1-2 s) take the same seeded faults the lesson plays against a real etcd cluster: the leader is killed and restarted, a member is paused and continued, a member is stopped cleanly and restarted. Watch how long each failover leaves the cluster without a leader.",
   protocol: "raft",
   defaultSeed: 1,
-  describe: raftDescriber(),
+  describe: failoverDescriber(),
   run({ seed }) {
     const schedule = faultSchedule(seed, ETCD_DEFAULT_TIMING);
     const { sim, faults } = playInSimulator(schedule);

@@ -20,6 +20,8 @@ export interface FaultRecord {
   readonly newLeader?: string;
   readonly newLeaderAt?: number;
   readonly newTerm?: number;
+  /** A clean stop of a leader: the member it handed leadership to before exiting, by its own log (etcd only). */
+  readonly handoffTo?: string;
 }
 
 /** One sighting of a leader: from a member's status answer (etcd) or the moment a server won (simulator). */

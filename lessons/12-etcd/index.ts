@@ -39,3 +39,9 @@ export const lesson12: Lesson = {
   scenarios: [sameFaultsSimulated],
   live: etcdRun,
 };
+
+// What the site's lesson 12 page reads from a recorded run (all of it free of Node APIs).
+export { parseEtcdRun, type EtcdRun, type StatusSample, type RunEvent, type RunVerdict } from "./run-trace.js";
+export { outcomeCell, leaderGapMs, failovers, type FaultRecord } from "./faults.js";
+export { describeStep } from "./schedule.js";
+export { offendingLines } from "./verdict.js";

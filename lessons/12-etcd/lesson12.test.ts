@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { leaderOf } from "@course/raft";
 import { describeFailover, failovers, firstLeaderAfter, leaderGapMs, outcomeCell, withSuccessors, type FaultRecord } from "./faults.js";
 import type { KvOperation } from "./history.js";
+import { handoffIn } from "./live/etcd-log.js";
 import { comparisonTable, formatTally } from "./live/narrate.js";
 import { ETCD_RUN_FORMAT, ETCD_RUN_VERSION, parseEtcdRun, serializeEtcdRun, thinSamples, type EtcdRun, type StatusSample } from "./run-trace.js";
 import { checkTiming, describeStep, ETCD_DEFAULT_TIMING, faultSchedule, memberName, memberNumber, pickTarget, type FaultStep } from "./schedule.js";
@@ -169,6 +170,19 @@ describe("measurements from status samples", () => {
 });
 
 const op = (id: number, client: number, call: number, ret: number, input: KvOperation["input"], output: KvOperation["output"]): KvOperation => ({ id, client, call, return: ret, input, output });
+
+describe("etcd's own log", () => {
+  it("tells which member a stopping leader handed over to, with etcd's own timing", () => {
+    const log = [
+      '{"level":"info","ts":"2026-11-29T23:28:58.185Z","caller":"etcdserver/server.go:1456","msg":"leadership transfer starting","transferee-member-id":"25c8d123053cc765"}',
+      "panic: not JSON",
+      '{"level":"info","ts":"2026-11-29T23:28:58.287Z","caller":"etcdserver/server.go:1477","msg":"leadership transfer finished","old-leader-member-id":"e5460d412cf8cee6","new-leader-member-id":"25c8d123053cc765","took":"101.511922ms"}',
+    ].join("\n");
+    expect(handoffIn(log)).toEqual({ toMemberId: BigInt("0x25c8d123053cc765").toString(10), took: "101.511922ms" });
+    expect(handoffIn('{"msg":"stopping server"}')).toBeUndefined();
+    expect(handoffIn("")).toBeUndefined();
+  });
+});
 
 describe("the recorded run", () => {
   const history = [op(0, 0, 0, 10, { op: "put", key: "x", value: "0" }, { ok: true }), op(1, 1, 20, 30, { op: "put", key: "x", value: "1" }, { ok: true }), op(2, 2, 40, 50, { op: "get", key: "x" }, { value: "0" }), op(3, 3, 5, Infinity, { op: "cas", key: "x", expected: null, value: "3" }, { unknown: true })];

@@ -41,6 +41,12 @@ describe.skipIf(SKIP_ETCD)("lesson 12 against a real etcd cluster", () => {
     expect(kill!.newTerm).toBeGreaterThan(kill!.termBefore!);
     expect(failovers(recorded.simulated).length).toBeGreaterThan(0);
     for (const f of recorded.faults) expect(f.backAt, `${f.member} came back after ${f.kind}`).toBeGreaterThan(f.endAt);
+    // Seed 1 stops the leader cleanly: its own log says whom it handed over to, and that member led next.
+    const restart = recorded.faults.find((f) => f.kind === "restart");
+    expect(restart?.role).toBe("leader");
+    expect(restart?.handoffTo).toMatch(/^m\d$/);
+    expect(restart?.newLeader).toBe(restart?.handoffTo);
+    expect(output).toMatch(/'s own log: it handed leadership to m\d before exiting/);
     // The status API was heard from every member, with terms that only grow per member.
     for (const m of recorded.members) {
       const terms = recorded.status.filter((s) => s.member === m && s.up).map((s) => s.term ?? 0);

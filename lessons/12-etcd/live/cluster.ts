@@ -1,7 +1,7 @@
 // A three-member etcd cluster on loopback: starts, kills, pauses, continues and restarts members, and always cleans up.
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -169,6 +169,24 @@ export class EtcdCluster {
     if (!(await exited(child, EXIT_GRACE_MS))) {
       child.kill("SIGKILL");
       await exited(child, EXIT_GRACE_MS);
+    }
+  }
+
+  /** How far a member's log has been written, to read only what comes after (see `logSince`). */
+  logSize(name: string): number {
+    try {
+      return statSync(this.member(name).logFile).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** What a member wrote to its log after `offset`. */
+  logSince(name: string, offset: number): string {
+    try {
+      return readFileSync(this.member(name).logFile).subarray(offset).toString("utf8");
+    } catch {
+      return "";
     }
   }
 

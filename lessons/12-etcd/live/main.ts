@@ -165,7 +165,7 @@ async function play(cluster: EtcdCluster, schedule: FaultSchedule, etcdVersionTe
   });
   workload.onCompletion((c) => narrator.completion(c));
   workload.start();
-  const ctx: NemesisContext = { cluster, watcher, timing, clock, signal, event };
+  const ctx: NemesisContext = { cluster, watcher, timing, clock, signal, names, event };
   const faults: FaultRecord[] = [];
   let rounds = 0;
   try {

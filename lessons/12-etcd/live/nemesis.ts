@@ -5,6 +5,7 @@ import type { FaultRecord } from "../faults.js";
 import type { RunEvent } from "../run-trace.js";
 import { memberName, memberNumber, pickTarget, type FaultStep, type Timing } from "../schedule.js";
 import type { EtcdCluster } from "./cluster.js";
+import { handoffIn } from "./etcd-log.js";
 import type { StatusWatcher } from "./watcher.js";
 
 export interface NemesisContext {
@@ -14,6 +15,8 @@ export interface NemesisContext {
   readonly clock: () => number;
   /** Aborted when the run is interrupted. */
   readonly signal: AbortSignal;
+  /** Member ids (decimal, as the status API writes them) to names. */
+  readonly names: ReadonlyMap<string, string>;
   /** Records and narrates a moment of the run. */
   event(e: RunEvent): void;
 }
@@ -40,6 +43,7 @@ export async function playStep(step: FaultStep, index: number, ctx: NemesisConte
   const role = leader?.member === member ? "leader" : "follower";
   const termBefore = leader?.term ?? watcher.latestOf(member)?.term ?? 0;
   const at = clock();
+  let handoffTo: string | undefined;
   const who = `${member} (${role === "leader" ? `the leader, term ${termBefore}` : "a follower"})`;
   switch (step.kind) {
     case "kill":
@@ -54,11 +58,18 @@ export async function playStep(step: FaultStep, index: number, ctx: NemesisConte
       cluster.resume(member);
       ctx.event({ t: clock(), kind: "note", member, text: `SIGCONT ${member}: it runs again` });
       break;
-    case "restart":
+    case "restart": {
       ctx.event({ t: at, kind: "fault", member, text: `SIGTERM ${who}: a clean stop` });
+      const logFrom = cluster.logSize(member);
       await cluster.stop(member);
       ctx.event({ t: clock(), kind: "note", member, text: `${member} has exited` });
+      const h = handoffIn(cluster.logSince(member, logFrom));
+      if (h) {
+        handoffTo = ctx.names.get(h.toMemberId) ?? h.toMemberId;
+        ctx.event({ t: clock(), kind: "note", member, text: `${member}'s own log: it handed leadership to ${handoffTo} before exiting${h.took ? ` (took ${h.took})` : ""}` });
+      }
       break;
+    }
   }
   if (step.kind !== "pause") {
     const pid = cluster.start(member);
@@ -72,5 +83,5 @@ export async function playStep(step: FaultStep, index: number, ctx: NemesisConte
   if (signal.aborted) throw signal.reason;
   const backAt = back ? watcher.latestOf(member)?.t : undefined;
   if (back) ctx.event({ t: backAt as number, kind: "back", member, text: `${member} is back` });
-  return { step: index, kind: step.kind, member, role, at, endAt, ...(backAt === undefined ? {} : { backAt }), termBefore };
+  return { step: index, kind: step.kind, member, role, at, endAt, ...(backAt === undefined ? {} : { backAt }), termBefore, ...(handoffTo === undefined ? {} : { handoffTo }) };
 }

@@ -67,9 +67,12 @@ export async function runLive(options: LiveRunOptions, io: LiveIo): Promise<numb
   const cluster = await EtcdCluster.create({ bin, basePort: s.basePort, timing: s.timing });
   const guard = guardCluster(cluster, say);
   try {
-    const run = await play(cluster, schedule, version, guard.signal, guard.abort, out);
+    const recorded = await play(cluster, schedule, version, guard.signal, guard.abort, out);
+    // Nothing of the cluster is needed any more: free the machine before the checker's search.
     await cluster.destroy();
     say(io.format.dim(`every etcd process stopped; ${cluster.dir} removed`));
+    say(io.format.dim("checking the history for linearizability..."));
+    const run: EtcdRun = { ...recorded, verdict: judgeHistory(recorded.history), simulated: playInSimulator(schedule, false).faults };
     report(run, out);
     if (options.trace) {
       writeFileSync(options.trace, serializeEtcdRun(run));
@@ -86,7 +89,8 @@ export async function runLive(options: LiveRunOptions, io: LiveIo): Promise<numb
       await new Promise(() => {});
     }
     say(io.format.bad(`error: ${reason.message}`));
-    for (const m of cluster.members) say(io.format.dim(`${m.name}'s last log lines:\n${cluster.logTail(m.name)}`));
+    // A member that died has already shown its log in the message; otherwise every member's last lines may say why.
+    if (!/its log ends/.test(reason.message)) for (const m of cluster.members) say(io.format.dim(`${m.name}'s last log lines:\n${cluster.logTail(m.name)}`));
     return 1;
   } finally {
     await cluster.destroy();
@@ -112,7 +116,10 @@ async function waitForCluster(cluster: EtcdCluster, timing: Timing, signal: Abor
   throw new Error(`the cluster did not come up in time (${last})`);
 }
 
-async function play(cluster: EtcdCluster, schedule: FaultSchedule, etcdVersionText: string, signal: AbortSignal, abort: (e: Error) => void, io: LiveIo): Promise<EtcdRun> {
+/** Everything the real run records; the verdict and the simulated replay are added once the cluster is gone. */
+type Recorded = Omit<EtcdRun, "verdict" | "simulated">;
+
+async function play(cluster: EtcdCluster, schedule: FaultSchedule, etcdVersionText: string, signal: AbortSignal, abort: (e: Error) => void, io: LiveIo): Promise<Recorded> {
   const say = io.out;
   const { timing } = schedule;
   say(`etcd ${etcdVersionText}, three members on 127.0.0.1; heartbeat ${timing.heartbeatMs} ms, election timeout ${timing.electionMs} ms`);
@@ -185,9 +192,6 @@ async function play(cluster: EtcdCluster, schedule: FaultSchedule, etcdVersionTe
   }
   const durationMs = clock();
   say(`${seconds(durationMs)} | clients stopped: ${workload.history.length} operations in the history (${workload.history.filter((o) => o.output.unknown).length} with no answer), ${workload.unreached} request${workload.unreached === 1 ? "" : "s"} refused at connect`);
-  say(io.format.dim(`checking the history for linearizability...`));
-  const verdict = judgeHistory(workload.history);
-  const simulated = playInSimulator(schedule, false).faults;
   return {
     format: ETCD_RUN_FORMAT,
     version: ETCD_RUN_VERSION,
@@ -202,9 +206,7 @@ async function play(cluster: EtcdCluster, schedule: FaultSchedule, etcdVersionTe
     status: thinSamples(watcher.samples, 200),
     events,
     faults: withSuccessors(faults, watcher.samples, durationMs),
-    simulated,
     history: workload.history,
-    verdict,
     ...(stale ? { rounds } : {}),
   };
 }

@@ -19,4 +19,4 @@ export {
   RAFT_INVARIANT_NAMES,
   type RaftHook,
 } from "./raft-invariants.js";
-export { checkLinearizable, kvHistory, type KvOperation, type LinearizabilityResult } from "./linearizability.js";
+export * from "./linearizability/index.js";

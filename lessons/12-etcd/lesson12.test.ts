@@ -9,7 +9,7 @@ import { comparisonTable, formatTally } from "./live/narrate.js";
 import { ETCD_RUN_FORMAT, ETCD_RUN_VERSION, parseEtcdRun, serializeEtcdRun, thinSamples, type EtcdRun, type StatusSample } from "./run-trace.js";
 import { checkTiming, describeStep, ETCD_DEFAULT_TIMING, faultSchedule, memberName, memberNumber, pickTarget, type FaultStep } from "./schedule.js";
 import { playInSimulator, sameFaultsSimulated } from "./simulated.js";
-import { offendingLines } from "./verdict.js";
+import { judgeHistory, offendingLines } from "./verdict.js";
 
 const FAST = { heartbeatMs: 50, electionMs: 500 };
 /**
@@ -184,27 +184,63 @@ describe("etcd's own log", () => {
   });
 });
 
-describe("the recorded run", () => {
-  const history = [op(0, 0, 0, 10, { op: "put", key: "x", value: "0" }, { ok: true }), op(1, 1, 20, 30, { op: "put", key: "x", value: "1" }, { ok: true }), op(2, 2, 40, 50, { op: "get", key: "x" }, { value: "0" }), op(3, 3, 5, Infinity, { op: "cas", key: "x", expected: null, value: "3" }, { unknown: true })];
+/** A stale read: #2 returns the value #0 wrote, though #1 overwrote it before #2 was sent. */
+const history = [op(0, 0, 0, 10, { op: "put", key: "x", value: "0" }, { ok: true }), op(1, 1, 20, 30, { op: "put", key: "x", value: "1" }, { ok: true }), op(2, 2, 40, 50, { op: "get", key: "x" }, { value: "0" }), op(3, 3, 5, Infinity, { op: "cas", key: "x", expected: null, value: "3" }, { unknown: true })];
 
-  it("writes an unknown outcome's return as null and reads it back as Infinity", () => {
-    const run = { format: ETCD_RUN_FORMAT, version: ETCD_RUN_VERSION, history } as unknown as EtcdRun;
-    const text = serializeEtcdRun(run);
-    expect(JSON.parse(text).history[3].return).toBeNull();
+describe("the recorded run", () => {
+  const header = { format: ETCD_RUN_FORMAT, version: ETCD_RUN_VERSION };
+
+  it("stores the history as the checker records histories, an unknown outcome's return as null, and reads it back", () => {
+    const text = serializeEtcdRun({ ...header, history } as unknown as EtcdRun);
+    expect(JSON.parse(text).history.model).toBe("kv");
+    expect(JSON.parse(text).history.operations[3].return).toBeNull();
     expect(parseEtcdRun(text).history).toEqual(history);
     expect(parseEtcdRun(JSON.parse(text)).history[3]?.return).toBe(Infinity);
   });
 
-  it("refuses a file that is not a recorded run, or of another version", () => {
+  it("refuses a file that is not a recorded run, of another version, or with a malformed history", () => {
     expect(() => parseEtcdRun({ format: "course-trace" })).toThrow(/not a recorded etcd run/);
-    expect(() => parseEtcdRun({ format: ETCD_RUN_FORMAT, version: 99 })).toThrow(/version 99/);
+    expect(() => parseEtcdRun({ ...header, version: 99 })).toThrow(/version 99/);
+    expect(() => parseEtcdRun({ ...header, history: { model: "kv", operations: [{ ...history[0], call: Number.NaN }] } })).toThrow();
+    expect(() => parseEtcdRun({ ...header, history: { model: "cas-register", operations: [] } })).toThrow(/kv model/);
+  });
+});
+
+describe("the verdict", () => {
+  it("finds the stale read and says which write it saw and which later write it missed", () => {
+    const verdict = judgeHistory(history);
+    expect(verdict.verdict).toBe("illegal");
+    expect(verdict.key).toBe("x");
+    expect(verdict.text).toMatch(/^NOT linearizable: no order of the 4 operations on 'x'/);
+    expect(verdict.unplaceable).toContain(2);
+    const lines = offendingLines({ history, verdict });
+    expect(lines[0]).toBe('#2 client 2: get(x) -> "0", sent at 0.040 s, answered at 0.050 s');
+    expect(lines[1]).toBe('    it saw the value written by #0 (put(x, "0")), answered at 0.010 s');
+    expect(lines[2]).toBe('    but #1 (put(x, "1")) had been answered at 0.030 s, before this read was sent');
   });
 
-  it("explains a stale read: the write it saw, and the later write answered before it was sent", () => {
-    const lines = offendingLines({ history, verdict: { verdict: "illegal", text: "", unplaceable: [2] } });
-    expect(lines[0]).toMatch(/^#2 client 2: get x -> 0, sent at 0\.040 s, answered at 0\.050 s$/);
-    expect(lines[1]).toMatch(/saw the value written by #0 \(put x=0\), answered at 0\.010 s/);
-    expect(lines[2]).toMatch(/but #1 \(put x=1\) had been answered at 0\.030 s, before this read was sent/);
-    expect(offendingLines({ history, verdict: { verdict: "ok", text: "" } })).toEqual([]);
+  it("accepts the same history when the read saw the newer write, and counts the unanswered operations", () => {
+    const fixed = history.map((o) => (o.id === 2 ? { ...o, output: { value: "1" } } : o));
+    const verdict = judgeHistory(fixed);
+    expect(verdict).toEqual({ verdict: "ok", text: "linearizable: one order of all 4 operations on 1 key (1 of them unanswered) explains every answer the clients got" });
+    expect(offendingLines({ history: fixed, verdict })).toEqual([]);
+  });
+
+  it("an unanswered compare-and-set explains a later read of its value only if it could have succeeded", () => {
+    const read3 = op(4, 4, 60, 70, { op: "get", key: "x" }, { value: "3" });
+    const fresh = op(2, 2, 40, 50, { op: "get", key: "x" }, { value: "1" });
+    // Expecting "1" after put x=1: it may have run between #1 and the read, so reading "3" is fine.
+    const possible = op(3, 3, 35, Infinity, { op: "cas", key: "x", expected: "1", value: "3" }, { unknown: true });
+    expect(judgeHistory([...history.slice(0, 2), fresh, possible, read3]).verdict).toBe("ok");
+    // Expecting "absent": x was written before any moment it could have run after, so "3" cannot have been written.
+    expect(judgeHistory([...history.slice(0, 2), fresh, history[3] as KvOperation, read3]).verdict).toBe("illegal");
+  });
+
+  it("says undecided when its time is up, instead of a verdict it does not have", () => {
+    // Twenty concurrent writes and a read of a value none wrote: proving that takes every order of the writes.
+    const writes = Array.from({ length: 20 }, (_, i) => op(i, i, 0, 100, { op: "put", key: "x", value: String(i) }, { ok: true }));
+    const verdict = judgeHistory([...writes, op(20, 20, 200, 210, { op: "get", key: "x" }, { value: "nobody wrote this" })], 0);
+    expect(verdict.verdict).toBe("unknown");
+    expect(verdict.text).toMatch(/^undecided: the checker stopped at its limit \(0 s\)/);
   });
 });

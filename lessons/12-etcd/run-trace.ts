@@ -1,5 +1,6 @@
 // The recorded real run (`npm run lesson 12 -- --trace FILE`): what the site's lesson 12 page draws. No Node APIs here.
 
+import { kvModel, readRecordedHistory, recordHistory } from "@course/check";
 import type { FaultRecord } from "./faults.js";
 import type { KvOperation } from "./history.js";
 import type { FaultSchedule, Timing } from "./schedule.js";
@@ -63,16 +64,19 @@ export interface EtcdRun {
   readonly rounds?: number;
 }
 
-/** JSON has no Infinity: an operation whose outcome is unknown is written with `return: null`. */
+/** The history is stored as the checker records histories: its model named, an unknown outcome's return as null. */
 export function serializeEtcdRun(run: EtcdRun): string {
-  return JSON.stringify({ ...run, history: run.history.map((o) => ({ ...o, return: o.return === Infinity ? null : o.return })) });
+  return JSON.stringify({ ...run, history: recordHistory(kvModel, run.history) });
 }
 
+/** Reads a recorded run back; the history is validated as the checker would (a malformed one throws). */
 export function parseEtcdRun(data: unknown): EtcdRun {
-  const d = (typeof data === "string" ? JSON.parse(data) : data) as Partial<EtcdRun> & { history?: Array<KvOperation & { return: number | null }> };
+  const d = (typeof data === "string" ? JSON.parse(data) : data) as Partial<EtcdRun> & { history?: unknown };
   if (d?.format !== ETCD_RUN_FORMAT) throw new Error(`not a recorded etcd run (format ${JSON.stringify(d?.format)}, expected ${ETCD_RUN_FORMAT})`);
   if (d.version !== ETCD_RUN_VERSION) throw new Error(`recorded etcd run version ${String(d.version)}; this course reads version ${ETCD_RUN_VERSION}`);
-  return { ...(d as EtcdRun), history: (d.history ?? []).map((o) => ({ ...o, return: o.return === null ? Infinity : o.return })) };
+  const { model, operations } = readRecordedHistory(d.history);
+  if (model !== kvModel) throw new Error(`a recorded etcd run's history uses the kv model, not ${model.name}`);
+  return { ...(d as EtcdRun), history: operations as KvOperation[] };
 }
 
 /**

@@ -1,12 +1,32 @@
 // The linearizability verdict on the clients' history, and the offending operations told in words.
 
-import type { KvOperation } from "./history.js";
-import { formatOperation } from "./history.js";
+import { checkLinearizable, kvModel } from "@course/check";
+import { formatOperation, type KvOperation } from "./history.js";
 import type { EtcdRun, RunVerdict } from "./run-trace.js";
 
-/** TEMPORARY until the checker lands. */
-export function judgeHistory(history: readonly KvOperation[]): RunVerdict {
-  return { verdict: "unknown", text: `checker pending (${history.length} operations)` };
+/** The checker stops after this long and says "unknown" rather than keep the student waiting. */
+export const CHECK_TIME_LIMIT_MS = 60_000;
+
+/** Checks the history with the key-value model (each key on its own) and says what the verdict means. */
+export function judgeHistory(history: readonly KvOperation[], timeLimitMs = CHECK_TIME_LIMIT_MS): RunVerdict {
+  const result = checkLinearizable(kvModel, history, { timeLimitMs, clock: () => performance.now() });
+  const keys = new Set(history.map((o) => o.input.key)).size;
+  const unknown = history.filter((o) => o.output.unknown).length;
+  if (result.verdict === "ok") {
+    return { verdict: "ok", text: `linearizable: one order of all ${history.length} operations on ${keys} key${keys === 1 ? "" : "s"} (${unknown} of them unanswered) explains every answer the clients got` };
+  }
+  if (result.verdict === "unknown") {
+    return { verdict: "unknown", text: `undecided: the checker stopped at its limit (${result.stoppedBy === "time" ? `${timeLimitMs / 1000} s` : "search states"}) before finding an order or proving there is none` };
+  }
+  const bad = result.illegalOperations ?? [];
+  const key = bad[0]?.input.key ?? "?";
+  const explanation = result.explanation;
+  return {
+    verdict: "illegal",
+    key,
+    text: `NOT linearizable: no order of the ${bad.length} operations on '${key}' explains what the clients saw`,
+    ...(explanation ? { unplaceable: explanation.unplaceable, longestPrefix: explanation.longestPrefix, describe: explanation.describe } : {}),
+  };
 }
 
 const at = (ms: number) => (ms === Infinity ? "never" : `${(ms / 1000).toFixed(3)} s`);

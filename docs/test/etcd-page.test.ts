@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { offendingLines, outcomeCell, parseEtcdRun, type EtcdRun } from "@course/lessons";
-import { memberSegments, placeLabels } from "../src/components/etcd-run.js";
+import { memberSegments, placeLabels, staleReadContext } from "../src/components/etcd-run.js";
 import { openSite, waitForContent, watchedPage, type Site } from "./browser.js";
 
 const data = (name: string) => fileURLToPath(new URL(`../src/data/${name}`, import.meta.url));
@@ -24,6 +24,8 @@ describe("the recorded runs the page draws", () => {
       expect(r.faults.length).toBeGreaterThan(0);
     }
     expect(run.variant).toBeUndefined();
+    // The page says etcd's first election is for term 2 (term 1 goes to creating the cluster).
+    expect(run.status.find((s) => s.up && s.leader !== undefined)?.term).toBe(2);
     expect(run.verdict.verdict).toBe("ok");
     expect(run.faults.map((f) => f.kind).sort()).toEqual(["kill", "pause", "restart"]);
     expect(staleRun.variant).toBe("stale-read");
@@ -101,6 +103,7 @@ for (const [label, viewport] of [
       expect(await verdicts.nth(0).locator(".verdict-line").textContent()).toBe(run.verdict.text);
       expect(await verdicts.nth(1).getAttribute("class")).toContain("illegal");
       expect((await verdicts.nth(1).locator("pre.offending").textContent())?.split("\n")).toEqual(offendingLines(staleRun));
+      expect(await page.locator(`p:text("${staleReadContext(staleRun).slice(0, 40)}")`).count()).toBe(1);
       if (existsSync(BENCH)) {
         const bench = JSON.parse(readFileSync(BENCH, "utf8")) as { rows: unknown[] };
         expect(await page.locator(".bench-table tbody tr").count()).toBe(bench.rows.length);

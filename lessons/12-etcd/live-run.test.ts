@@ -47,6 +47,14 @@ describe.skipIf(SKIP_ETCD)("lesson 12 against a real etcd cluster", () => {
     expect(restart?.handoffTo).toMatch(/^m\d$/);
     expect(restart?.newLeader).toBe(restart?.handoffTo);
     expect(output).toMatch(/'s own log: it handed leadership to m\d before exiting/);
+    // Seed 1 freezes the leader: the others elect a new one, and once it runs again it follows, in the newer term.
+    const pause = recorded.faults.find((f) => f.kind === "pause");
+    expect(pause?.role).toBe("leader");
+    expect(pause!.newTerm).toBeGreaterThan(pause!.termBefore!);
+    const nextFault = recorded.faults.find((f) => f.at > pause!.at)?.at ?? Infinity;
+    expect(recorded.status.some((s) => s.member === pause!.member && s.up && s.t > pause!.endAt && s.t < nextFault && s.leader !== pause!.member && (s.term ?? 0) > pause!.termBefore!)).toBe(true);
+    // etcd spends term 1 on creating the cluster: no member ever reports a term below 2.
+    expect(Math.min(...recorded.status.filter((s) => s.up).map((s) => s.term ?? 0))).toBeGreaterThanOrEqual(2);
     // The status API was heard from every member, with terms that only grow per member.
     for (const m of recorded.members) {
       const terms = recorded.status.filter((s) => s.member === m && s.up).map((s) => s.term ?? 0);

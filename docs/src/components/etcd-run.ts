@@ -294,3 +294,18 @@ export function benchTable(bench: BenchResult | null): HTMLElement {
   }
   return figure;
 }
+
+/** Where the first read the checker could not place fell among the pauses of the recorded stale-read run. */
+export function staleReadContext(run: EtcdRun): string {
+  const id = run.verdict.unplaceable?.[0];
+  const read = run.history.find((o) => o.id === id && o.input.op === "get");
+  if (read === undefined) return "In this recording the checker found no stale read.";
+  const during = run.faults.find((f) => f.kind === "pause" && read.call >= f.at && read.call <= f.endAt);
+  const before = [...run.faults].reverse().find((f) => f.kind === "pause" && f.endAt < read.call);
+  const when = during
+    ? `while ${during.member} was frozen (pause ${during.step + 1}, from ${seconds(during.at)} to ${seconds(during.endAt)}), and answered when it continued`
+    : before
+      ? `${seconds(read.call - before.endAt)} after ${before.member} had continued from pause ${before.step + 1}`
+      : "before the first pause: the follower was simply a message behind the leader";
+  return `In this recording the read the checker caught (#${read.id}) was sent at ${seconds(read.call)}, ${when}. The run stopped after ${run.rounds ?? run.faults.length} pause${(run.rounds ?? 0) === 1 ? "" : "s"}.`;
+}

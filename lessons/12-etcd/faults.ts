@@ -76,3 +76,19 @@ export function describeFailover(f: FaultRecord): string {
   if (gap === undefined) return `${what}: no leader of a later term before the next fault`;
   return `${what}: ${f.newLeader ?? "?"} led term ${f.newTerm ?? "?"} after ${Math.round(gap)} ms`;
 }
+
+/**
+ * Liveness after the faults: the first moment from `from` on when the latest report of every member says it
+ * answers and names the same leader, or undefined if that never happens in `reports`.
+ */
+export function agreedAfter(reports: ReadonlyArray<LeaderReport & { readonly member: string }>, members: readonly string[], from: number): number | undefined {
+  const latest = new Map<string, LeaderReport>();
+  for (const r of reports) {
+    latest.set(r.member, r);
+    if (r.t < from) continue;
+    const views = members.map((m) => latest.get(m));
+    const leader = views[0]?.leader;
+    if (leader !== undefined && views.every((v) => v !== undefined && v.up !== false && v.leader === leader)) return r.t;
+  }
+  return undefined;
+}

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { leaderOf } from "@course/raft";
-import { describeFailover, failovers, firstLeaderAfter, leaderGapMs, outcomeCell, withSuccessors, type FaultRecord } from "./faults.js";
+import { agreedAfter, describeFailover, failovers, firstLeaderAfter, leaderGapMs, outcomeCell, withSuccessors, type FaultRecord } from "./faults.js";
 import type { KvOperation } from "./history.js";
 import { handoffIn } from "./live/etcd-log.js";
 import { comparisonTable, formatTally } from "./live/narrate.js";
@@ -142,6 +142,15 @@ describe("measurements from status samples", () => {
     const filled = withSuccessors(records, samples, 60);
     expect(filled[0]).toMatchObject({ newLeader: "m1", newLeaderAt: 30, newTerm: 3 });
     expect(filled[1]?.newLeader).toBeUndefined();
+  });
+
+  it("finds when every member answers again and names one leader, from a given moment on", () => {
+    const reports = [sample(0, "m1", true, "m1", 2), sample(0, "m2", true, "m1", 2), sample(0, "m3", false), sample(60, "m3", true, "m2", 3), sample(70, "m1", true, "m2", 3), sample(80, "m2", true, "m2", 3)];
+    const members = ["m1", "m2", "m3"];
+    expect(agreedAfter(reports, members, 0)).toBe(80);
+    expect(agreedAfter(reports, members, 90)).toBeUndefined(); // nothing reported from then on
+    expect(agreedAfter(reports.slice(0, 5), members, 0)).toBeUndefined(); // m2 still names m1
+    expect(agreedAfter([sample(0, "m1", true), sample(0, "m2", true), sample(0, "m3", true)], members, 0)).toBeUndefined(); // nobody leads
   });
 
   it("keeps every change when thinning samples, and one sample per period otherwise", () => {

@@ -32,6 +32,10 @@ describe.skipIf(SKIP_ETCD)("lesson 12 against a real etcd cluster", () => {
     for (const kind of ["get", "put", "cas"]) expect(recorded.history.some((o) => o.input.op === kind && !o.output.unknown), kind).toBe(true);
     expect(recorded.history.some((o) => o.input.op === "cas" && o.output.ok === true)).toBe(true);
     expect(recorded.verdict.verdict).toBe("ok");
+    // Liveness: after the last fault, every member answered and named one leader within the stated bound.
+    expect(recorded.recovery.afterMs).toBeDefined();
+    expect(recorded.recovery.afterMs).toBeLessThanOrEqual(recorded.recovery.boundMs);
+    expect(output).toMatch(/recovered: \d+ ms after the last member hit was started again or continued, every member answered and named the same leader/);
     expect(output).toMatch(/RESULT: linearizable/);
     // Each fault of the schedule hit a member; the killed leader was replaced, on both sides, and the times are measured ones.
     expect(recorded.faults.map((f) => f.kind).sort()).toEqual(["kill", "pause", "restart"]);

@@ -60,6 +60,11 @@ export interface EtcdRun {
   readonly simulated: readonly FaultRecord[];
   readonly history: readonly KvOperation[];
   readonly verdict: RunVerdict;
+  /**
+   * Liveness: how long after the last member hit was started again or continued every member answered and named
+   * one leader (absent: not within the bound).
+   */
+  readonly recovery: { readonly boundMs: number; readonly afterMs?: number };
   /** Stale-read variant: pause rounds played before the checker caught a stale read (or all of them). */
   readonly rounds?: number;
 }

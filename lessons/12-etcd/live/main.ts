@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Rng } from "@course/sim";
 import type { LiveIo, LiveRunOptions } from "../../lesson.js";
-import { withSuccessors, type FaultRecord } from "../faults.js";
+import { agreedAfter, withSuccessors, type FaultRecord } from "../faults.js";
 import { ETCD_RUN_FORMAT, ETCD_RUN_VERSION, serializeEtcdRun, thinSamples, type EtcdRun, type RunEvent } from "../run-trace.js";
 import { checkTiming, describeStep, ETCD_DEFAULT_TIMING, faultSchedule, isVariant, MEMBERS, type FaultSchedule, type Timing } from "../schedule.js";
 import { playInSimulator } from "../simulated.js";
@@ -21,6 +21,13 @@ import { Workload, type ClientRole } from "./workload.js";
 export const DEFAULT_PORT = 23790;
 export const DEFAULT_ROUNDS = 5;
 const KEYS = ["x", "y", "z"];
+/** How long after the last fault the cluster may take to have every member answering and one leader again. */
+export const recoveryBoundMs = (t: Timing) => 10 * t.electionMs;
+function recovery(agreedAt: number | undefined, from: number, boundMs: number): EtcdRun["recovery"] {
+  const afterMs = agreedAt === undefined ? undefined : agreedAt - from;
+  return afterMs !== undefined && afterMs <= boundMs ? { boundMs, afterMs } : { boundMs };
+}
+
 /** A check between stale-read rounds holds up the clients, so it gets little time; "unknown" just means go on. */
 const MID_RUN_CHECK_MS = 2000;
 /** Each member's status is asked for this often; failover times are measured to this resolution. */
@@ -82,7 +89,7 @@ export async function runLive(options: LiveRunOptions, io: LiveIo): Promise<numb
     }
     if (options.json) process.stdout.write(`${serializeEtcdRun(run)}\n`);
     const expected = schedule.variant === "stale-read" ? "illegal" : "ok";
-    return run.verdict.verdict === expected ? 0 : 1;
+    return run.verdict.verdict === expected && run.recovery.afterMs !== undefined ? 0 : 1;
   } catch (e) {
     // An abort carries the real reason (a signal, a member that died); the error that surfaced is only its echo.
     const reason = guard.signal.aborted ? (guard.signal.reason as Error) : (e as Error);
@@ -177,6 +184,7 @@ async function play(cluster: EtcdCluster, schedule: FaultSchedule, etcdVersionTe
   const ctx: NemesisContext = { cluster, watcher, timing, clock, signal, names, event };
   const faults: FaultRecord[] = [];
   let rounds = 0;
+  let faultsEnd = 0;
   try {
     await sleep(schedule.warmupMs, undefined, { signal });
     for (const [i, step] of schedule.steps.entries()) {
@@ -190,6 +198,11 @@ async function play(cluster: EtcdCluster, schedule: FaultSchedule, etcdVersionTe
         if (judgeHistory(workload.historySoFar(), MID_RUN_CHECK_MS).verdict === "illegal") break;
       }
     }
+    // Liveness: once the last member hit is back in business, all must answer and agree on a leader within the bound.
+    faultsEnd = faults.at(-1)?.endAt ?? clock();
+    const agreed = () => agreedAfter(watcher.samples, MEMBERS, faultsEnd) !== undefined;
+    await watcher.waitFor(agreed, recoveryBoundMs(timing), signal);
+    signal.throwIfAborted();
     await sleep(schedule.cooldownMs, undefined, { signal });
   } finally {
     narrator.stop();
@@ -213,6 +226,7 @@ async function play(cluster: EtcdCluster, schedule: FaultSchedule, etcdVersionTe
     events,
     faults: withSuccessors(faults, watcher.samples, durationMs),
     history: workload.history,
+    recovery: recovery(agreedAfter(watcher.samples, MEMBERS, faultsEnd), faultsEnd, recoveryBoundMs(timing)),
     ...(stale ? { rounds } : {}),
   };
 }
@@ -231,6 +245,12 @@ function report(run: EtcdRun, io: LiveIo): void {
     const caught = run.verdict.verdict === "illegal";
     say(`${caught ? "caught" : "not caught"} after ${run.rounds} pause round${run.rounds === 1 ? "" : "s"} of the follower the readers use`);
   }
+  const { recovery } = run;
+  say(
+    recovery.afterMs === undefined
+      ? io.format.bad(`NOT RECOVERED: ${recovery.boundMs} ms after the last member hit came back, the members still did not all answer and agree on a leader`)
+      : `recovered: ${Math.round(recovery.afterMs)} ms after the last member hit was started again or continued, every member answered and named the same leader (bound ${recovery.boundMs} ms)`,
+  );
   const line = `RESULT: ${run.verdict.text}`;
   say(io.format.emphasis(run.verdict.verdict === (run.variant === "stale-read" ? "illegal" : "ok") ? io.format.good(line) : io.format.bad(line)));
   for (const l of offendingLines(run)) say(`  ${l}`);

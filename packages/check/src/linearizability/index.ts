@@ -7,3 +7,4 @@ export { validateHistory, operationsFromEvents, type HistoryEvent } from "./vali
 export { kvModel, casRegisterModel, type KvInput, type KvOutput, type RegisterInput, type RegisterState } from "./kv-model.js";
 export { kvHistoryFromRequests, type SimHistory } from "./sim-history.js";
 export { recordHistory, readRecordedHistory, historyModels, type RecordedHistory, type AnyModel } from "./recorded.js";
+export { generateKvHistory, type GenerateOptions } from "./generate.js";

@@ -101,53 +101,63 @@ function grow<T extends Int32Array | Uint32Array>(a: T, make: (length: number) =
 }
 
 /**
- * Entries are the operations' calls and returns sorted by time, in a doubly linked list. Walking it from the head,
- * a call may be linearized now if the model allows its output; the operation's call and return then leave the list
- * and the walk restarts. Reaching a return means that operation should have been linearized before it: undo the
- * last choice and try the next call after it. No recursion: the choices live in an explicit stack. Equal times count
- * as overlapping (calls sort before returns), so an operation must precede another only if it returned strictly
- * before the other was called.
+ * Wing & Gong's search with Lowe's just-in-time rule. The calls and returns of operations with a known outcome are
+ * kept in time order in a doubly linked list; the candidates at a point are the calls before the first return (an
+ * operation that returned must be linearized before anything called after it). Linearizing a candidate the model
+ * allows unlinks its call and return and moves to a new point; a point with no candidate left undoes the last
+ * choice. No recursion: the choices live in an explicit stack. Equal times count as overlapping (calls sort before
+ * returns), so an operation must precede another only if it returned strictly before the other was called.
  *
- * Operations with an unknown outcome (return Infinity) are tried in a chosen order at each point: first those the
- * model says help the operation that is blocked (the first known operation, in time order, that the state does not
- * allow yet), then the known candidates, then the other unknown ones. So a write that never took effect costs
- * nothing, and one that did is placed just before the read that needs it. Every candidate is still tried once per
- * point, so the search stays complete.
+ * Operations with an unknown outcome (return Infinity) never return, so they never bound anything: they sit in a
+ * list of their own and are candidates at every point after their call.
+ *
+ * The candidates of a point are tried in four walks, an order that finds a linearization of a correct history
+ * quickly: (0) unknown ones that the model says help the blocked operation (the first known one, in time order,
+ * that the state does not allow yet); (1) known ones that leave the state as it is, such as reads that still see
+ * what they saw; (2) the other known ones; (3) the other unknown ones. Within a walk, known operations go in order
+ * of return (the one that returned first most likely took effect first). So a write that never took effect costs
+ * nothing, one that did is placed just before the read that needs it, and a read goes before a concurrent write can
+ * spoil it. Every candidate is still tried once per point, so the search stays complete.
  */
 export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], budget: SearchBudget): SearchOutcome<S> {
   const n = ops.length;
+  const unknownBit = new Int32Array(n).fill(-1);
+  const knownOps: number[] = [];
+  const unknownOps: number[] = [];
+  ops.forEach((op, i) => {
+    if (op.return === Infinity) unknownBit[i] = unknownOps.push(i) - 1;
+    else knownOps.push(i);
+  });
+  const knownCount = knownOps.length;
+  const unknownCount = unknownOps.length;
+
+  // The list of known calls (entry 2i) and returns (2i + 1) in time order.
   const HEAD = 2 * n;
   const TAIL = 2 * n + 1;
   const time = (entry: number): number => {
     const op = ops[entry >> 1] as Operation<I, O>;
     return entry & 1 ? op.return : op.call;
   };
-  const order = Array.from({ length: 2 * n }, (_, e) => e).sort((a, b) => time(a) - time(b) || (a & 1) - (b & 1) || a - b);
   const next = new Int32Array(2 * n + 2);
   const prev = new Int32Array(2 * n + 2);
-  let last = HEAD;
-  for (const e of order) {
-    next[last] = e;
-    prev[e] = last;
-    last = e;
-  }
-  next[last] = TAIL;
-  prev[TAIL] = last;
-  const unlink = (e: number): void => {
-    next[prev[e] as number] = next[e] as number;
-    prev[next[e] as number] = prev[e] as number;
-  };
-  const relink = (e: number): void => {
-    next[prev[e] as number] = e;
-    prev[next[e] as number] = e;
-  };
+  link(
+    next,
+    prev,
+    HEAD,
+    TAIL,
+    knownOps.flatMap((i) => [2 * i, 2 * i + 1]).sort((a, b) => time(a) - time(b) || (a & 1) - (b & 1) || a - b),
+  );
+  // The list of unknown operations in call order.
+  const UHEAD = n;
+  const UTAIL = n + 1;
+  const unext = new Int32Array(n + 2);
+  const uprev = new Int32Array(n + 2);
+  link(unext, uprev, UHEAD, UTAIL, [...unknownOps].sort((a, b) => (ops[a] as Operation<I, O>).call - (ops[b] as Operation<I, O>).call || a - b));
+  // Known operations ranked by return, then call: a point's candidates are sorted by rank.
+  const byRank = [...knownOps].sort((a, b) => (ops[a] as Operation<I, O>).return - (ops[b] as Operation<I, O>).return || (ops[a] as Operation<I, O>).call - (ops[b] as Operation<I, O>).call || a - b);
+  const rank = new Int32Array(n);
+  byRank.forEach((i, r) => (rank[i] = r));
 
-  // Operations with an unknown outcome get their own bit numbers, in a set of their own.
-  const unknownBit = new Int32Array(n).fill(-1);
-  let unknownCount = 0;
-  ops.forEach((op, i) => {
-    if (op.return === Infinity) unknownBit[i] = unknownCount++;
-  });
   const unknownSet = new Uint32Array(Math.ceil(unknownCount / 32) + 1);
   const flip = (i: number): void => {
     const b = unknownBit[i] as number;
@@ -156,106 +166,188 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
   // The model promises unknown outcomes are possible from any state: they may be left for the end.
   const unknownAlwaysPossible = model.outcomeUnknown !== undefined;
   let pendingUnknown = unknownCount;
-  let pendingKnown = n - unknownCount;
+  let pendingKnown = knownCount;
 
   const memo = new Memo<S>(model as Model<S, unknown, unknown>, Math.ceil(unknownCount / 32), unknownAlwaysPossible);
   const known = new LinearizedSet(n);
-  const stackOps = new Int32Array(n);
-  const stackStates: (S | undefined)[] = new Array<S | undefined>(n);
-  const stackBlocked = new Int32Array(n);
+  // The stack of choices, and per level where the walk at that point had got to.
+  const stackOps = new Int32Array(n + 1);
+  const stackStates: (S | undefined)[] = new Array<S | undefined>(n + 1);
+  const stackBlocked = new Int32Array(n + 1);
+  const stackWalk = new Uint8Array(n + 1);
+  const stackPos = new Int32Array(n + 1);
+  const stackLimit = new Float64Array(n + 1);
+  // Candidate ranks of every point on the stack, one segment per level.
+  let candidates = new Int32Array(1024);
+  const segmentStart = new Int32Array(n + 2);
+  const segmentEnd = new Int32Array(n + 2);
+  let used = 0;
   let depth = 0;
   let state = model.init();
-  let longest: { order: number[]; state: S } = { order: [], state };
 
-  // Each point is walked up to three times, up to its first return: 0 tries unknown operations that help `blocked`,
-  // 1 tries known operations, 2 tries the other unknown ones.
+  // The longest linearization so far, and how much of it the stack still shares.
+  const bestOrder: number[] = [];
+  let bestState = state;
+  let longestKnown = -1;
+  let agree = 0;
+
+  // Where the current point is: its walk, the position in it, the blocked operation, and the first return's time.
   let walk = 1;
+  let pos = 0;
   let blocked = -1;
-  const helps = (i: number): boolean => {
+  let limit = Infinity;
+  const unchanged = (after: S): boolean => model.hash(after) === model.hash(state) && (model.equal === undefined || model.equal(after, state));
+  const helpsBlocked = (i: number): boolean => {
+    if (blocked < 0) return false;
     const c = ops[i] as Operation<I, O>;
     const b = ops[blocked] as Operation<I, O>;
     if (model.helps !== undefined) return model.helps(state, c.input, c.output, b.input, b.output);
     const after = model.step(state, c.input, c.output);
     return after.ok && model.step(after.next, b.input, b.output).ok;
   };
-  const walkOf = (i: number): number => (unknownBit[i] === -1 ? 1 : blocked >= 0 && helps(i) ? 0 : 2);
   /** The first known operation (among the next few calls) that the state does not allow: what unknown ones may be needed for. */
   const findBlocked = (): number => {
     let seen = 0;
     for (let e = next[HEAD] as number; e !== TAIL && seen < BLOCKED_LOOKAHEAD; e = next[e] as number) {
-      const i = e >> 1;
-      if (e & 1 || unknownBit[i] !== -1) continue;
+      if (e & 1) continue;
       seen++;
-      const op = ops[i] as Operation<I, O>;
-      if (!model.step(state, op.input, op.output).ok) return i;
+      const op = ops[e >> 1] as Operation<I, O>;
+      if (!model.step(state, op.input, op.output).ok) return e >> 1;
     }
     return -1;
   };
   const arrive = (): void => {
+    segmentStart[depth] = used;
+    let e = next[HEAD] as number;
+    for (; e !== TAIL && (e & 1) === 0; e = next[e] as number) {
+      if (used === candidates.length) candidates = grow(candidates, (k) => new Int32Array(k));
+      candidates[used++] = rank[e >> 1] as number;
+    }
+    segmentEnd[depth] = used;
+    candidates.subarray(segmentStart[depth], used).sort();
+    limit = e === TAIL ? Infinity : (ops[e >> 1] as Operation<I, O>).return;
     blocked = pendingUnknown > 0 ? findBlocked() : -1;
     walk = blocked >= 0 ? 0 : 1;
-    entry = next[HEAD] as number;
+    pos = walk === 0 ? (unext[UHEAD] as number) : (segmentStart[depth] as number);
   };
 
-  let entry = next[HEAD] as number;
   arrive();
-  while (entry !== TAIL && !(unknownAlwaysPossible && pendingKnown === 0)) {
+  for (;;) {
+    if (pendingKnown === 0 && (unknownAlwaysPossible || pendingUnknown === 0)) return { verdict: "ok", explored: memo.size };
     const stop = budget.exhausted();
     if (stop !== undefined) return { verdict: "unknown", explored: memo.size, stoppedBy: stop };
-    if ((entry & 1) === 0) {
-      const i = entry >> 1;
-      const isUnknown = unknownBit[i] !== -1;
-      if ((walk === 1) === isUnknown || (isUnknown && walkOf(i) !== walk)) {
-        entry = next[entry] as number;
+    // The next candidate of this walk, or the next walk, or undo.
+    let i = -1;
+    if (walk === 0 || walk === 3) {
+      if (pos !== UTAIL && (ops[pos] as Operation<I, O>).call <= limit) {
+        i = pos;
+        pos = unext[pos] as number;
+        if (helpsBlocked(i) !== (walk === 0)) continue;
+      } else if (walk === 0) {
+        walk = 1;
+        pos = segmentStart[depth] as number;
         continue;
       }
+    } else if (pos < (segmentEnd[depth] as number)) {
+      i = byRank[candidates[pos++] as number] as number;
+    } else if (walk === 1) {
+      walk = 2;
+      pos = segmentStart[depth] as number;
+      continue;
+    } else if (pendingUnknown > 0) {
+      walk = 3;
+      pos = unext[UHEAD] as number;
+      continue;
+    }
+
+    if (i >= 0) {
       const op = ops[i] as Operation<I, O>;
       const result = model.step(state, op.input, op.output);
-      if (result.ok) {
-        if (isUnknown) flip(i);
-        else known.add(i);
-        if (memo.insert(known, unknownSet, result.next)) {
-          budget.explored++;
-          stackOps[depth] = i;
-          stackStates[depth] = state;
-          stackBlocked[depth] = blocked;
-          depth++;
-          if (isUnknown) pendingUnknown--;
-          else pendingKnown--;
-          state = result.next;
-          unlink(2 * i);
-          unlink(2 * i + 1);
-          arrive();
-          continue;
-        }
+      if (!result.ok || ((walk === 1 || walk === 2) && unchanged(result.next) !== (walk === 1))) continue;
+      const isUnknown = walk === 0 || walk === 3;
+      if (isUnknown) flip(i);
+      else known.add(i);
+      if (!memo.insert(known, unknownSet, result.next)) {
         if (isUnknown) flip(i);
         else known.delete(i);
+        continue;
       }
-      entry = next[entry] as number;
-    } else if (walk === 0 || (walk === 1 && pendingUnknown > 0)) {
-      walk++;
-      entry = next[HEAD] as number;
-    } else {
-      // Undoing a choice: the stack is at a local maximum, so this is where the longest linearization shows up.
-      if (depth > longest.order.length) longest = { order: Array.from(stackOps.subarray(0, depth)), state };
-      if (depth === 0) return { verdict: "illegal", explored: memo.size, longest };
-      depth--;
-      const i = stackOps[depth] as number;
-      state = stackStates[depth] as S;
-      stackStates[depth] = undefined;
-      blocked = stackBlocked[depth] as number;
-      if (unknownBit[i] !== -1) {
-        flip(i);
-        pendingUnknown++;
+      budget.explored++;
+      stackOps[depth] = i;
+      stackStates[depth] = state;
+      stackBlocked[depth] = blocked;
+      stackWalk[depth] = walk;
+      stackPos[depth] = pos;
+      stackLimit[depth] = limit;
+      depth++;
+      state = result.next;
+      if (isUnknown) {
+        pendingUnknown--;
+        unlink(unext, uprev, i);
       } else {
-        known.delete(i);
-        pendingKnown++;
+        pendingKnown--;
+        unlink(next, prev, 2 * i);
+        unlink(next, prev, 2 * i + 1);
       }
-      relink(2 * i + 1);
-      relink(2 * i);
-      walk = walkOf(i);
-      entry = next[2 * i] as number;
+      arrive();
+      continue;
+    }
+
+    // No candidate left at this point. Every point is undone before the search gives up, so the longest
+    // linearization is seen here. Longest means most operations with a known outcome: the memo may prune a point
+    // that only adds unknown ones. The copy is brought up to date from where it still agrees with the stack, so
+    // recording costs O(1) amortised.
+    const placedKnown = knownCount - pendingKnown;
+    if (placedKnown > longestKnown) {
+      for (let k = agree; k < depth; k++) bestOrder[k] = stackOps[k] as number;
+      bestOrder.length = depth;
+      agree = depth;
+      bestState = state;
+      longestKnown = placedKnown;
+    }
+    if (depth === 0) return { verdict: "illegal", explored: memo.size, longest: { order: bestOrder, state: bestState } };
+    used = segmentStart[depth] as number;
+    depth--;
+    agree = Math.min(agree, depth);
+    const j = stackOps[depth] as number;
+    state = stackStates[depth] as S;
+    stackStates[depth] = undefined;
+    blocked = stackBlocked[depth] as number;
+    walk = stackWalk[depth] as number;
+    pos = stackPos[depth] as number;
+    limit = stackLimit[depth] as number;
+    if (unknownBit[j] !== -1) {
+      flip(j);
+      pendingUnknown++;
+      relink(unext, uprev, j);
+    } else {
+      known.delete(j);
+      pendingKnown++;
+      relink(next, prev, 2 * j + 1);
+      relink(next, prev, 2 * j);
     }
   }
-  return { verdict: "ok", explored: memo.size };
+}
+
+/** Builds a doubly linked list of `items` between two sentinels. */
+function link(next: Int32Array, prev: Int32Array, head: number, tail: number, items: readonly number[]): void {
+  let last = head;
+  for (const e of items) {
+    next[last] = e;
+    prev[e] = last;
+    last = e;
+  }
+  next[last] = tail;
+  prev[tail] = last;
+}
+
+function unlink(next: Int32Array, prev: Int32Array, e: number): void {
+  next[prev[e] as number] = next[e] as number;
+  prev[next[e] as number] = prev[e] as number;
+}
+
+/** Puts back an entry unlinked last (dancing links: undo in reverse order). */
+function relink(next: Int32Array, prev: Int32Array, e: number): void {
+  next[prev[e] as number] = e;
+  prev[next[e] as number] = e;
 }

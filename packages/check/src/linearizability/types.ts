@@ -72,7 +72,10 @@ export interface PartitionResult {
 export interface Explanation {
   /** Index into `partitions` of the partition with no linearization. */
   readonly partition: number;
-  /** The longest sequence of operations that can be linearized, respecting real time: op ids in linearization order. */
+  /**
+   * The longest sequence of operations that can be linearized, respecting real time (longest in operations with a
+   * known outcome; it may include some whose outcome is unknown): op ids in linearization order.
+   */
   readonly longestPrefix: readonly number[];
   /** The operations that must come next after that prefix (nothing returned before they were called) but cannot. */
   readonly unplaceable: readonly number[];

@@ -85,7 +85,7 @@ export async function runLive(options: LiveRunOptions, io: LiveIo): Promise<numb
     report(run, out);
     if (options.trace) {
       writeFileSync(options.trace, serializeEtcdRun(run));
-      say(io.format.dim(`trace written to ${options.trace}`));
+      say(io.format.dim(`trace written to ${options.trace}: a recorded real run, the kind lesson 12's page draws (the trace viewer reads simulator traces only)`));
     }
     if (options.json) process.stdout.write(`${serializeEtcdRun(run)}\n`);
     const expected = schedule.variant === "stale-read" ? "illegal" : "ok";

@@ -22,5 +22,6 @@ export {
 export { roleColor, termColor, typeColor, nodeName } from "./palette.js";
 export * as views from "./views.js";
 export { replayTo } from "./fork.js";
+export { historyChart, HISTORY_COLORS, type HistoryChartOptions, type ChartOperation, type ChartResult } from "./history.js";
 export { createPlayer, type Player, type PlayerOptions, type PlayerScenario, type RecordedRun } from "./player.js";
 export { readUrlState, writeUrlState, encodeFaults, decodeFaults, type PlayerUrlState, type ReaderFault } from "./url-state.js";

@@ -60,11 +60,11 @@ async function axeViolations(page: Page): Promise<string[]> {
   })()`)) as string[];
 }
 
-/** Texts of the chart that leave the SVG or overlap another text. */
+/** Texts of the page's charts that leave their SVG or overlap another text (a chart wider than the phone scrolls in its box). */
 async function chartTextProblems(page: Page): Promise<string[]> {
   return (await page.evaluate(`(() => {
     const out = [];
-    for (const svg of document.querySelectorAll("svg.etcd-timeline")) {
+    for (const svg of document.querySelectorAll("svg.etcd-timeline, svg.history-chart")) {
       const box = svg.getBoundingClientRect();
       const rs = [...svg.querySelectorAll("text")].filter((t) => t.textContent.trim()).map((t) => [t.textContent, t.getBoundingClientRect()]);
       for (const [text, r] of rs) if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) out.push(text + " is outside");
@@ -104,6 +104,14 @@ for (const [label, viewport] of [
       expect(await verdicts.nth(1).getAttribute("class")).toContain("illegal");
       expect((await verdicts.nth(1).locator("pre.offending").textContent())?.split("\n")).toEqual(offendingLines(staleRun));
       expect(await page.locator(`p:text("${staleReadContext(staleRun).slice(0, 40)}")`).count()).toBe(1);
+      // The history charts: the first failover of the normal run, and the stale read with the checker's explanation.
+      const charts = page.locator("svg.history-chart");
+      expect(await charts.count()).toBe(2);
+      expect(await charts.nth(0).locator("text.verdict").textContent()).toBe("Verdict: linearizable");
+      expect(await charts.nth(0).locator("g.op").count()).toBeGreaterThan(0);
+      expect(await charts.nth(1).locator("text.verdict").textContent()).toBe("Verdict: not linearizable");
+      expect(await charts.nth(1).locator("g.op.unplaceable").count()).toBe(staleRun.verdict.unplaceable?.length);
+      expect(await charts.nth(1).locator("g.op.prefix").count()).toBeGreaterThan(0);
       if (existsSync(BENCH)) {
         const bench = JSON.parse(readFileSync(BENCH, "utf8")) as { rows: unknown[] };
         expect(await page.locator(".bench-table tbody tr").count()).toBe(bench.rows.length);

@@ -222,6 +222,7 @@ describe("the verdict", () => {
     expect(verdict.key).toBe("x");
     expect(verdict.text).toMatch(/^NOT linearizable: no order of the 4 operations on 'x'/);
     expect(verdict.unplaceable).toContain(2);
+    expect([...(verdict.partitionIds ?? [])].sort()).toEqual([0, 1, 2, 3]);
     const lines = offendingLines({ history, verdict });
     expect(lines[0]).toBe('#2 client 2: get(x) -> "0", sent at 0.040 s, answered at 0.050 s');
     expect(lines[1]).toBe('    it saw the value written by #0 (put(x, "0")), answered at 0.010 s');

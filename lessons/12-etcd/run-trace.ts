@@ -37,6 +37,8 @@ export interface RunVerdict {
   readonly key?: string;
   readonly unplaceable?: readonly number[];
   readonly longestPrefix?: readonly number[];
+  /** The ids of the operations on that key, as the checker grouped them (its illegal partition). */
+  readonly partitionIds?: readonly number[];
   readonly describe?: readonly string[];
 }
 

@@ -25,7 +25,9 @@ export function judgeHistory(history: readonly KvOperation[], timeLimitMs = CHEC
     verdict: "illegal",
     key,
     text: `NOT linearizable: no order of the ${bad.length} operations on '${key}' explains what the clients saw`,
-    ...(explanation ? { unplaceable: explanation.unplaceable, longestPrefix: explanation.longestPrefix, describe: explanation.describe } : {}),
+    ...(explanation
+      ? { unplaceable: explanation.unplaceable, longestPrefix: explanation.longestPrefix, describe: explanation.describe, partitionIds: result.partitions[explanation.partition]?.ids ?? bad.map((o) => o.id) }
+      : {}),
   };
 }
 

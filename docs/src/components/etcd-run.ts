@@ -1,7 +1,8 @@
 // Lesson 12's recorded real run: each member's role over time from its status answers, the faults, and the comparison table.
 
 import * as d3 from "d3";
-import { roleColor, termColor } from "@course/viz";
+import { historyChart, roleColor, termColor, type ChartResult } from "@course/viz";
+import { kvModel } from "@course/check";
 import { describeStep, offendingLines, outcomeCell, type EtcdRun, type StatusSample } from "@course/lessons";
 
 /** A member that did not answer its status request: crashed, stopped, or frozen. */
@@ -308,4 +309,37 @@ export function staleReadContext(run: EtcdRun): string {
       ? `${seconds(read.call - before.endAt)} after ${before.member} had continued from pause ${before.step + 1}`
       : "before the first pause: the follower was simply a message behind the leader";
   return `In this recording the read the checker caught (#${read.id}) was sent at ${seconds(read.call)}, ${when}. The run stopped after ${run.rounds ?? run.faults.length} pause${(run.rounds ?? 0) === 1 ? "" : "s"}.`;
+}
+
+const HISTORY_MIN_WIDTH = 720;
+
+/** The verdict as the history chart reads it: the partition the checker could not order, and its explanation. */
+export function chartResult(run: EtcdRun): ChartResult {
+  const v = run.verdict;
+  if (v.verdict !== "illegal" || v.unplaceable === undefined || v.longestPrefix === undefined || v.partitionIds === undefined) return { verdict: v.verdict, partitions: [] };
+  return { verdict: "illegal", partitions: [{ ids: v.partitionIds }], explanation: { partition: 0, longestPrefix: v.longestPrefix, unplaceable: v.unplaceable } };
+}
+
+/**
+ * The clients' operations as bars from call to return, one lane per client number (a client that gave up on an
+ * operation goes on under a new number). `around` picks a stretch of the run; by default an illegal history is
+ * shown around the operations the checker could not place.
+ */
+export function runHistoryChart(run: EtcdRun, { width = 800, around }: { width?: number; around?: readonly [number, number] } = {}): HTMLElement {
+  // Narrower than this, the chart's legend runs into itself; a phone scrolls the chart sideways instead.
+  const figure = scrollRegion("etcd-history chart-box", `Client history of the recorded ${run.variant ?? "normal"} run`);
+  figure.append(
+    historyChart(run.history, chartResult(run), {
+      width: Math.max(width, HISTORY_MIN_WIDTH),
+      describe: (o) => kvModel.describeOperation?.(o.input, o.output) ?? `operation ${o.id}`,
+      ...(around ? { window: around } : {}),
+    }),
+  );
+  return figure;
+}
+
+/** A stretch of the run around its first leader kill: from one election timeout before to three after. */
+export function aroundFirstKill(run: EtcdRun): readonly [number, number] | undefined {
+  const kill = run.faults.find((f) => f.kind === "kill");
+  return kill ? [Math.max(0, kill.at - run.timing.electionMs), kill.at + 3 * run.timing.electionMs] : undefined;
 }

@@ -75,7 +75,25 @@ export function historyChart<Op extends ChartOperation>(history: readonly Op[], 
   const clients = [...new Set(ops.map((o) => o.client))].sort((a, b) => a - b);
   const laneName = (c: number) => options.clients?.[c] ?? `client ${c}`;
   const labelWidth = Math.min(120, 12 + 7 * Math.max(6, ...clients.map((c) => laneName(c).length)));
-  const margin = { top: 64, left: labelWidth, right: 14, bottom: 28 };
+  const legend: Array<[Kind, string]> = [
+    ["prefix", "#n: in the longest linearizable prefix, in order"],
+    ["unplaceable", "✗ cannot be placed next"],
+    ["other", "other operations"],
+  ];
+  // Legend entries flow into as many rows as the width needs.
+  const placed: Array<{ kind: Kind; label: string; x: number; y: number }> = [];
+  let lx = 4;
+  let ly = 24;
+  for (const [k, label] of result?.explanation ? legend : legend.slice(2)) {
+    const w = 26 + label.length * 6.2;
+    if (lx > 4 && lx + w > width - 4) {
+      lx = 4;
+      ly += 18;
+    }
+    placed.push({ kind: k, label, x: lx, y: ly });
+    lx += w;
+  }
+  const margin = { top: ly + 30, left: labelWidth, right: 14, bottom: 28 };
   const height = margin.top + clients.length * LANE + margin.bottom;
   const x = d3.scaleLinear().domain([t0, t1]).range([margin.left, width - margin.right]).clamp(true);
   const y = (c: number) => margin.top + clients.indexOf(c) * LANE;
@@ -89,19 +107,11 @@ export function historyChart<Op extends ChartOperation>(history: readonly Op[], 
   const text = (g: d3.Selection<SVGGElement, undefined, null, undefined> | typeof svg, bg: string) => g.append("text").attr("fill", HISTORY_COLORS.text).attr("data-bg", bg).attr("font-size", 11);
 
   text(svg, HISTORY_COLORS.background).attr("class", "verdict").attr("x", 4).attr("y", 14).attr("font-weight", 600).text(`Verdict: ${verdict}`);
-  const legend: Array<[Kind, string]> = [
-    ["prefix", "#n: in the longest linearizable prefix, in order"],
-    ["unplaceable", "✗ cannot be placed next"],
-    ["other", "other operations"],
-  ];
-  let lx = 4;
   const legendG = svg.append("g").attr("class", "legend");
-  for (const [k, label] of result?.explanation ? legend : legend.slice(2)) {
-    const c = HISTORY_COLORS[k];
-    legendG.append("rect").attr("x", lx).attr("y", 24).attr("width", 14).attr("height", 12).attr("fill", c.fill).attr("stroke", c.stroke).attr("stroke-width", k === "unplaceable" ? 2 : 1);
-    text(legendG, HISTORY_COLORS.background).attr("x", lx + 18).attr("y", 34).text(label);
-    lx += 26 + label.length * 6.2;
-    if (lx > width - 160) lx = 4;
+  for (const item of placed) {
+    const c = HISTORY_COLORS[item.kind];
+    legendG.append("rect").attr("x", item.x).attr("y", item.y).attr("width", 14).attr("height", 12).attr("fill", c.fill).attr("stroke", c.stroke).attr("stroke-width", item.kind === "unplaceable" ? 2 : 1);
+    text(legendG, HISTORY_COLORS.background).attr("x", item.x + 18).attr("y", item.y + 10).text(item.label);
   }
 
   const lanes = svg.append("g").attr("class", "lanes");

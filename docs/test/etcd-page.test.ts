@@ -60,7 +60,7 @@ async function axeViolations(page: Page): Promise<string[]> {
   })()`)) as string[];
 }
 
-/** Texts of the page's charts that leave their SVG or overlap another text (a chart wider than the phone scrolls in its box). */
+/** Texts of the page's charts that leave their SVG or overlap another text. */
 async function chartTextProblems(page: Page): Promise<string[]> {
   return (await page.evaluate(`(() => {
     const out = [];

@@ -311,8 +311,6 @@ export function staleReadContext(run: EtcdRun): string {
   return `In this recording the read the checker caught (#${read.id}) was sent at ${seconds(read.call)}, ${when}. The run stopped after ${run.rounds ?? run.faults.length} pause${(run.rounds ?? 0) === 1 ? "" : "s"}.`;
 }
 
-const HISTORY_MIN_WIDTH = 720;
-
 /** The verdict as the history chart reads it: the partition the checker could not order, and its explanation. */
 export function chartResult(run: EtcdRun): ChartResult {
   const v = run.verdict;
@@ -326,11 +324,11 @@ export function chartResult(run: EtcdRun): ChartResult {
  * shown around the operations the checker could not place.
  */
 export function runHistoryChart(run: EtcdRun, { width = 800, around }: { width?: number; around?: readonly [number, number] } = {}): HTMLElement {
-  // Narrower than this, the chart's legend runs into itself; a phone scrolls the chart sideways instead.
-  const figure = scrollRegion("etcd-history chart-box", `Client history of the recorded ${run.variant ?? "normal"} run`);
+  const figure = document.createElement("figure");
+  figure.className = "etcd-history chart-box";
   figure.append(
     historyChart(run.history, chartResult(run), {
-      width: Math.max(width, HISTORY_MIN_WIDTH),
+      width,
       describe: (o) => kvModel.describeOperation?.(o.input, o.output) ?? `operation ${o.id}`,
       ...(around ? { window: around } : {}),
     }),

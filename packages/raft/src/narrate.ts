@@ -5,7 +5,7 @@ import type { NodeId, TraceEvent } from "@course/sim";
 import type { AppendEntries, AppendEntriesReply, ClientResult, RaftMessage, RaftView } from "./types.js";
 
 export interface DescriberOptions {
-  /** "Node" (lessons numbering 0-4) or "Server" (the worked example's 1-5). */
+  /** "Node" (lessons numbering 0-4), "Server" (the worked example's 1-5), or "S" (written S1, as in the paper's figures). */
   readonly noun?: string;
   /** Also describe heartbeats (AppendEntries without entries) and their replies; off by default, they are many. */
   readonly heartbeats?: boolean;
@@ -27,7 +27,7 @@ function commandText(c: AppendEntries["entries"][number]["command"]): string {
  */
 export function raftDescriber(options: DescriberOptions = {}): (event: TraceEvent) => string | undefined {
   const noun = options.noun ?? "Node";
-  const N = (id: NodeId) => `${noun} ${id}`;
+  const N = (id: NodeId) => (noun.length === 1 ? `${noun}${id}` : `${noun} ${id}`);
   let last = new Map<NodeId, RaftView>();
   // Said once: each campaign (by sender and term) and each distinct batch of entries (retransmissions stay quiet).
   let said = new Set<string>();

@@ -60,6 +60,9 @@ describe("lesson 8: Figure 8 with the paper's terms and both futures after (c)",
     const trace = scenario("figure-8").run({ seed: 8 }).sim.trace;
     const won = trace.flatMap((e) => (e.kind === "state" && (e.view as { role: string }).role === "leader" ? [`S${e.node}:${(e.view as { term: number }).term}`] : []));
     expect([...new Set(won)]).toEqual(["S1:1", "S1:2", "S5:3", "S1:4", "S5:5"]);
+    // S5's first try, term 4, fails: S2 and S3 voted for S1 in it; S4 alone votes for S5.
+    expect(refusals(trace, 5, 4)).toEqual([2, 3]);
+    expect(grants(trace, 5, 4)).toEqual([4]);
     // The paper's (d): S5 is elected with votes from S2, S3 and S4.
     expect(grants(trace, 5, 5)).toEqual([2, 3, 4]);
   });

@@ -54,7 +54,6 @@ const PENDING = new Set([
   "docs/src/lessons/5.md",
   "docs/src/lessons/6.md",
   "docs/src/lessons/7.md",
-  "docs/src/lessons/9.md",
   "lessons/05-leader-election/index.ts",
   "lessons/06-log-replication/README.md",
   "lessons/06-log-replication/seed-demo.ts",
@@ -65,7 +64,6 @@ const PENDING = new Set([
   "lessons/07-worked-example/nine-steps.ts",
   "lessons/10-paxos-vs-raft/cost-raft.ts",
   "lessons/10-paxos-vs-raft/measure.ts",
-  "lessons/11-kv-store/lost-reply.ts",
 ]);
 
 export function britishSpellings(text: string): string[] {

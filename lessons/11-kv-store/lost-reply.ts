@@ -33,7 +33,7 @@ export const lostReply: Scenario = {
 
     sim.heading(`c1 appends 'pear;'; node ${FIRST_LEADER} crashes before anyone answers`);
     // The entry leaves in AppendEntries the instant the request is handled; the crash comes right after, so the
-    // followers store it but their acknowledgements, and the client's answer, have no leader to go to.
+    // followers store it but their acknowledgments, and the client's answer, have no leader to go to.
     const pending = c1.begin({ type: "append", key: KEY, value: "pear;" }, sim.now);
     attempt(sim, c1, pending, FIRST_LEADER);
     sim.apply({ type: "crash", node: FIRST_LEADER });

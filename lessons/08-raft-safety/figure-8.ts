@@ -22,13 +22,16 @@ export function logsByTerm(sim: Sim): string {
 /** Servers that granted `candidate` their vote in `term`, from the replies they sent. */
 export function votersFor(trace: readonly TraceEvent[], candidate: number, term: number): number[] {
   return trace
-    .flatMap((e) => (e.kind === "send" && e.to === candidate && e.msg.type === "RequestVoteReply" && (e.msg as { term: number; voteGranted: boolean }).term === term && (e.msg as { voteGranted: boolean }).voteGranted ? [e.from] : []))
+    .flatMap((e) => {
+      const m = e.kind === "send" && e.to === candidate ? (e.msg as RaftMessage) : undefined;
+      return m?.type === "RequestVoteReply" && m.term === term && m.voteGranted && e.kind === "send" ? [e.from] : [];
+    })
     .sort((a, b) => a - b);
 }
 
 /** Terms in which `candidate` asked for votes. */
 export function campaignTerms(trace: readonly TraceEvent[], candidate: number, from = 0): number[] {
-  const terms = trace.flatMap((e) => (e.kind === "send" && e.from === candidate && e.seq >= from && e.msg.type === "RequestVote" ? [e.msg.term] : []));
+  const terms = trace.flatMap((e) => (e.kind === "send" && e.from === candidate && e.seq >= from && e.msg.type === "RequestVote" ? [(e.msg as RaftMessage).term] : []));
   return [...new Set(terms)];
 }
 

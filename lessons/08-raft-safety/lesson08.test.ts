@@ -19,7 +19,12 @@ const saysLogs = (s: LabelState) => {
 };
 const grants = (trace: readonly TraceEvent[], candidate: number, term: number) => votersFor(trace, candidate, term);
 const refusals = (trace: readonly TraceEvent[], candidate: number, term: number) =>
-  trace.flatMap((e) => (e.kind === "send" && e.to === candidate && e.msg.type === "RequestVoteReply" && (e.msg as RaftMessage & { voteGranted: boolean }).term === term && !(e.msg as { voteGranted: boolean }).voteGranted ? [e.from] : [])).sort();
+  trace
+    .flatMap((e) => {
+      const m = e.kind === "send" && e.to === candidate ? (e.msg as RaftMessage) : undefined;
+      return m?.type === "RequestVoteReply" && m.term === term && !m.voteGranted && e.kind === "send" ? [e.from] : [];
+    })
+    .sort();
 
 describe("lesson 8: safety", () => {
   it.each([

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { TraceEvent } from "@course/sim";
-import type { RaftNode, RaftView } from "@course/raft";
+import type { RaftMessage, RaftNode, RaftView } from "@course/raft";
 import { labelTests, type LabelState } from "../label-checks.js";
 import { configurationText } from "./configuration.js";
 import { lesson09 } from "./index.js";
@@ -12,6 +12,10 @@ const scenario = (id: string) => lesson09.scenarios.find((s) => s.id === id) ?? 
 const node = (s: LabelState, id: number) => s.sim.node<RaftNode>(id);
 const leader = (s: LabelState) => s.sim.nodeIds.map((id) => node(s, id)).find((n) => n?.role === "leader");
 const views = (trace: readonly TraceEvent[]) => trace.flatMap((e) => (e.kind === "state" ? [{ node: e.node, seq: e.seq, view: e.view as RaftView }] : []));
+/** The last element that matches (Array.prototype.findLast is newer than the course's target). */
+function lastOf<T>(items: readonly T[], match: (item: T) => boolean): T | undefined {
+  return [...items].reverse().find(match);
+}
 /** The note tells the configuration exactly as the state shows it. */
 const saysConfiguration = (s: LabelState) => expect(s.note.text).toContain(`Configuration: ${configurationText(s.sim as never)}`);
 
@@ -76,7 +80,7 @@ describe("lesson 9: membership", () => {
       const l = leader(s) as RaftNode;
       expect(l.members).toEqual([0, 1, 2, 3]);
       expect(l.learners).toEqual([]);
-      expect(l.commitIndex).toBeGreaterThanOrEqual(l.log.all().findLast((e) => e.command.kind === "config")?.index ?? Infinity);
+      expect(l.commitIndex).toBeGreaterThanOrEqual(lastOf(l.log.all(), (e) => e.command.kind === "config")?.index ?? Infinity);
       saysConfiguration(s);
     },
     "learner-4": (s) => {
@@ -102,7 +106,7 @@ describe("lesson 9: membership", () => {
       const noop = l.log.all().find((e) => e.term === l.currentTerm);
       expect(noop?.command.kind).toBe("noop");
       expect(l.commitIndex).toBeLessThan(noop?.index ?? 0);
-      const refusal = s.sim.trace.findLast((e) => e.kind === "client-reply" && e.node === l.id);
+      const refusal = lastOf(s.sim.trace, (e) => e.kind === "client-reply" && e.node === l.id);
       expect(refusal?.kind === "client-reply" && refusal.result).toMatchObject({ ok: false, error: "retry" });
       expect(s.note.text).toContain(`its no-op of term ${l.currentTerm} (index ${noop?.index}) is not committed yet (commit index ${l.commitIndex})`);
     },
@@ -122,10 +126,13 @@ describe("lesson 9: vote requests from outside a configuration", () => {
     const won = views(trace).find((v) => v.node === 3 && v.view.role === "leader");
     expect(won).toBeDefined();
     const term = won?.view.term ?? 0;
-    const grant = trace.find((e) => e.kind === "send" && e.from === 2 && e.to === 3 && e.msg.type === "RequestVoteReply" && e.msg.term === term && (e.msg as { voteGranted: boolean }).voteGranted);
+    const grant = trace.find((e) => {
+      const m = e.kind === "send" && e.from === 2 && e.to === 3 ? (e.msg as RaftMessage) : undefined;
+      return m?.type === "RequestVoteReply" && m.term === term && m.voteGranted;
+    });
     expect(grant).toBeDefined();
     // When it voted, server 2's configuration did not include server 3.
-    const at = views(trace).findLast((v) => v.node === 2 && v.seq < (grant?.seq ?? 0));
+    const at = lastOf(views(trace), (v) => v.node === 2 && v.seq < (grant?.seq ?? 0));
     expect(at?.view.members).toEqual([0, 1, 2]);
     expect(run.result).toContain(`server 3 won term ${term} with votes from servers 1, 2`);
   });
@@ -138,7 +145,7 @@ describe("lesson 9: vote requests from outside a configuration", () => {
       saysConfiguration(s);
     },
     "stuck-shape": (s) => {
-      const [n1, n2, n3] = [node(s, 1), node(s, 2), node(s, 3)] as RaftNode[];
+      const [n1, n2, n3] = [1, 2, 3].map((id) => node(s, id) as RaftNode) as [RaftNode, RaftNode, RaftNode];
       expect(s.sim.isUp(0)).toBe(false);
       expect(n3.log.lastIndex).toBeGreaterThan(n1.log.lastIndex);
       expect(n1.log.lastIndex).toBeGreaterThan(n2.log.lastIndex);

@@ -67,7 +67,7 @@ export const membership: Scenario = {
     const refused = askLeader(sim, { type: "add-server", node: old.id });
     const newNoop = now.log.all().find((e) => e.term === now.currentTerm);
     sim.note(
-      `Server ${now.id} answered "${refused?.ok ? "ok" : refused?.error}": its no-op of term ${now.currentTerm} (index ${newNoop?.index}) is not committed yet (commit index ${now.commitIndex}). This is the fix Ongaro posted to raft-dev in 2015 for single-server changes: without it, a new leader could append a configuration entry while a change begun by an earlier leader is still on only some logs, and the two changes could yield majorities that do not overlap. Committing an entry of its own term first settles every earlier change: one in the new leader's log is committed with it, and one that is not can never be committed any more.`,
+      `Server ${now.id} answered "${refused === undefined ? "nothing" : refused.ok ? "ok" : refused.error}": its no-op of term ${now.currentTerm} (index ${newNoop?.index}) is not committed yet (commit index ${now.commitIndex}). This is the fix Ongaro posted to raft-dev in 2015 for single-server changes: without it, a new leader could append a configuration entry while a change begun by an earlier leader is still on only some logs, and the two changes could yield majorities that do not overlap. Committing an entry of its own term first settles every earlier change: one in the new leader's log is committed with it, and one that is not can never be committed any more.`,
       { label: "fix" },
     );
     sim.request(now.id, "y=2");
@@ -79,7 +79,7 @@ export const membership: Scenario = {
     const agree = raftNodes(sim).filter((n) => members.includes(n.id)).every((n) => n.members.join() === members.join() && n.kv.get("y") === "2");
     return finishStory(
       sim,
-      `configuration [0, 1, 2] became [${members.join(", ")}]; server ${old.id} removed itself, stepped down and was added back by server ${now.id}, leader of term ${now.currentTerm}, after its first change request was refused (${refused?.error ?? "accepted"}); members agree and applied y=2: ${agree ? "yes" : "no"}.`,
+      `configuration [0, 1, 2] became [${members.join(", ")}]; server ${old.id} removed itself, stepped down and was added back by server ${now.id}, leader of term ${now.currentTerm}, after its first change request was refused (${refused === undefined ? "no answer" : refused.ok ? "accepted" : refused.error}); members agree and applied y=2: ${agree ? "yes" : "no"}.`,
     );
   },
 };

@@ -19,7 +19,7 @@ function cluster(seed: number, n: number, members: readonly number[], timeouts: 
 
 /** Servers that sent `candidate` a reply (granted or not) to its vote request in `term`. */
 export function answeredBy(trace: readonly TraceEvent[], candidate: number, term?: number): number[] {
-  const from = trace.flatMap((e) => (e.kind === "send" && e.to === candidate && e.msg.type === "RequestVoteReply" && (term === undefined || e.msg.term === term) ? [e.from] : []));
+  const from = trace.flatMap((e) => (e.kind === "send" && e.to === candidate && e.msg.type === "RequestVoteReply" && (term === undefined || (e.msg as RaftMessage).term === term) ? [e.from] : []));
   return [...new Set(from)].sort((a, b) => a - b);
 }
 
@@ -106,7 +106,7 @@ export const removedServer: Scenario = {
     sim.note(`Configuration: ${configurationText(sim)}. The network works again, but server 0 no longer sends anything to server 3, which is not in its configuration.`, { label: "removed" });
     const from = sim.trace.length;
     sim.runFor(1500);
-    const tries = [...new Set(sim.trace.slice(from).flatMap((e) => (e.kind === "send" && e.from === 3 && e.msg.type === "RequestVote" ? [e.msg.term] : [])))];
+    const tries = [...new Set(sim.trace.slice(from).flatMap((e) => (e.kind === "send" && e.from === 3 && e.msg.type === "RequestVote" ? [(e.msg as RaftMessage).term] : [])))];
     const answered = tries.flatMap((t) => answeredBy(sim.trace.slice(from), 3, t));
     sim.note(
       `Server 3 asked for votes in ${tries.length} terms, ${tries[0] ?? "-"} to ${tries.at(-1) ?? "-"}, and ${answered.length === 0 ? "nobody answered" : `servers ${answered.join(", ")} answered`}. Server 0 leads, and servers 1 and 2 had heard from it less than the minimum election timeout (150 ms) before every request, so all three ignored it: no vote and no newer term (thesis §4.2.3). Server 0 still leads term ${up(sim, 0).currentTerm}. Without this rule the first request would have made server 0 adopt term ${tries[0] ?? "-"} and step down, again and again.`,

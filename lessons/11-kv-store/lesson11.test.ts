@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { TraceEvent } from "@course/sim";
-import type { RaftNode } from "@course/raft";
+import type { RaftMessage, RaftNode } from "@course/raft";
 import type { Scenario } from "../lesson.js";
 import { labelTests, type LabelState } from "../label-checks.js";
 import { lesson11 } from "./index.js";
@@ -152,7 +152,10 @@ describe("lesson 11: what the notes and the README say is what the runs show", (
       const trace = run.sim.trace;
       const crash = trace.find((e) => e.kind === "crash")?.seq ?? 0;
       // Stored by a majority in term 1, the leader's own term, with no later term anywhere at the time.
-      const stored = trace.filter((e) => e.kind === "send" && e.seq < crash + 40 && e.msg.type === "AppendEntriesReply" && (e.msg as { success: boolean; matchIndex: number }).success && (e.msg as { matchIndex: number }).matchIndex >= 3 && e.msg.term === 1);
+      const stored = trace.filter((e) => {
+        const m = e.kind === "send" ? (e.msg as RaftMessage) : undefined;
+        return m?.type === "AppendEntriesReply" && m.success && m.matchIndex >= 3 && m.term === 1;
+      });
       expect(new Set(stored.map((e) => (e.kind === "send" ? e.from : -1))).size + 1).toBeGreaterThanOrEqual(3);
       // No acknowledgment reached node 0 before it crashed.
       expect(trace.some((e) => e.kind === "deliver" && e.to === 0 && e.seq > (trace.find((x) => x.kind === "client-request" && (x.request.op as { value?: string }).value === "pear;")?.seq ?? 0) && e.seq < crash)).toBe(false);

@@ -32,10 +32,10 @@ describe("lesson 6: log replication", () => {
     const run = scenario("real-raft").run({ seed: 1 });
     run.sim.assertNoViolation();
     const lines = narration("real-raft", run.sim.trace);
-    const refusal = lines.findIndex((l) => l.startsWith("  Node 4 rejects"));
+    const refusal = lines.findIndex((l) => l.startsWith("  S4 rejects"));
     // Index 1 is the leader's election no-op (§8), which node 4 stored before the cut.
-    const resend = lines.findIndex((l) => l.startsWith("Node 2 sends Node 4 entries [2:x=1, 3:x=2]"));
-    const commit = lines.findIndex((l) => l.startsWith("Node 2 now knows entries up to index 3 are committed [2:x=1, 3:x=2]"));
+    const resend = lines.findIndex((l) => l.startsWith("S2 sends S4 entries [2:x=1, 3:x=2]"));
+    const commit = lines.findIndex((l) => l.startsWith("S2 now knows entries up to index 3 are committed [2:x=1, 3:x=2]"));
     expect(refusal).toBeGreaterThan(0);
     expect(resend).toBeGreaterThan(refusal);
     expect(commit).toBeGreaterThan(resend);

@@ -13,7 +13,7 @@ export const nineSteps: Scenario = {
   summary: "Five servers numbered 1 to 5. Server 1 times out first and wins term 1 with the votes of 2, 3 and 4 while server 5 is down. Entry 1 is committed by a majority and applied everywhere; server 5 comes back and the heartbeat brings it up to date; then the leader fails, another server takes over, and the logs stay consistent.",
   protocol: "raft",
   defaultSeed: 7,
-  describe: raftDescriber({ noun: "Server" }),
+  describe: raftDescriber(),
   run({ seed }) {
     const sim = new Simulation<RaftMessage>({
       seed,

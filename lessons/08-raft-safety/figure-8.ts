@@ -145,7 +145,7 @@ function figure8Scenario(future: Figure8Future): Scenario {
     protocol: "raft",
     defaultSeed: 8,
     ...(future === "d" ? { variants: { "naive-commit": "The leader commits any entry stored on a majority, whatever its term (the rule Figure 8 warns against)." } } : {}),
-    describe: raftDescriber({ noun: "S" }),
+    describe: raftDescriber(),
     run({ seed, variant }) {
       const naive = variant === "naive-commit";
       let commitAtC = 0;

@@ -38,7 +38,7 @@ export const newServerVote: Scenario = {
     "Server 3 joins servers 0, 1 and 2 while server 2 is down. Then an entry reaches only servers 0 and 3, and server 0 dies. Server 3 has the most up-to-date log, and under its configuration it needs three votes: its own, server 1's and server 2's. Server 2 has never heard of server 3, yet it answers and votes, because servers grant votes without consulting their configuration. Dropping that request would leave no server able to win.",
   protocol: "raft",
   defaultSeed: 1,
-  describe: raftDescriber({ noun: "Server" }),
+  describe: raftDescriber(),
   run({ seed }) {
     // Once server 0 is about to die, server 3 times out first (and late enough that server 1 no longer ignores vote
     // requests for having heard from server 0, thesis §4.2.3), so the story is one election, not a duel.
@@ -91,7 +91,7 @@ export const removedServer: Scenario = {
     "Server 3 is cut off while the leader removes it, so it never learns it was removed, and the leader no longer sends it anything. It times out and campaigns in ever higher terms. The others ignore it: each has heard from the leader within the minimum election timeout, so it neither votes nor adopts the higher term, and the leader keeps its term.",
   protocol: "raft",
   defaultSeed: 1,
-  describe: raftDescriber({ noun: "Server" }),
+  describe: raftDescriber(),
   run({ seed }) {
     const sim = cluster(seed, 4, [0, 1, 2, 3]);
     sim.heading("Server 3 is cut off while the leader removes it");

@@ -134,7 +134,7 @@ function hit(sim: Simulation<RaftMessage>, step: FaultStep, target: number, adva
 
 /**
  * Narration for the simulated run that keeps to what the real run reports: faults, elections and votes, leaders
- * stepping down. The hundreds of writes and acknowledgements in between stay quiet. Servers are named m1-m3,
+ * stepping down. The hundreds of writes and acknowledgments in between stay quiet. Servers are named m1-m3,
  * as etcd's members are.
  */
 export function failoverDescriber(): (event: TraceEvent) => string | undefined {

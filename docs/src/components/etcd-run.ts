@@ -8,7 +8,7 @@ import { describeStep, offendingLines, outcomeCell, type EtcdRun, type StatusSam
 /** A member that did not answer its status request: crashed, stopped, or frozen. */
 const SILENT = "#3b3b3b";
 const FAULT = "#d1495b";
-/** The fault colour, darkened enough for small text on white. */
+/** The fault color, darkened enough for small text on white. */
 const FAULT_TEXT = "#a8323f";
 
 interface Segment {
@@ -45,7 +45,7 @@ export function memberSegments(run: EtcdRun): Segment[] {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /**
- * One lane per member, coloured by what its status API said (leader, follower, no answer), with the term along
+ * One lane per member, colored by what its status API said (leader, follower, no answer), with the term along
  * the top edge; red lines where a fault began. The same stretches are listed in a table for screen readers.
  */
 export function etcdTimeline(run: EtcdRun, { width = 800 }: { width?: number } = {}): HTMLElement {
@@ -180,7 +180,7 @@ function legend(): HTMLElement {
     swatch.style.background = color;
     p.append(swatch, ` ${label}  `);
   }
-  p.append("The thin strip on top of each lane changes colour with the term.");
+  p.append("The thin strip on top of each lane changes color with the term.");
   return p;
 }
 

@@ -28,7 +28,7 @@ export interface ClusterOptions {
 /** How long a member gets to exit after a signal before it is sent SIGKILL. */
 const EXIT_GRACE_MS = 10_000;
 
-/** The directory names start with this, so a leftover one is easy to recognise. */
+/** The directory names start with this, so a leftover one is easy to recognize. */
 export const DIR_PREFIX = "course-etcd-";
 
 export class EtcdCluster {

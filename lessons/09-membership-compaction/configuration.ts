@@ -1,7 +1,7 @@
 // Helpers for lesson 9's membership scenarios: send a change to the leader until it is taken, and say each server's configuration.
 
 import type { Simulation } from "@course/sim";
-import { leaderOf, raftNodes, type ClientResult, type RaftMessage, type RaftNode } from "@course/raft";
+import { leaderOf, raftNodes, serverName, type ClientResult, type RaftMessage, type RaftNode } from "@course/raft";
 
 /** Send `op` to whoever leads, once, and run until it is answered; returns the answer (undefined: no leader or no answer). */
 export function askLeader(sim: Simulation<RaftMessage>, op: unknown, timeout = 500): ClientResult | undefined {
@@ -23,8 +23,8 @@ export function change(sim: Simulation<RaftMessage>, op: unknown): ClientResult 
 }
 
 /**
- * "server 0 (leader): members [0, 1, 2], learner 3; servers 1, 2: members [0, 1, 2]": each running server's latest
- * configuration, grouped, and the learner a leader is catching up. This is the configuration the page would draw.
+ * "S0 (leader): members [S0, S1, S2], learner S3; S1, S2: members [S0, S1, S2]": each running server's latest
+ * configuration, grouped, and the learner a leader is catching up, named as the narration and the charts name servers.
  */
 export function configurationText(sim: Simulation<RaftMessage>): string {
   const groups = new Map<string, RaftNode[]>();
@@ -35,9 +35,9 @@ export function configurationText(sim: Simulation<RaftMessage>): string {
   return [...groups.values()]
     .map((ns) => {
       const first = ns[0] as RaftNode;
-      const who = ns.length === 1 ? `server ${first.id}${first.role === "leader" ? " (leader)" : ""}` : `servers ${ns.map((n) => n.id).join(", ")}`;
-      const learners = first.learners.length === 0 ? "" : `, learner${first.learners.length === 1 ? "" : "s"} ${first.learners.join(", ")}`;
-      return `${who}: members [${first.members.join(", ")}]${learners}`;
+      const who = ns.length === 1 ? `${serverName(first.id)}${first.role === "leader" ? " (leader)" : ""}` : ns.map((n) => serverName(n.id)).join(", ");
+      const learners = first.learners.length === 0 ? "" : `, learner${first.learners.length === 1 ? "" : "s"} ${first.learners.map(serverName).join(", ")}`;
+      return `${who}: members [${first.members.map(serverName).join(", ")}]${learners}`;
     })
     .join("; ");
 }

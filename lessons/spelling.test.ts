@@ -53,7 +53,6 @@ const PENDING = new Set([
   "docs/src/lessons/5.md",
   "docs/src/lessons/6.md",
   "docs/src/lessons/7.md",
-  "docs/src/lessons/9.md",
   "lessons/05-leader-election/index.ts",
   "lessons/06-log-replication/README.md",
   "lessons/06-log-replication/seed-demo.ts",
@@ -62,7 +61,6 @@ const PENDING = new Set([
   "lessons/07-worked-example/README.md",
   "lessons/07-worked-example/index.ts",
   "lessons/07-worked-example/nine-steps.ts",
-  "lessons/11-kv-store/lost-reply.ts",
 ]);
 
 export function britishSpellings(text: string): string[] {

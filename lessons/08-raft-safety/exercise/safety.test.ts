@@ -91,9 +91,9 @@ gradedSuite(safetyExercise, (g) => {
     protocol: "raft",
     seeds: 5,
     fresh: 1,
-    hint: "watch phase (c): S1 copies its term-1 entry 2 to a majority in term 3; is it committed then?",
+    hint: "watch phase (c): S1 copies its term-2 entry 2 to a majority in term 4; is it committed then?",
     run: (impl, run) => {
-      runFigure8({ seed: run.seed, rules: plugged(impl), hooks: raftInvariants(), record: run.record, onPhase: (phase, sim) => void (phase === "a" && run.track(sim)) });
+      runFigure8({ seed: run.seed, rules: plugged(impl), hooks: raftInvariants(), record: run.record, onPhase: (phase, moment, sim) => void (phase === "prelude" && moment === "begin" && run.track(sim)) });
       return undefined;
     },
   });

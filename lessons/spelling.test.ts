@@ -51,12 +51,8 @@ function courseFiles(): string[] {
  */
 const PENDING = new Set([
   "docs/src/lessons/4.md",
-  "docs/src/lessons/6.md",
   "docs/src/lessons/7.md",
   "docs/src/lessons/9.md",
-  "lessons/06-log-replication/README.md",
-  "lessons/06-log-replication/seed-demo.ts",
-  "lessons/06-log-replication/toy-raft.ts",
   "lessons/07-worked-example/README.md",
   "lessons/07-worked-example/index.ts",
   "lessons/07-worked-example/nine-steps.ts",

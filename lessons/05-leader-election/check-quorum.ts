@@ -2,7 +2,7 @@
 
 import { finishStory, raftDescriber, waitForLeader, type ClientResult, type RaftNode } from "@course/raft";
 import type { Scenario } from "../lesson.js";
-import { FIVE, listed, raftCluster, server } from "./cluster.js";
+import { FIVE, listed, nextStep, raftCluster, server } from "./cluster.js";
 
 /** How long the two sides stay apart. */
 const PARTITION_MS = 1500;
@@ -39,6 +39,7 @@ export const checkQuorum: Scenario = {
         `PreVote is on, so that the failed campaigns of servers cut off from the majority do not raise their terms (the prevote scenario shows why that matters).`,
       { label: "stable" },
     );
+    nextStep(sim);
 
     sim.heading(`Nodes ${listed(minority)} are cut off from nodes ${listed(majority)}`);
     const cutAt = sim.now;
@@ -69,6 +70,7 @@ export const checkQuorum: Scenario = {
         : `${waited.toFixed(0)} ms after the cut (two check periods, had CheckQuorum been on), node ${old.id} is still ${after.role} of term ${after.currentTerm}. Its x=1 is on ${FIVE.filter((id) => server(sim, id)?.log.all().some((e) => e.command.kind === "client" && e.command.op.value === "1")).length} of ${FIVE.length} servers, and c1 has no answer.`,
       { label: "check" },
     );
+    nextStep(sim);
 
     const write = sim.request(old.id, "x=2", "c2");
     const read = sim.request(old.id, { type: "get", key: "x" }, "c2");

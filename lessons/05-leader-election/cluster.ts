@@ -16,6 +16,14 @@ export function server(sim: Simulation<RaftMessage>, id: NodeId): RaftNode | und
   return sim.node<RaftNode>(id);
 }
 
+/**
+ * Runs the next event. A jump to a label shows every event of the label's step and every action taken before the
+ * next step; a scenario calls this after a labeled note so that what it does next is not part of that state.
+ */
+export function nextStep(sim: Simulation<RaftMessage>): void {
+  sim.step();
+}
+
 /** "1, 3 and 4". */
 export function listed(ids: readonly (number | string)[]): string {
   return ids.length <= 1 ? ids.join("") : `${ids.slice(0, -1).join(", ")} and ${ids.at(-1)}`;

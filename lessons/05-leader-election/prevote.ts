@@ -3,7 +3,7 @@
 import { finishStory, leaderOf, raftDescriber, waitForLeader, type RaftNode } from "@course/raft";
 import type { TraceEvent } from "@course/sim";
 import type { Scenario } from "../lesson.js";
-import { FIVE, raftCluster, server } from "./cluster.js";
+import { FIVE, nextStep, raftCluster, server } from "./cluster.js";
 
 const CUT_MS = 2000;
 
@@ -41,6 +41,7 @@ export const preVote: Scenario = {
         : `Node ${lonely}'s timer fired ${asked} times, and each time it started a real election it could not win: its term climbed from ${term} to ${isolatedTerm}.`,
       { label: "cut-off" },
     );
+    nextStep(sim);
     sim.heading("It comes back", "return");
     sim.apply({ type: "heal" });
     sim.runFor(1000);

@@ -1,4 +1,4 @@
-// Each lesson opens with what the student will be able to do afterwards; lessons 4-11's paragraphs wait in OUTCOMES.md.
+// Each lesson opens with what the student will be able to do afterwards; the paragraphs of lessons not yet placed wait in OUTCOMES.md.
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,7 @@ function firstParagraph(markdown: string): string {
 }
 
 /** Lessons whose README and page already open with their outcome. */
-const PLACED = [1, 2, 3];
+const PLACED = [1, 2, 3, 5, 6, 7];
 
 describe("what the student will be able to do", () => {
   for (const n of PLACED) {

@@ -51,11 +51,7 @@ function courseFiles(): string[] {
  */
 const PENDING = new Set([
   "docs/src/lessons/4.md",
-  "docs/src/lessons/7.md",
   "docs/src/lessons/9.md",
-  "lessons/07-worked-example/README.md",
-  "lessons/07-worked-example/index.ts",
-  "lessons/07-worked-example/nine-steps.ts",
   "lessons/10-paxos-vs-raft/cost-raft.ts",
   "lessons/10-paxos-vs-raft/measure.ts",
   "lessons/11-kv-store/lost-reply.ts",

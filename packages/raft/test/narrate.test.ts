@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { Simulation } from "@course/sim";
-import { createRaftNode, raftDescriber, scriptedTimeouts, type RaftMessage } from "../src/index.js";
+import { createRaftNode, raftDescriber, scriptedTimeouts, type RaftMessage, type RaftOptions } from "../src/index.js";
 
 function lines(noun?: string): string[] {
   const sim = new Simulation<RaftMessage>({
@@ -18,6 +18,19 @@ function lines(noun?: string): string[] {
   sim.apply({ type: "restart", node: 3 });
   sim.runUntilTime(400);
   const describe = raftDescriber(noun === undefined ? {} : { noun });
+  return sim.trace.map((e) => describe(e)).filter((l): l is string => l !== undefined);
+}
+
+/** The first 100 ms of three servers in which server 1 times out first, told with these options. */
+function electionLines(options: RaftOptions): string[] {
+  const sim = new Simulation<RaftMessage>({
+    seed: 3,
+    nodes: [1, 2, 3],
+    network: { latency: { kind: "fixed", ms: 5 } },
+    createNode: createRaftNode({ ...options, firstTimeouts: { 1: 10 }, electionTimeoutOverride: scriptedTimeouts([{ from: 0, to: Infinity, node: "others", ms: 5000 }]) }),
+  });
+  sim.runUntilTime(100);
+  const describe = raftDescriber();
   return sim.trace.map((e) => describe(e)).filter((l): l is string => l !== undefined);
 }
 
@@ -41,28 +54,11 @@ describe("raftDescriber", () => {
   });
 
   it("tells the win without a no-op after the state change, as before, since no entries go out first", () => {
-    const sim = new Simulation<RaftMessage>({
-      seed: 3,
-      nodes: [1, 2, 3],
-      network: { latency: { kind: "fixed", ms: 5 } },
-      createNode: createRaftNode({ noopOnElection: false, firstTimeouts: { 1: 10 }, electionTimeoutOverride: scriptedTimeouts([{ from: 0, to: Infinity, node: "others", ms: 5000 }]) }),
-    });
-    sim.runUntilTime(100);
-    const describe = raftDescriber();
-    const out = sim.trace.map((e) => describe(e)).filter((l): l is string => l !== undefined);
-    expect(out.filter((l) => l.includes("leader of term 1"))).toEqual(["Node 1 has votes from a majority: it is the leader of term 1"]);
+    expect(electionLines({ noopOnElection: false }).filter((l) => l.includes("leader of term 1"))).toEqual(["Node 1 has votes from a majority: it is the leader of term 1"]);
   });
 
   it("with PreVote, tells one timeout: the real campaign follows a majority of pre-votes", () => {
-    const sim = new Simulation<RaftMessage>({
-      seed: 3,
-      nodes: [1, 2, 3],
-      network: { latency: { kind: "fixed", ms: 5 } },
-      createNode: createRaftNode({ preVote: true, firstTimeouts: { 1: 10 }, electionTimeoutOverride: scriptedTimeouts([{ from: 0, to: Infinity, node: "others", ms: 5000 }]) }),
-    });
-    sim.runUntilTime(100);
-    const describe = raftDescriber();
-    const out = sim.trace.map((e) => describe(e)).filter((l): l is string => l !== undefined);
+    const out = electionLines({ preVote: true });
     expect(out.filter((l) => l.includes("times out"))).toEqual(["Node 1 times out and first asks the others whether they would vote for it in term 1 (a pre-vote: nobody changes term yet)"]);
     expect(out).toContain("Node 1 has pre-votes from a majority, so it becomes a candidate for term 1, votes for itself and asks the others for votes; its last log entry is index 0, term 0");
   });

@@ -35,6 +35,15 @@ export function stateAtLabel(scenario: Scenario, label: string, options: Scenari
 }
 
 /**
+ * The events a heading announces: from its label's note to the next heading (or the end of the run), in the full
+ * trace. A heading that names what its part of the run will do is true when that part does it.
+ */
+export function section(state: LabelState): readonly TraceEvent[] {
+  const next = state.trace.find((e) => e.seq > state.note.seq && e.kind === "note" && (e.style === "heading" || e.style === "result"));
+  return state.trace.filter((e) => e.seq > state.note.seq && e.seq < (next?.seq ?? Infinity));
+}
+
+/**
  * Registers one test per label of the scenario's run (with these options): each check must hold in the state a
  * jump to its label shows. One more test fails when the run has a label without a check, or a check names a
  * label the run does not have, so new labels cannot go unchecked.

@@ -3,9 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { TraceEvent } from "@course/sim";
 import { lessons } from "./registry.js";
-
-/** Scenarios still cutting a node's link to itself, to be rewritten with a real network event (lesson 4 is rewritten separately). */
-const SELF_CUT_PENDING = new Set(["4/leader-stall"]);
+import { discoverExercises } from "./grading/registry.js";
 
 type Deliver = Extract<TraceEvent, { kind: "deliver" }>;
 
@@ -30,6 +28,11 @@ describe("the lesson registry", () => {
     for (const l of lessons) expect(l.scenarios.length, `lesson ${l.number}`).toBeGreaterThan(0);
   });
 
+  it("gives every lesson a graded exercise", async () => {
+    const graded = new Set((await discoverExercises()).map((e) => e.lesson));
+    expect(lessons.map((l) => l.number).filter((n) => !graded.has(n))).toEqual([]);
+  });
+
   for (const lesson of lessons) {
     it(`lesson ${lesson.number}: scenario ids are unique, and every run has unique jump labels, no violation, and ends with its result`, () => {
       const ids = lesson.scenarios.map((s) => s.id);
@@ -46,7 +49,7 @@ describe("the lesson registry", () => {
         const toldOnArrival = replyArrivals(run.sim.trace).filter((e) => scenario.describe?.(e) !== undefined);
         expect(toldOnArrival.map((e) => `${e.msg.type} ${e.from}->${e.to}`), `${where}: replies told on arrival`).toEqual([]);
         // Seed reproductions and every other fault use real links: no node's link to itself is cut.
-        if (!SELF_CUT_PENDING.has(`${lesson.number}/${scenario.id}`)) expect(run.sim.trace.filter((e) => e.kind === "cut" && e.from === e.to), `${where}: self-link cuts`).toEqual([]);
+        expect(run.sim.trace.filter((e) => e.kind === "cut" && e.from === e.to), `${where}: self-link cuts`).toEqual([]);
       }
     });
   }

@@ -54,7 +54,7 @@ export const deposedLeader: Scenario = {
     sim.runUntil(() => inspect(sim, NEXT)?.role === "leader" || sim.stopped, { timeout: 1000 });
     sim.apply({ type: "heal" });
 
-    sim.heading("Two copies of 'b' in the log", "copies");
+    sim.heading("Node 2 leads and proposes 'b' again in slot 1; the network heals", "copies");
     sim.runUntil(() => sim.stopped || (FIVE.every((id) => (inspect(sim, id)?.log.length ?? 0) >= 3) && replyTo(sim.trace, b) !== undefined), { timeout: 1000 });
     sim.runFor(20);
     if (sim.violation) return asRun(finishStory(sim, `the checker stopped the run: ${sim.violation.checker}: ${sim.violation.message}.`));

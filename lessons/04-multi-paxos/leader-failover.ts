@@ -56,12 +56,12 @@ export const leaderFailover: Scenario = {
     sim.heading("Node 0 returns and catches up", "catch-up");
     sim.apply({ type: "restart", node: OLD });
     sim.runUntil(() => (inspect(sim, OLD)?.log.length ?? 0) >= 4, { timeout: 2000 });
-    sim.note(`Node 0's acceptor still holds 'c' for slot 2 from the old number, but slot 2's chosen value is the no-op, and that is what it applies.`);
+    sim.note(`Node 0's acceptor still holds 'c' for slot 2 from the old number, but slot 2's chosen value is the no-op, and that is what it applies.`, { label: "stale-accept" });
 
     sim.heading("Garbage collection: slots every replica has applied", "gc");
     sim.runUntil(() => FIVE.every((id) => (inspect(sim, id)?.gcBelow ?? 0) >= 4), { timeout: 2000 });
     const collected = FIVE.filter((id) => (inspect(sim, id)?.gcBelow ?? 0) >= 4);
-    sim.note(`Every replica reported applying slots 0-3, so the leader tells all of them to drop the per-slot Paxos state below slot 4. The applied log (the state machine) keeps it.`);
+    sim.note(`Every replica reported applying slots 0-3, so the leader tells all of them to drop the per-slot Paxos state below slot 4. The applied log (the state machine) keeps it.`, { label: "collected" });
     sim.runFor(10);
 
     const logs = FIVE.map((id) => showLog(inspect(sim, id)?.log));

@@ -35,7 +35,7 @@ describe("lesson 5: a clean election", () => {
       expect(run.result).toContain(`node ${leader} leads term 1`);
       const lines = narration("clean-election", run.sim.trace);
       expect(lines.some((l) => l.includes("asks the others for votes"))).toBe(true);
-      expect(lines.some((l) => l.startsWith(`Node ${leader} has votes from a majority: it is the leader of term 1 and appends a no-op entry`))).toBe(true);
+      expect(lines.some((l) => l.startsWith(`S${leader} has votes from a majority: it is the leader of term 1 and appends a no-op entry`))).toBe(true);
     });
   }
 
@@ -414,7 +414,7 @@ describe("lesson 5: PreVote", () => {
     const lines = narration("prevote", s.run({ seed: s.defaultSeed }).sim.trace);
     const campaign = lines.filter((l) => l.includes("becomes a candidate for term 1"));
     expect(campaign).toHaveLength(1);
-    expect(campaign[0]).toMatch(/^Node \d has pre-votes from a majority, so it becomes a candidate/);
+    expect(campaign[0]).toMatch(/^S\d has pre-votes from a majority, so it becomes a candidate/);
   });
   const lonelyOf = (l: LabelState) => (l.trace.find((e) => e.kind === "isolate") as Extract<TraceEvent, { kind: "isolate" }>).node;
   const isolate = (l: LabelState) => expect(l.sim.blockedLinks().length).toBe(8);

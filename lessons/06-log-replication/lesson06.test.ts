@@ -84,9 +84,9 @@ describe("lesson 6: the same run in real Raft", () => {
   it("node 4 refuses x=2 without x=1, the leader backs up and sends both, and both commit together", () => {
     const run = checkRaftRun(s, 1);
     const lines = narration("real-raft", run.sim.trace);
-    const refusal = lines.findIndex((l) => l.startsWith("  Node 4 rejects"));
-    const resend = lines.findIndex((l) => l.startsWith("Node 2 sends Node 4 entries [2:x=1, 3:x=2]"));
-    const commit = lines.findIndex((l) => l.startsWith("Node 2 now knows entries up to index 3 are committed [2:x=1, 3:x=2]"));
+    const refusal = lines.findIndex((l) => l.startsWith("  S4 rejects"));
+    const resend = lines.findIndex((l) => l.startsWith("S2 sends S4 entries [2:x=1, 3:x=2]"));
+    const commit = lines.findIndex((l) => l.startsWith("S2 now knows entries up to index 3 are committed [2:x=1, 3:x=2]"));
     expect(refusal).toBeGreaterThan(0);
     expect(resend).toBeGreaterThan(refusal);
     expect(commit).toBeGreaterThan(resend);

@@ -70,11 +70,13 @@ describe("lesson 7: the worked example", () => {
     expect(run.sim.violation).toBeUndefined();
   });
 
-  it("what the page asks the reader to try: with the link to server 4 cut at step 3, nextIndex moves past entry 1 and matchIndex stays at 0", () => {
+  // A reader's action on the page forks the run: the scenario's own later actions no longer happen (as after a rewind here).
+  it("what the page asks the reader to try: with the link to server 4 cut at step 3 and a request sent, nextIndex moves past the entry and matchIndex stays at 0", () => {
     const run = scenario.run({ seed: 7 });
     const step3 = run.sim.trace.find((e) => e.kind === "note" && e.label === "step-3") as TraceEvent;
     run.sim.rewind(step3.step);
     run.sim.apply({ type: "cut", from: 1, to: 4 });
+    run.sim.apply({ type: "cut", from: 4, to: 1 });
     run.sim.runFor(100);
     run.sim.request(1, "x=1");
     run.sim.runFor(200);

@@ -152,6 +152,6 @@ export const nineSteps: Scenario = {
     "Five servers numbered 1 to 5. Server 1 times out first and wins term 1 with the votes of 2 and 3 (4's comes a moment later) while server 5, which timed out too, votes for itself. Entry 1 is committed by a majority and applied everywhere while server 5 is down; server 5 comes back, refuses a heartbeat that assumes entry 1, and the leader sends it; then the leader fails, another server takes over, and a command of the new term commits on logs that match.",
   protocol: "raft",
   defaultSeed: 7,
-  describe: raftDescriber({ noun: "Server" }),
+  describe: raftDescriber(),
   run: ({ seed }) => playNineSteps(seed, false),
 };

@@ -23,7 +23,7 @@ export const figure8: Scenario = {
   protocol: "raft",
   defaultSeed: 8,
   variants: { "naive-commit": "The leader commits any entry stored on a majority, whatever its term (the rule Figure 8 warns against)." },
-  describe: raftDescriber({ noun: "S" }),
+  describe: raftDescriber(),
   run({ seed, variant }) {
     const naive = variant === "naive-commit";
     let commitAtC = 0;

@@ -12,7 +12,7 @@ export const persistence: Scenario = {
   protocol: "raft",
   defaultSeed: 1,
   variants: { "forget-voted-for": "currentTerm is written to disk but votedFor is not, so a rebooted server can vote twice in one term." },
-  describe: raftDescriber({ noun: "Server" }),
+  describe: raftDescriber(),
   run({ seed, variant }) {
     const rules = variant === "forget-voted-for" ? buggyRules["forget-voted-for"] : {};
     const sim = new Simulation<RaftMessage>({

@@ -11,7 +11,7 @@ export const installSnapshot: Scenario = {
   summary: "A follower is down while the others commit twelve writes and compact their logs. When it returns, the entries it needs no longer exist in the leader's log, so the leader sends its snapshot (Figure 13) and then the entries after it.",
   protocol: "raft",
   defaultSeed: 1,
-  describe: raftDescriber({ noun: "Server" }),
+  describe: raftDescriber(),
   run({ seed }) {
     const sim = new Simulation<RaftMessage>({ seed, nodes: [0, 1, 2], createNode: createRaftNode({ snapshotEvery: 5 }), hooks: raftInvariants(), record: true });
     const leader = waitForLeader(sim, 2000) as RaftNode;

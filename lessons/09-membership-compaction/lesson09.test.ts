@@ -18,9 +18,9 @@ describe("lesson 9: membership and compaction", () => {
     const run = s.run({ seed: 4 });
     const lines = run.sim.trace.map((e) => s.describe?.(e)).filter((l): l is string => l !== undefined);
     for (const id of [3, 4]) {
-      const learning = lines.findIndex((l) => l.includes(`starts copying its log to Server ${id} as a non-voting learner`));
-      const promoted = lines.findIndex((l) => l.includes(`Server ${id} has caught up`));
-      const joined = lines.findIndex((l) => l.includes(`now uses the configuration [`) && l.includes(`, ${id}]`));
+      const learning = lines.findIndex((l) => l.includes(`starts copying its log to S${id} as a non-voting learner`));
+      const promoted = lines.findIndex((l) => l.includes(`S${id} has caught up`));
+      const joined = lines.findIndex((l) => l.includes(`now uses the configuration [`) && l.includes(`, S${id}]`));
       expect(learning, `server ${id}`).toBeGreaterThanOrEqual(0);
       expect(promoted, `server ${id}`).toBeGreaterThan(learning);
       expect(joined, `server ${id}`).toBeGreaterThanOrEqual(promoted);

@@ -28,7 +28,7 @@ export const membership: Scenario = {
   summary: "A cluster of servers 0, 1 and 2 grows to five by adding 3, then 4. Each new server first copies the log as a non-voting learner; once it is within a round of the leader, a single log entry adds it, taking effect as soon as a server stores it. Then the leader is removed: it commits its own removal, steps down, and the remaining four elect a new leader.",
   protocol: "raft",
   defaultSeed: 4,
-  describe: raftDescriber({ noun: "Server" }),
+  describe: raftDescriber(),
   run({ seed }) {
     const sim = new Simulation<RaftMessage>({
       seed,

@@ -13,7 +13,7 @@ export const snapshot: Scenario = {
   summary: `Each server independently snapshots its state machine once ${EVERY} applied entries have piled up in its log: the snapshot records the last index and term it covers, and the entries before it are deleted from the log and from disk.`,
   protocol: "raft",
   defaultSeed: 1,
-  describe: raftDescriber({ noun: "Server" }),
+  describe: raftDescriber(),
   run({ seed }) {
     const sim = new Simulation<RaftMessage>({ seed, nodes: [0, 1, 2], createNode: createRaftNode({ snapshotEvery: EVERY }), hooks: raftInvariants(), record: true });
     sim.heading("Twelve writes", "writes");

@@ -59,7 +59,7 @@ export const costMultiPaxos: Scenario = {
       { label: "messages" },
     );
     sim.note(
-      `Because accepted goes to every learner, each replica knows a command is chosen as soon as the leader does: every replica had applied it ${row.everywhereMs.map((ms) => Math.round(ms)).join("/")} ms after the request.`,
+      `Because every acceptor sends its accepted to every learner, each replica learns that a command is chosen from the acceptors themselves, without waiting for the leader to tell it: every replica had applied it ${row.everywhereMs.map((ms) => Math.round(ms)).join("/")} ms after the request.`,
       { label: "learners" },
     );
     sim.note(trafficLine(row), { label: "traffic" });

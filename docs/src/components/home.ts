@@ -1,6 +1,7 @@
 // The home page's lesson list: every lesson the registry knows, with the fixed outline as a fallback.
 
-import { lessons } from "@course/lessons";
+import { findLesson, lessons } from "@course/lessons";
+import { clusterView, labelledNotes, nodeName, snapshotAt, spaceTime, views } from "@course/viz";
 
 const OUTLINE: ReadonlyArray<[number, string, string]> = [
   [1, "Why consensus: 2PC blocks", "A coordinator that dies at the wrong moment leaves everyone waiting; consensus keeps its decision available without replacing the vote."],
@@ -39,4 +40,47 @@ export function lessonList(): HTMLElement {
     ol.append(li);
   }
   return ol;
+}
+
+/**
+ * What the course looks like: lesson 7's run, drawn at its replication step by the same charts the lesson pages
+ * use, with a caption read from that run (who leads, what is on the wire), and the two places to start.
+ */
+export function homeShowcase(width: number): HTMLElement {
+  const box = document.createElement("figure");
+  box.className = "home-showcase";
+  const lesson = findLesson(7);
+  const scenario = lesson?.scenarios[0];
+  if (!scenario) return box;
+  const { sim } = scenario.run({ seed: scenario.defaultSeed });
+  const trace = sim.trace;
+  const note = labelledNotes(trace).find((n) => n.label === "step-5") ?? labelledNotes(trace)[0];
+  const step = note?.step ?? 0;
+  const snap = snapshotAt(trace, step, sim.nodeIds);
+  const leader = [...snap.nodes.values()].find((n) => views.role(n.view) === "leader");
+  const flying = snap.inFlight.size;
+  const charts = document.createElement("div");
+  charts.className = "home-charts";
+  const w = Math.max(280, Math.min(width, 980));
+  const wide = w >= 700;
+  charts.append(
+    clusterView(trace, { nodes: sim.nodeIds, step, width: wide ? Math.floor(w * 0.42) : w, height: 300, snapshot: snap }),
+    spaceTime(trace, { nodes: sim.nodeIds, step, width: wide ? Math.floor(w * 0.56) : w, maxArrows: 40 }),
+  );
+  const caption = document.createElement("figcaption");
+  caption.textContent =
+    `Lesson 7's run at its step ${note?.label.replace("step-", "") ?? "1"}, simulated in this page: ` +
+    `${leader ? `${nodeName(leader.id)} leads term ${views.term(leader.view) ?? "?"}` : "no server leads yet"}, ` +
+    `${flying} message${flying === 1 ? " is" : "s are"} on the wire, and the space-time diagram shows every message so far as an arrow between the servers' lanes.`;
+  const start = document.createElement("p");
+  start.className = "start-here";
+  const first = document.createElement("a");
+  first.href = "./lessons/1.html";
+  first.textContent = "Start with lesson 1: why consensus";
+  const raft = document.createElement("a");
+  raft.href = "./lessons/5.html";
+  raft.textContent = "go straight to Raft (lesson 5)";
+  start.append(first, " — or, if you know why consensus is hard, ", raft, ".");
+  box.append(charts, caption, start);
+  return box;
 }

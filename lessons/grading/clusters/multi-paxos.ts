@@ -1,11 +1,9 @@
-// A five-replica Multi-Paxos run for graded simulations: commands under faults and leader changes, then catch-up.
+// A Multi-Paxos run (five replicas unless told otherwise) for graded simulations: commands under faults and leader changes, then catch-up.
 
 import { Rng, type NodeId, type ScheduledRequest } from "@course/sim";
 import { checkExactlyOnceMultiPaxos, multiPaxosChecker, nemesisFor, RANDOM_NETWORK } from "@course/check";
-import { createMultiPaxosNode, type MultiPaxosMessage, type MultiPaxosNode, type MultiPaxosRules } from "@course/paxos";
+import { createMultiPaxosNode, type MultiPaxosMessage, type MultiPaxosNode, type MultiPaxosRules, type Quorums } from "@course/paxos";
 import type { SeedRun } from "../graded.js";
-
-const NODES: readonly NodeId[] = [0, 1, 2, 3, 4];
 
 /**
  * Clients send commands to random replicas while crashes and partitions force leader changes (each one runs
@@ -18,31 +16,36 @@ export interface MultiPaxosRunOptions {
   readonly drop?: number;
   /** How many client commands, as [min, max] (default 4-10). */
   readonly commands?: readonly [number, number];
+  /** Cluster size (default 5). */
+  readonly nodes?: number;
+  /** Quorum sizes of both phases (default majorities). */
+  readonly quorums?: Quorums;
 }
 
 export function runMultiPaxos(run: SeedRun, rules: Partial<MultiPaxosRules>, o: MultiPaxosRunOptions = {}): string | undefined {
+  const nodes: readonly NodeId[] = Array.from({ length: o.nodes ?? 5 }, (_, i) => i);
   const faultsUntil = 1500;
   const rng = new Rng(run.seed).fork("workload");
   const requests: ScheduledRequest[] = [];
   const commands = rng.int(...(o.commands ?? [4, 10]));
-  for (let i = 0; i < commands; i++) requests.push({ at: Math.round(rng.uniform(0, faultsUntil)), node: rng.pick(NODES), op: { op: `c${i + 1}`, seq: 1 }, client: `client-${i + 1}` });
+  for (let i = 0; i < commands; i++) requests.push({ at: Math.round(rng.uniform(0, faultsUntil)), node: rng.pick(nodes), op: { op: `c${i + 1}`, seq: 1 }, client: `client-${i + 1}` });
   const sim = run.simulate<MultiPaxosMessage>({
-    nodes: NODES,
-    createNode: createMultiPaxosNode({ rules }),
+    nodes,
+    createNode: createMultiPaxosNode(o.quorums === undefined ? { rules } : { rules, quorums: o.quorums }),
     network: o.drop === undefined ? RANDOM_NETWORK : { ...RANDOM_NETWORK, drop: o.drop },
-    faults: run.faults(nemesisFor(run.seed, NODES, faultsUntil, { rates: { crash: o.crashRate ?? 2.5, pause: 1, partition: 1, cut: 1, lossy: 0.7 }, duration: { min: 50, max: 600 } })),
+    faults: run.faults(nemesisFor(run.seed, nodes, faultsUntil, { rates: { crash: o.crashRate ?? 2.5, pause: 1, partition: 1, cut: 1, lossy: 0.7 }, duration: { min: 50, max: 600 } })),
     requests,
-    hooks: [multiPaxosChecker(), checkExactlyOnceMultiPaxos()],
+    hooks: [multiPaxosChecker(o.quorums === undefined ? {} : { quorums: o.quorums }), checkExactlyOnceMultiPaxos()],
   });
   run.drive(sim, faultsUntil + 10, 300_000);
   if (sim.stopped) return undefined;
   sim.apply({ type: "link", config: { drop: 0, duplicate: 0 } });
-  const asked = sim.request(rng.pick(NODES), { op: "final", seq: 1 }, "late");
+  const asked = sim.request(rng.pick(nodes), { op: "final", seq: 1 }, "late");
   run.drive(sim, 4000, 300_000);
   if (sim.stopped) return undefined;
-  const missing = NODES.filter((id) => sim.node<MultiPaxosNode>(id)?.inspect().log.some((c) => c?.op === "final") !== true);
+  const missing = nodes.filter((id) => sim.node<MultiPaxosNode>(id)?.inspect().log.some((c) => c?.op === "final") !== true);
   const answered = sim.requests.some((r) => r.request.id === asked && r.replyAt !== undefined);
   if (missing.length === 0 && answered) return undefined;
-  const logs = NODES.map((id) => `${id}: [${(sim.node<MultiPaxosNode>(id)?.inspect().log ?? []).map((c) => (c === null ? "no-op" : c.op)).join(", ")}]`).join("; ");
+  const logs = nodes.map((id) => `${id}: [${(sim.node<MultiPaxosNode>(id)?.inspect().log ?? []).map((c) => (c === null ? "no-op" : c.op)).join(", ")}]`).join("; ");
   return `liveness: 4 s after every fault healed, the command "final" ${answered ? "was answered but" : "was not answered and"} is missing from the log of replica(s) ${missing.join(", ") || "none"}. A hole in a log (a slot nobody re-proposed) stops every later command. Applied logs: ${logs}`;
 }

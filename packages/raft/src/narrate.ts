@@ -5,10 +5,13 @@ import type { NodeId, TraceEvent } from "@course/sim";
 import type { AppendEntries, AppendEntriesReply, ClientResult, RaftMessage, RaftView } from "./types.js";
 
 export interface DescriberOptions {
-  /** "Node" (lessons numbering 0-4) or "Server" (the worked example's 1-5). */
-  readonly noun?: string;
   /** Also describe heartbeats (AppendEntries without entries) and their replies; off by default, they are many. */
   readonly heartbeats?: boolean;
+}
+
+/** Servers are named as the site's charts name them: node id 2 is S2, in the terminal and on the page alike. */
+export function serverName(id: NodeId): string {
+  return `S${id}`;
 }
 
 function entriesText(entries: AppendEntries["entries"]): string {
@@ -17,7 +20,7 @@ function entriesText(entries: AppendEntries["entries"]): string {
 
 function commandText(c: AppendEntries["entries"][number]["command"]): string {
   if (c.kind === "noop") return "no-op";
-  if (c.kind === "config") return `config [${c.members.join(",")}]`;
+  if (c.kind === "config") return `config [${c.members.map(serverName).join(",")}]`;
   return `${c.op.key}${c.op.type === "append" ? "+=" : "="}${c.op.value}`;
 }
 
@@ -26,8 +29,7 @@ function commandText(c: AppendEntries["entries"][number]["command"]): string {
  * up to N), and forgets everything when the events restart from an earlier point (a rewind or a new run).
  */
 export function raftDescriber(options: DescriberOptions = {}): (event: TraceEvent) => string | undefined {
-  const noun = options.noun ?? "Node";
-  const N = (id: NodeId) => `${noun} ${id}`;
+  const N = serverName;
   let last = new Map<NodeId, RaftView>();
   // Said once: each campaign (by sender and term) and each distinct batch of entries (retransmissions stay quiet).
   let said = new Set<string>();
@@ -99,7 +101,7 @@ export function raftDescriber(options: DescriberOptions = {}): (event: TraceEven
         return `${N(event.node)} turns the client away: ${r.error}${r.error === "not-leader" && r.leaderHint != null ? ` (try ${N(r.leaderHint)})` : ""}${r.reason === undefined ? "" : ` (${r.reason})`}`;
       }
       case "partition":
-        return `The network splits: ${event.groups.map((g) => `{${g.join(", ")}}`).join(" | ")}${event.groups.length > 0 ? " (anyone unlisted forms one more group)" : ""}`;
+        return `The network splits: ${event.groups.map((g) => `{${g.map(N).join(", ")}}`).join(" | ")}${event.groups.length > 0 ? " (anyone unlisted forms one more group)" : ""}`;
       case "isolate":
         return `${N(event.node)} is cut off from everyone`;
       case "cut":
@@ -195,6 +197,6 @@ function describeChange(before: RaftView | undefined, v: RaftView, N: (id: NodeI
       else if (v.role === "leader") lines.push(`${N(v.id)} gives up catching up ${N(l)}: it is not added`);
     }
   }
-  if (before !== undefined && v.members.join(",") !== before.members.join(",")) lines.push(`${N(v.id)} now uses the configuration [${v.members.join(", ")}]`);
+  if (before !== undefined && v.members.join(",") !== before.members.join(",")) lines.push(`${N(v.id)} now uses the configuration [${v.members.map(N).join(", ")}]`);
   return lines.length > 0 ? lines.join("; ") : undefined;
 }

@@ -163,6 +163,22 @@ describe("lesson 6: repairing a conflicting log", () => {
     expect(run.result).toContain("all 5 logs identical: yes");
   });
 
+  it("what the page asks the reader to try: crash a follower, send commands, restart it, and the leader walks nextIndex back and refills its log", () => {
+    const { sim } = s.run({ seed: 1 });
+    sim.apply({ type: "crash", node: 3 });
+    for (const v of [1, 2]) sim.request(2, `d=${v}`);
+    sim.runFor(100);
+    const back = sim.trace.length;
+    sim.apply({ type: "restart", node: 3 });
+    sim.runFor(300);
+    const refused = refusalsFrom(sim.trace, 3, back);
+    expect(refused.length).toBeGreaterThan(0);
+    const leader = raftServer(sim, 2) as RaftNode;
+    expect(logText(raftServer(sim, 3) as RaftNode)).toBe(logText(leader));
+    expect(leader.matchIndex.get(3)).toBe(leader.log.lastIndex);
+    expect(sim.violation).toBeUndefined();
+  });
+
   labelTests(s, {
     committed: (l) => {
       for (const id of FIVE) expect([at(l, id).commitIndex, logText(at(l, id))]).toEqual([2, "1:no-op(t1) 2:a=1(t1)"]);

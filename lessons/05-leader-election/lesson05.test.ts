@@ -50,8 +50,12 @@ describe("lesson 5: a clean election", () => {
       heartbeat = leader.options.heartbeatInterval;
       const crashedAt = sim.now;
       sim.apply({ type: "crash", node: leader.id });
+      const crashAt = sim.trace.length;
       expect(sim.runUntil(() => FIVE.some((id) => id !== leader.id && raftServer(sim, id)?.role === "leader"), { timeout: 2000 }), `seed ${seed}`).toBe(true);
       gaps.push(sim.now - crashedAt);
+      // A slow one is a split vote: more than one server campaigned before the new leader won.
+      const campaigners = new Set(sends(sim.trace.slice(crashAt), "RequestVote").map((e) => `${e.from}:${(e.msg as RequestVote).term}`));
+      if (sim.now - crashedAt > range.max + 20) expect(campaigners.size, `seed ${seed}`).toBeGreaterThan(1);
     }
     // A follower's timer was last reset by a heartbeat at most one interval before the crash.
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(range.min - heartbeat);

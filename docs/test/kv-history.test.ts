@@ -15,7 +15,8 @@ describe("lesson 11's history verdict on the page", () => {
         const { result, operations } = verdictOf(run.sim.trace);
         expect(operations.length).toBeGreaterThan(0);
         expect(lessonSays, "the scenario's result states its verdict").not.toBeUndefined();
-        expect(result.ok).toBe(lessonSays);
+        expect(result.verdict === "ok").toBe(lessonSays);
+        expect(result.verdict, "the page decides, as the lesson does").not.toBe("unknown");
       });
     }
   }

@@ -10,7 +10,8 @@ import { axeViolations, lowContrastText, textProblems } from "./page-checks.js";
 
 const PAGES: ReadonlyArray<[name: string, path: string, ready: string]> = [
   ["home", "/", ".lesson-list li"],
-  ...Array.from({ length: 11 }, (_, i) => [`lesson-${i + 1}`, `/lessons/${i + 1}`, ".exercises"] as [string, string, string]),
+  // A lesson with a real-software run has no graded exercise; its page is ready once the recorded run is drawn.
+  ...lessons.map((l) => [`lesson-${l.number}`, `/lessons/${l.number}`, l.live ? ".etcd-run" : ".exercises"] as [string, string, string]),
   ["sandbox", "/sandbox", ".sim-player .cluster-view"],
   ["trace-viewer", "/trace-viewer", ".trace-viewer .tool-form"],
 ];
@@ -42,6 +43,7 @@ async function checkLessonPage(page: Page, n: number): Promise<void> {
     await waitForContent(page, ".sim-player .cluster-view");
     if (lesson.scenarios.length > 1) expect(await page.locator("select[data-control=scenario] option").count()).toBe(lesson.scenarios.length);
   }
+  if (lesson?.live) return; // no graded exercise: etcd-page.test.ts checks what the page shows instead
   expect(await page.locator(`code:text("npm run grade ${n}")`).count()).toBeGreaterThan(0);
   expect(await page.locator(".exercises section.exercise").count()).toBe(mine.length);
   expect(await page.locator(".exercises-pending").count()).toBe(mine.length === 0 ? 1 : 0);

@@ -71,6 +71,7 @@ describe("lesson 11: a lost reply", () => {
     expect(leader.kv.get("cart")).toBe("apple;pear;pear;");
     expect(run.result).toContain("applied 2 times");
     expect(run.result).toMatch(/NOT linearizable/);
+    expect(run.result).toMatch(/get\(cart\) -> "apple;pear;pear;" .* cannot come next/);
   });
 });
 
@@ -92,6 +93,8 @@ describe("lesson 11: reads at a deposed leader", () => {
     expect(stale?.kind === "client-reply" && (stale.result as { value?: string }).value).toBe("1");
     expect(run.result).toContain("answered '1' at once (stale)");
     expect(run.result).toMatch(/NOT linearizable/);
+    // The verdict names the stale read as the operation that cannot come next.
+    expect(run.result).toMatch(/get\(x\) -> "1" \[id \d+, client \d+, [\d.]+\.\.[\d.]+\] cannot come next/);
   });
 });
 

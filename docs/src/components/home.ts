@@ -15,6 +15,7 @@ const OUTLINE: ReadonlyArray<[number, string, string]> = [
   [9, "Membership changes and log compaction", "Adding and removing servers, snapshots and InstallSnapshot."],
   [10, "Paxos vs Raft, measured", "Messages and message delays per command, the leader bottleneck, contention and failover, counted from the trace."],
   [11, "A replicated key-value store", "Client sessions for exactly-once writes, ReadIndex for reads that are never stale, and a linearizability check."],
+  [12, "Raft in production", "A real etcd cluster under a seeded fault schedule, its history checked, and the same faults in the simulator."],
 ];
 
 export function lessonList(): HTMLElement {
@@ -35,7 +36,7 @@ export function lessonList(): HTMLElement {
     p.textContent = ` — ${lesson?.summary ?? outline?.[2] ?? ""}`;
     const count = document.createElement("span");
     count.className = "badge";
-    count.textContent = lesson ? `${lesson.scenarios.length} scenario${lesson.scenarios.length === 1 ? "" : "s"}` : "in preparation";
+    count.textContent = lesson ? `${lesson.scenarios.length} scenario${lesson.scenarios.length === 1 ? "" : "s"}${lesson.live ? " + a real cluster" : ""}` : "in preparation";
     li.append(a, " ", count, p);
     ol.append(li);
   }

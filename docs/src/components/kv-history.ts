@@ -1,11 +1,13 @@
 // Lesson 11's client history under the player: the linearizability verdict for the run on screen (forks included), and the slot for the history chart.
 
 import type { RequestRecord, TraceEvent } from "@course/sim";
-import { checkLinearizable, kvHistory, type KvOperation, type LinearizabilityResult } from "@course/check";
-import { READER_CONTROL_CLIENT, type PlayerExtra } from "@course/viz";
+import { checkLinearizable, describeOperation, kvHistoryFromRequests, kvModel, type CheckResult, type KvInput, type KvOutput, type Operation } from "@course/check";
+import { historyChart, READER_CONTROL_CLIENT, type PlayerExtra } from "@course/viz";
 
-/** The history chart's signature (packages/viz/src/history.ts); the player puts it in the slot below when a page passes it. */
-export type HistoryChart = (history: readonly KvOperation[], result: LinearizabilityResult, options: { width: number }) => Element;
+type KvOperation = Operation<KvInput, KvOutput>;
+
+/** A deterministic bound on the search (states visited), as lesson 11's own check uses, so every browser gives the same verdict. */
+const MAX_EXPLORED = 2_000_000;
 
 /** The requests of a run, rebuilt from its trace (so a recorded run and a fork are judged exactly like the original). */
 export function requestsOf(events: readonly TraceEvent[]): RequestRecord[] {
@@ -65,19 +67,21 @@ export function tagCalls(requests: readonly RequestRecord[]): RequestRecord[] {
 
 export interface Verdict {
   readonly operations: readonly KvOperation[];
-  readonly result: LinearizabilityResult;
+  /** Client names by the operations' client numbers. */
+  readonly clients: readonly string[];
+  readonly result: CheckResult<KvInput, KvOutput>;
 }
 
 /** The linearizability verdict on a run's client history. */
 export function verdictOf(events: readonly TraceEvent[]): Verdict {
-  const operations = kvHistory(tagCalls(requestsOf(events)));
-  return { operations, result: checkLinearizable(operations) };
+  const { operations, clients } = kvHistoryFromRequests(tagCalls(requestsOf(events)));
+  return { operations, clients, result: checkLinearizable(kvModel, operations, { maxExplored: MAX_EXPLORED }) };
 }
 
-const describeOp = (o: KvOperation) => `${o.kind} ${o.key}${o.kind === "get" ? ` → ${o.value === null ? "nothing" : `'${o.value}'`}` : ` '${o.value}'`} (${Math.round(o.invokedAt)}–${Number.isFinite(o.returnedAt) ? `${Math.round(o.returnedAt)} ms` : "no answer"})`;
+const describeOp = (o: KvOperation) => `${describeOperation(kvModel, o)} (${Math.round(o.call)}–${Number.isFinite(o.return) ? `${Math.round(o.return)} ms` : "no answer"})`;
 
-/** The player extra: verdict in words, the history chart's slot, and on a violation the operations that cannot be ordered. */
-export function historyExtra(chart?: HistoryChart): PlayerExtra {
+/** The player extra: the verdict in words, the history chart, and on a violation the operations that cannot be ordered. */
+export function historyExtra(): PlayerExtra {
   let cached: { events: readonly TraceEvent[]; length: number; verdict: Verdict } | undefined;
   return {
     id: "history",
@@ -86,27 +90,32 @@ export function historyExtra(chart?: HistoryChart): PlayerExtra {
     applies: (events) => events.some((e) => e.kind === "client-request" && e.request.client !== READER_CONTROL_CLIENT),
     render(ctx) {
       if (!cached || cached.events !== ctx.events || cached.length !== ctx.events.length) cached = { events: ctx.events, length: ctx.events.length, verdict: verdictOf(ctx.events) };
-      const { operations, result } = cached.verdict;
+      const { operations, clients, result } = cached.verdict;
       const box = document.createElement("div");
       box.className = "history-slot";
       const p = document.createElement("p");
-      p.className = `verdict${result.ok ? "" : " bad"}`;
-      const keys = new Set(operations.map((o) => o.key)).size;
-      p.textContent = result.ok
-        ? `Linearizable: one order of all ${operations.length} operations on ${keys} key${keys === 1 ? "" : "s"}, consistent with real time, explains every answer the clients got in this run.`
-        : `Not linearizable: no order of the ${result.operations?.length ?? 0} operations on key ${result.key ?? "?"} explains what the clients saw.`;
+      p.className = `verdict${result.verdict === "ok" ? "" : " bad"}`;
+      const keys = new Set(operations.map((o) => o.input.key)).size;
+      const bad = result.illegalOperations ?? [];
+      const key = bad[0]?.input.key ?? "?";
+      p.textContent =
+        result.verdict === "ok"
+          ? `Linearizable: one order of all ${operations.length} operations on ${keys} key${keys === 1 ? "" : "s"}, consistent with real time, explains every answer the clients got in this run.`
+          : result.verdict === "unknown"
+            ? `Undecided: the checker stopped after ${MAX_EXPLORED.toLocaleString("en-US")} search states without finding an order or ruling one out.`
+            : `Not linearizable: no order of the ${bad.length} operations on key ${key} explains what the clients saw.`;
       box.append(p);
-      // The history chart (operations over time, per client) goes here.
+      // Operations over time, one lane per client; on a violation, the longest valid order and the stuck operations.
       const slot = document.createElement("div");
       slot.dataset.slot = "history-chart";
-      if (chart) slot.append(chart(operations, result, { width: ctx.width }));
+      slot.append(historyChart(operations, result, { width: ctx.width, clients, describe: (o) => describeOperation(kvModel, o) }));
       box.append(slot);
-      if (!result.ok && result.operations) {
+      if (result.verdict === "illegal" && bad.length > 0) {
         const h = document.createElement("p");
-        h.textContent = `The operations on ${result.key ?? "?"} that cannot be put in any order:`;
+        h.textContent = `The operations on ${key} that cannot be put in any order:`;
         const ul = document.createElement("ul");
         ul.className = "unordered-ops";
-        for (const o of result.operations.slice(0, 20)) {
+        for (const o of bad.slice(0, 20)) {
           const li = document.createElement("li");
           li.textContent = describeOp(o);
           ul.append(li);

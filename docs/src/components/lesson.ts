@@ -22,7 +22,7 @@ export function lessonPlayer(n: number): Mounted {
   if (!lesson || lesson.scenarios.length === 0) {
     return notice(`The simulations for lesson ${n} are not written yet. The text below already stands on its own; the runnable scenarios appear here as soon as they land.`);
   }
-  // Lesson 11 judges its clients' history under the charts (a history chart can be passed to historyExtra).
+  // Lesson 11 judges its clients' history under the charts, with the history chart.
   const extras: PlayerExtra[] = n === 11 ? [historyExtra()] : [];
   const player = createPlayer({ scenarios: lesson.scenarios, extras });
   player.element.dataset.lesson = String(n);

@@ -3,6 +3,7 @@
 import { parseTrace, serializeTrace, toTraceFile, type TraceFile } from "@course/sim";
 import { lessons } from "@course/lessons";
 import { createPlayer, type Player } from "@course/viz";
+import { historyPanel } from "./history-panel.js";
 
 export interface TraceViewer {
   readonly element: HTMLElement;
@@ -55,6 +56,8 @@ export function traceViewer(): TraceViewer {
     player?.destroy();
     player = createPlayer({ recorded: { title: `${titleOf(file)} (seed ${file.seed})`, summary: `${file.nodes.length} servers${file.protocol ? `, ${PROTOCOL_NAMES[file.protocol] ?? file.protocol}` : ""}, from ${source}.`, seed: file.seed, nodes: file.nodes, events: file.events } });
     mount.replaceChildren(player.element);
+    const history = historyPanel(file as TraceFile & { history?: unknown }, Math.min(960, mount.clientWidth || 640));
+    if (history) mount.append(history);
     const link = liveLink(file);
     status.replaceChildren(`Loaded ${source}.`);
     if (link) {

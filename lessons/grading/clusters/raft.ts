@@ -1,7 +1,7 @@
 // A five-server Raft run for graded simulations: clients append through sessions while faults strike; then liveness.
 
 import { randomFaults, type NemesisOptions, type NodeFactory, type NodeId, type ScheduledRequest } from "@course/sim";
-import { raftInvariants } from "@course/check";
+import { checkLinearizable, kvHistoryFromRequests, kvModel, raftInvariants, type KvInput, type KvOutput, type Operation } from "@course/check";
 import { createRaftNode, leaderOf, type ClientResult, type Command, type KvImage, type RaftMessage, type RaftNode, type RaftOptions } from "@course/raft";
 import type { SeedRun } from "../graded.js";
 
@@ -138,16 +138,45 @@ export function runRaft(run: SeedRun, o: RaftRunOptions): string | undefined {
     });
     return `liveness: ${settle} ms after every fault healed, no leader committed a new write (${leader === undefined ? "no leader" : `leader ${leader.id}`}; ${roles.join(", ")})`;
   }
-  return lostWrites(sim, nodes);
+  return lostWrites(sim, nodes) ?? notLinearizable(sim, nodes);
 }
 
-/** Every acknowledged append must be in the state machine exactly once. */
-function lostWrites(sim: import("@course/sim").Simulation<RaftMessage>, nodes: readonly NodeId[]): string | undefined {
+/** The server that has applied the most entries: every acknowledged write is in its state machine. */
+function mostApplied(sim: import("@course/sim").Simulation<RaftMessage>, nodes: readonly NodeId[]): RaftNode | undefined {
   let best: RaftNode | undefined;
   for (const id of nodes) {
     const n = sim.node<RaftNode>(id);
     if (n !== undefined && (best === undefined || n.lastApplied > best.lastApplied)) best = n;
   }
+  return best;
+}
+
+/** A bound on the search that these small histories never come near; it keeps the verdict the same on every machine. */
+const MAX_EXPLORED = 1_000_000;
+
+/**
+ * The clients' appends, and a read of every key from the most advanced server at the end, must be linearizable:
+ * some order of the appends that respects real time (each acknowledged one exactly once, an unanswered one at
+ * most once) must produce exactly the final values.
+ */
+function notLinearizable(sim: import("@course/sim").Simulation<RaftMessage>, nodes: readonly NodeId[]): string | undefined {
+  const best = mostApplied(sim, nodes);
+  if (best === undefined) return undefined;
+  const { operations } = kvHistoryFromRequests(sim.requests);
+  const keys = [...new Set(operations.map((o) => o.input.key))];
+  let id = Math.max(0, ...operations.map((o) => o.id)) + 1;
+  let client = Math.max(0, ...operations.map((o) => o.client)) + 1;
+  const reads: Operation<KvInput, KvOutput>[] = keys.map((key) => ({ id: id++, client: client++, call: sim.now, return: sim.now, input: { op: "get", key }, output: { value: best.kv.get(key) } }));
+  const result = checkLinearizable(kvModel, [...operations, ...reads], { maxExplored: MAX_EXPLORED });
+  if (result.verdict === "ok") return undefined;
+  if (result.verdict === "unknown") return `linearizability: the checker gave up after ${MAX_EXPLORED} search states on the clients' history`;
+  const key = result.illegalOperations?.[0]?.input.key ?? "?";
+  return `linearizability: no order of the clients' appends to ${key}, consistent with when each was sent and answered, gives the final value "${best.kv.get(key) ?? ""}" on server ${best.id}. ${result.explanation?.describe.join(" ")}`;
+}
+
+/** Every acknowledged append must be in the state machine exactly once. */
+function lostWrites(sim: import("@course/sim").Simulation<RaftMessage>, nodes: readonly NodeId[]): string | undefined {
+  const best = mostApplied(sim, nodes);
   if (best === undefined) return "every server is down at the end";
   for (const r of sim.requests) {
     const res = r.result as ClientResult | undefined;

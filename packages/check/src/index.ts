@@ -29,7 +29,7 @@ export {
   RAFT_INVARIANT_NAMES,
   type RaftHook,
 } from "./raft-invariants.js";
-export { checkLinearizable, kvHistory, type KvOperation, type LinearizabilityResult } from "./linearizability.js";
+export * from "./linearizability/index.js";
 export { parseShard, shardOf, rangeValues, describeRange, type Shard, type NumberRange } from "./shard.js";
 export { raftAppliedOnce } from "./raft-applied-once.js";
 export { runRaftRandom, raftVariant, RAFT_LIVENESS_BOUND, RAFT_RANDOM_NETWORK, RAFT_RANDOM_RATES, type RaftRandomOptions, type RaftRandomResult } from "./raft-random.js";

@@ -4,10 +4,17 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import pc from "picocolors";
 import { serializeTrace, toTraceFile, type TraceFile } from "@course/sim";
-import { findLesson, lessons, type Lesson, type Scenario } from "@course/lessons";
+import { findLesson, lessons, type Lesson, type LiveIo, type LiveRunOptions, type Scenario } from "@course/lessons";
 import { clusterAnnouncement, formatLine, narrationLines, wrapText } from "./narrate.js";
 import { describeOptions, parseInteger, parseNpmArgs, runIfMain, UsageError, withUsageErrors, type OptionSpecs } from "./npm-args.js";
 import { Pauser, type PauseIo } from "./pause.js";
+
+/** Options that a lesson's live run (real software, not the simulator) adds, named with the lesson that uses them. */
+const LIVE_OPTIONS: OptionSpecs = Object.fromEntries(
+  lessons.flatMap((l) =>
+    Object.entries(l.live?.options ?? {}).map(([name, o]) => [name, { type: o.type === "boolean" ? "boolean" : "string", description: `lesson ${l.number}: ${o.description}`, ...(o.value ? { value: o.value } : {}) }] as const),
+  ),
+);
 
 const OPTIONS: OptionSpecs = {
   seed: { type: "string", value: "N", description: "seed for the run (default: the seed the lesson text was written for)" },
@@ -22,6 +29,7 @@ const OPTIONS: OptionSpecs = {
     choices: ["labels", "event"],
     description: "pause at every labeled step (the points the site lets you jump to); --step=event pauses after every line. Enter goes on",
   },
+  ...LIVE_OPTIONS,
   help: { type: "boolean", short: "h", description: "show this help" },
 };
 
@@ -46,6 +54,8 @@ interface LessonArgs {
   /** Pause at each labeled step, or after every line. */
   step?: "labels" | "event";
   help: boolean;
+  /** Values of the live-run options, checked against the lesson's declared types. */
+  live: Record<string, number | boolean | string | undefined>;
 }
 
 /** Where a run's narration goes, and where `--step` reads its Enter from. */
@@ -58,7 +68,7 @@ export interface LessonIo {
 export function parseLessonArgs(argv: readonly string[], env: NodeJS.ProcessEnv): LessonArgs {
   const { values, positionals } = parseNpmArgs(argv, OPTIONS, env, "lesson", 1, strayHint);
   const lessonArg = positionals[0];
-  const args: LessonArgs = { json: values.json === true, help: values.help === true };
+  const args: LessonArgs = { json: values.json === true, help: values.help === true, live: {} };
   if (values.step === "labels" || values.step === "event") args.step = values.step;
   if (lessonArg !== undefined) {
     if (!/^\d+$/.test(lessonArg)) throw new UsageError(`"${lessonArg}" is not a lesson number. Run \`npm run lesson\` to see the list.`);
@@ -69,6 +79,13 @@ export function parseLessonArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (typeof values.scenario === "string") args.scenario = values.scenario;
   if (typeof values.variant === "string") args.variant = values.variant;
   if (typeof values.trace === "string") args.trace = values.trace;
+  for (const l of lessons) {
+    for (const [name, o] of Object.entries(l.live?.options ?? {})) {
+      const raw = values[name];
+      if (raw === undefined) continue;
+      args.live[name] = o.type === "integer" ? parseInteger(raw, name, o.min ?? 0) : raw;
+    }
+  }
   return args;
 }
 
@@ -84,6 +101,7 @@ function listLessons(out: (line: string) => void): void {
   for (const l of lessons) {
     out(`  ${pc.cyan(String(l.number).padStart(2))}  ${pc.bold(l.title)}`);
     out(`      ${pc.dim(l.summary)}`);
+    if (l.live) out(`      ${pc.dim("-")} ${l.live.title} ${pc.yellow(`(real software: needs ${l.live.requires})`)}`);
     for (const s of l.scenarios) out(`      ${pc.dim("-")} ${s.id}: ${s.title}`);
   }
   if (lessons.length === 0) out("  (no lessons yet)");
@@ -105,7 +123,10 @@ function pickScenarios(lesson: Lesson, args: LessonArgs): Scenario[] {
 }
 
 function variantError(lesson: Lesson, variant: string): string {
-  const offered = lesson.scenarios.flatMap((s) => Object.keys(s.variants ?? {}).map((v) => `${v} (scenario ${s.id})`));
+  const offered = [
+    ...Object.keys(lesson.live?.variants ?? {}).map((v) => `${v} (the real run)`),
+    ...lesson.scenarios.flatMap((s) => Object.keys(s.variants ?? {}).map((v) => `${v} (scenario ${s.id})`)),
+  ];
   return `no scenario of lesson ${lesson.number} offers the variant "${variant}"; ${offered.length ? `the variants it has: ${offered.join(", ")}` : "this lesson has no variants"}`;
 }
 
@@ -207,6 +228,10 @@ export async function main(
       const range = lessons.length ? `${lessons[0]!.number}-${lessons.at(-1)!.number}` : "none yet";
       throw new UsageError(`there is no lesson ${args.lesson} (lessons: ${range}). Run \`npm run lesson\` to see the list.`);
     }
+    const live = lesson.live;
+    if (live && args.scenario === undefined && (args.variant === undefined || (live.variants !== undefined && args.variant in live.variants))) {
+      return runLive(lesson, args, env, out);
+    }
     const files = await runLesson(lesson, args, out, io);
     if (args.json) out(files.length === 1 ? serializeTrace(files[0]!) : `[${files.map(serializeTrace).join(",")}]`);
     if (args.trace) {
@@ -219,6 +244,28 @@ export async function main(
     }
     return 0;
   });
+}
+
+const STYLES: LiveIo["format"] = { emphasis: pc.bold, dim: pc.dim, good: pc.green, bad: pc.red };
+
+/** A lesson part that runs real software: it narrates itself, in real time, and decides its own exit status. */
+async function runLive(lesson: Lesson, args: LessonArgs, env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+  const live = lesson.live as NonNullable<Lesson["live"]>;
+  if (args.step) throw new UsageError(`lesson ${lesson.number} runs real processes in real time, so it cannot pause after every line; --step works with its simulated scenario (--scenario ${lesson.scenarios[0]?.id ?? "ID"})`);
+  const options: LiveRunOptions = {
+    seed: args.seed ?? live.defaultSeed,
+    ...(args.variant === undefined ? {} : { variant: args.variant }),
+    ...(args.trace === undefined ? {} : { trace: resolve(env.INIT_CWD ?? process.cwd(), args.trace) }),
+    json: args.json,
+    extra: args.live,
+  };
+  const say = args.json ? (line: string) => console.error(line) : out;
+  say(pc.bold(`Lesson ${lesson.number}: ${lesson.title}`) + `\n${pc.dim(lesson.summary)}`);
+  say(`\n${pc.bold(pc.magenta(`== ${live.title}`))}  ${pc.dim(`(seed ${options.seed}${options.variant ? `, variant ${options.variant}` : ""})`)}`);
+  const code = await live.run(options, { out, format: STYLES });
+  const replay = `npm run lesson ${lesson.number} -- --seed ${options.seed}${options.variant ? ` --variant ${options.variant}` : ""}`;
+  say(pc.dim(`  run it again: ${replay} (a real cluster: the faults repeat, the timings do not)`));
+  return code;
 }
 
 runIfMain(import.meta.url, main);

@@ -31,3 +31,4 @@ export * as views from "./views.js";
 export { replayTo, forkWith, withReaderControls, droppedByFork, describeReaderActions, type ReaderAction, type ReaderFault, type Forked } from "./fork.js";
 export { createPlayer, type Player, type PlayerOptions, type PlayerScenario, type RecordedRun, type PlayerExtra, type ExtraContext } from "./player.js";
 export { readUrlState, writeUrlState, encodeFaults, decodeFaults, type PlayerUrlState } from "./url-state.js";
+export { historyChart, HISTORY_COLORS, type HistoryChartOptions, type ChartOperation, type ChartResult } from "./history.js";

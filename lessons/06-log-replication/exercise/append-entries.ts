@@ -10,9 +10,10 @@ import { firstIndexOfTerm, type AppendDecision, type AppendEntries, type Followe
  * Figure 2 of the Raft paper, AppendEntries RPC, receiver implementation (§5.3):
  * 1. Reply false if req.term < currentTerm.
  * 2. Reply false if the log has no entry at prevLogIndex whose term is prevLogTerm (the consistency check).
- *    To let the leader skip back quickly (§5.3, end), include hints: if the log is too short,
- *    conflictIndex = lastIndex + 1; otherwise conflictTerm = the term at prevLogIndex and conflictIndex = the
- *    first index holding that term.
+ *    Include hints that let the leader skip back quickly: if the log is too short, conflictIndex = lastIndex + 1
+ *    (and no conflictTerm); otherwise conflictTerm = the term at prevLogIndex and conflictIndex = the first index
+ *    holding that term. The paper sketches the second hint at the end of §5.3; the first is how MIT 6.5840's
+ *    "accelerated log backtracking" reports a short log. Exercise 7 is the leader's side.
  * 3. If an existing entry conflicts with a new one (same index, different term), delete it and all that
  *    follow it (`truncateFrom`). Entries that already match must NOT be deleted: a delayed, older message
  *    would otherwise erase entries a newer one added.

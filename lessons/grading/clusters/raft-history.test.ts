@@ -1,4 +1,4 @@
-// The graded Raft runs end with a linearizability check of the clients' appends and the final values: it passes the course's store and catches one that breaks real-time order.
+// The graded Raft runs end with a linearizability check of the clients' appends against the final values: it passes the course's store and catches one that breaks real-time order.
 
 import { describe, expect, it } from "vitest";
 import { KvStore, type Command, type KvImage } from "@course/raft";
@@ -28,7 +28,6 @@ describe("the linearizability check at the end of a graded Raft run", () => {
 
   it("rejects a store that applies every append once but out of order, which the count of tokens cannot see", () => {
     const failure = runRaft(new SeedRun(1, false), { raft: {}, applyCommand: prepending, clients: 2 });
-    expect(failure).toMatch(/^linearizability: no order of the clients' appends to k\d, consistent with when each was sent and answered, gives the final value/);
-    expect(failure).toMatch(/The longest linearizable prefix has \d+ operations/);
+    expect(failure).toMatch(/^linearizability: the final value of k\d on server \d is "[^"]*": "\d+;" comes after "\d+;", but "\d+;" was answered at [\d.]+ ms, before "\d+;" was even sent$/);
   });
 });

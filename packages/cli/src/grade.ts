@@ -9,6 +9,7 @@ import {
   checkHashes,
   DEFAULT_FRESH_SEEDS,
   describeCheck,
+  formatReplay,
   formatReport,
   LESSONS_DIR,
   MANIFEST_FILE,
@@ -244,7 +245,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     if (args.verify === true || args.verifyReport !== undefined) return verify(args, out, where);
     if (args.watch === true) return watch(args, out);
     const report = await grade({ ...args, ...(args.junit === undefined ? {} : { junit: where(args.junit) }) });
-    for (const line of formatReport(report, { style: STYLE, width: process.stdout.columns ?? 120 })) out(line);
+    // A replay (--test) runs a few tests on purpose: report those, not a score with every other test missing.
+    const replay = args.test === undefined ? undefined : formatReplay(report, args.test, STYLE);
+    for (const line of replay?.lines ?? formatReport(report, { style: STYLE, width: process.stdout.columns ?? 120 })) out(line);
     if (args.json) {
       writeFileSync(where(args.json), jsonReport(report));
       out(pc.dim(`JSON report written to ${where(args.json)}`));
@@ -255,7 +258,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     }
     if (args.summary) appendFileSync(where(args.summary), markdownSummary(report));
     if (args.classroom) appendFileSync(where(args.classroom), classroomOutputs(report));
-    return report.allPassed ? 0 : 1;
+    return (replay?.passed ?? report.allPassed) ? 0 : 1;
   });
 }
 

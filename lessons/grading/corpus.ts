@@ -93,8 +93,10 @@ export interface CorpusOptions {
 export async function gradeCorpus(options: CorpusOptions = {}): Promise<CorpusResult> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
-  const exercises = (await discoverExercises()).filter((e) => options.lessons === undefined || options.lessons.includes(e.lesson));
-  const solutions = (await discoverSolutions(exercises)).filter((s) => options.match === undefined || s.file.includes(options.match));
+  const all = await discoverExercises();
+  const exercises = all.filter((e) => options.lessons === undefined || options.lessons.includes(e.lesson));
+  const keys = new Set(exercises.map(exerciseKey));
+  const solutions = (await discoverSolutions(all)).filter((s) => keys.has(s.key) && (options.match === undefined || s.file.includes(options.match)));
   const fresh = options.fresh ?? 0;
   const fileOf = new Map(exercises.map((e) => [exerciseKey(e), testFileOf(e)]));
   const base: Record<string, string> = { COURSE_TRACES: "off", COURSE_IMPL: "reference", COURSE_FRESH_SEEDS: String(fresh), ...(fresh > 0 ? { COURSE_STRESS: "1" } : {}) };

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { runGradedTests, type RunOutcome } from "./collect.js";
 import { exerciseKey, type Exercise } from "./exercise.js";
-import { LESSONS_DIR } from "./impl.js";
+import { LESSONS_DIR, SOLUTIONS_DIR } from "./impl.js";
 import { isMain } from "./main.js";
 import type { ProofProject } from "./proof-run.config.js";
 import { scoreOf, type SuiteScore } from "./prove.js";
@@ -21,6 +21,8 @@ export interface Expectation {
   readonly why: string;
 }
 
+export { SOLUTIONS_DIR };
+
 export interface Solution {
   /** The exercise it solves, "6/append-entries". */
   readonly key: string;
@@ -29,9 +31,6 @@ export interface Solution {
   readonly name: string;
   readonly expectation: Expectation;
 }
-
-/** Where the fixtures live: grading/solutions/<NN>-<exercise id>/<name>.ts, relative to the lessons folder. */
-export const SOLUTIONS_DIR = "grading/solutions";
 
 /** "06-append-entries" for lesson 6's exercise "append-entries". */
 export function solutionFolderOf(exercise: Pick<Exercise, "lesson" | "id">): string {

@@ -16,6 +16,9 @@ export type ImplChoice =
 /** Where the lessons folder is, for reading stubs and writing traces. */
 export const LESSONS_DIR = fileURLToPath(new URL("..", import.meta.url));
 
+/** The solutions corpus, graded as file:<path> (see corpus.ts): grading/solutions/<NN>-<exercise id>/<name>.ts, relative to the lessons folder. */
+export const SOLUTIONS_DIR = "grading/solutions";
+
 /**
  * Reads COURSE_IMPL. Unset means the student's file: that is what `npm run grade`, a plain `npx vitest` and the
  * editor grade. Only the course's own test run binds the reference (grading/course-run.config.ts sets

@@ -86,7 +86,7 @@ gradedSuite(twoPhaseCommitExercise, (g) => {
   g.simulation(6, "transactions under crashes of every node, coordinator included, stay atomic and finish", {
     protocol: "2pc",
     seeds: 40,
-    hint: "find the transaction the checker names and read what each participant did after its last restart",
+    hint: "find the transaction the checker names and read what each participant did after its last restart (runs have 2 to 6 participants)",
     run: (impl, run) => runTwoPhaseCommit(run, impl),
   });
 });

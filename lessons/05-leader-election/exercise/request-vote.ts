@@ -7,9 +7,10 @@ import type { RequestVote, VoteDecision, VoterState } from "@course/raft";
  * `voter` is this server: currentTerm (already raised to the request's term if that was higher, and votedFor
  * cleared then), votedFor (null if it has not voted in currentTerm) and the index and term of its last log entry.
  * 1. Reply false if req.term < currentTerm.
- * 2. If votedFor is null or req.candidateId, and the candidate's log is at least as up-to-date as the voter's,
- *    grant the vote. §5.4.1: compare the terms of the last entries first (the later term is more up-to-date);
- *    only if they are equal does the longer log win (equal length counts as up-to-date).
+ * 2. Grant the vote exactly when votedFor is null or req.candidateId (0 is a server id like any other: only null
+ *    means "no vote") and the candidate's log is at least as up-to-date as the voter's. §5.4.1: compare the
+ *    terms of the last entries first (the later term is more up-to-date); only if they are equal does the longer
+ *    log win (equal length counts as up-to-date).
  * Return `{ voteGranted, votedFor }` where votedFor is the value after the decision (the node persists it
  * before the reply leaves). A refusal leaves votedFor as it was.
  */

@@ -166,7 +166,7 @@ gradedSuite(appendEntriesExercise, (g) => {
   g.simulation(6, "replication under crashes, partitions and reordering keeps logs matching and commits durable", {
     protocol: "raft",
     seeds: 30,
-    hint: "find the follower named in the violation and the last AppendEntries it handled before it: was it stale, reordered, or from an old leader?",
+    hint: "find the follower named in the violation and the last AppendEntries it handled before it: was it stale, reordered, or from an old leader? Messages carry 1, 2 or 64 entries, so the follower's log often goes on past the message",
     run: (impl, run) => runRaft(run, { raft: { rules: impl } }),
   });
 

@@ -1,27 +1,14 @@
 // CI check that the graders judge unseen solutions right: every correct solution of the corpus scores 100%, every buggy one loses points.
 
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { CorpusResult } from "./corpus.js";
+import { runJsonScript } from "./script-json.js";
 
 describe("the solutions corpus, graded like a student's file", () => {
   it(
     "gives every correct solution full points and catches every buggy one on the fixed seeds every grading run uses",
     () => {
-      const out = join(mkdtempSync(join(tmpdir(), "course-corpus-")), "corpus.json");
-      const script = fileURLToPath(new URL("./corpus.ts", import.meta.url));
-      let log = "";
-      try {
-        log = execFileSync(process.execPath, ["--import", "tsx", script, "--json", out], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-      } catch (e) {
-        const err = e as { stdout?: string; stderr?: string };
-        throw new Error(`the corpus was not judged right:\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
-      }
-      const result = JSON.parse(readFileSync(out, "utf8")) as CorpusResult;
+      const { result, log } = runJsonScript<CorpusResult>(new URL("./corpus.ts", import.meta.url), "the corpus was not judged right");
       expect(result.verdicts.filter((v) => v.solution.expectation.correct).length, log).toBeGreaterThanOrEqual(20);
       expect(result.verdicts.filter((v) => !v.solution.expectation.correct).length, log).toBeGreaterThanOrEqual(60);
       for (const v of result.verdicts) {

@@ -35,6 +35,11 @@ gradedSuite(leaderProgressExercise, (g) => {
     expectRule({ rule: BACKUP, input: { progress: p, leaderLog: LEADER, reply: no() } }, handleAppendEntriesReply(p, LEADER, no()), { nextIndex: 6, matchIndex: 0 });
   });
 
+  g.unit(1, "failure without hints at nextIndex 1: stay at 1, the first entry", ({ handleAppendEntriesReply }) => {
+    const p = progress(1, 0);
+    expectRule({ rule: BACKUP, input: { progress: p, leaderLog: LEADER, reply: no() }, hint: "log indices start at 1: there is nothing before entry 1 to step back to" }, handleAppendEntriesReply(p, LEADER, no()), { nextIndex: 1, matchIndex: 0 });
+  });
+
   g.unit(2, "failure, follower log too short: resume at its conflictIndex", ({ handleAppendEntriesReply }) => {
     const p = progress(11, 0);
     const r = no({ conflictIndex: 5 });

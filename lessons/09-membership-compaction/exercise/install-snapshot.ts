@@ -9,8 +9,8 @@ import type { InstallSnapshot, LogView, SnapshotDecision } from "@course/raft";
 /**
  * Figure 13 of the Raft paper, InstallSnapshot RPC, receiver implementation (§7). `req.snapshot` carries
  * lastIncludedIndex and lastIncludedTerm: the last entry the snapshot replaces.
- * - A snapshot that does not reach past what this server already has committed (lastIncludedIndex <=
- *   commitIndex), or past its own snapshot, carries nothing new: `{ action: "ignore" }`.
+ * - Ignore it exactly when it does not reach past what this server already has committed (lastIncludedIndex <=
+ *   commitIndex) or past its own snapshot: it carries nothing new, `{ action: "ignore" }`.
  * - Otherwise install it. Step 6: if the log has an entry at lastIncludedIndex whose term is lastIncludedTerm,
  *   keep the entries after it: `{ action: "install", retainLog: true }`. This server may already have
  *   acknowledged them, and the leader may have counted them toward a commit, so discarding them could lose a

@@ -31,7 +31,7 @@ const OPTIONS: OptionSpecs = {
   seed: { type: "string", value: "N", description: "replay: run only seed N of each simulation test and write its trace (a failure prints this command)" },
   faults: { type: "string", value: "LIST", description: "with --seed: keep only these fault episodes, e.g. 1,4 or none (a shrunk replay)" },
   test: { type: "string", short: "t", value: "NAME", description: "only the graded tests whose name contains NAME" },
-  impl: { type: "string", value: "WHICH", description: "grade another implementation: student (default), reference or mutant:<name>" },
+  impl: { type: "string", value: "WHICH", description: "grade another implementation: student (default), reference, mutant:<name> or file:<path> (a file written like the stub, relative to lessons/)" },
   json: { type: "string", value: "FILE", description: "also write the score as JSON to FILE (with the graded suites' digest)" },
   junit: { type: "string", value: "FILE", description: "also write vitest's JUnit XML report to FILE (points in the test names)" },
   summary: { type: "string", value: "FILE", description: "append a Markdown score table to FILE (CI: $GITHUB_STEP_SUMMARY)" },
@@ -85,7 +85,7 @@ export function parseGradeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   const seeds = parseInteger(values.seeds, "seeds", 1);
   const seed = parseInteger(values.seed, "seed", 0);
   const impl = typeof values.impl === "string" ? values.impl : "student";
-  if (!/^(student|reference|mutant:[a-z0-9-]+)$/.test(impl)) throw new UsageError(`--impl must be student, reference or mutant:<name>, got "${impl}"`);
+  if (!/^(student|reference|mutant:[a-z0-9-]+|file:\S+)$/.test(impl)) throw new UsageError(`--impl must be student, reference, mutant:<name> or file:<path>, got "${impl}"`);
   const faults = typeof values.faults === "string" ? values.faults.trim() : undefined;
   if (faults !== undefined && seed === undefined) throw new UsageError("--faults only makes sense with --seed N (it shrinks the replay of one seed)");
   if (faults !== undefined && !/^(none|\d+(,\d+)*)$/.test(faults)) throw new UsageError(`--faults must be "none" or episode numbers like 1,4, got "${faults}"`);

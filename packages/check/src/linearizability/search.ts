@@ -144,12 +144,16 @@ function grow<T extends Int32Array | Uint32Array>(a: T): T {
   return bigger;
 }
 
-// The walks over a point's candidates (see searchPartition).
+// The walks over a point's candidates (see searchPartition): known candidates go in one walk per priority.
 const WALK_HELPS = 0;
 const WALK_FORCED = 1;
-const WALK_KNOWN = 2;
-const WALK_UNKNOWN = 3;
-const WALK_DONE = 4;
+const WALK_UNKNOWN = 2;
+const WALK_DONE = 3;
+const WALK_KNOWN = 4;
+const PRIORITIES = 4;
+/** A candidate's verdict: refused, or allowed with a priority (0 first) from VERDICT_PRIORITY on. */
+const VERDICT_REFUSED = 2;
+const VERDICT_PRIORITY = 4;
 
 /**
  * Wing & Gong's search with Lowe's just-in-time rule. The calls and returns of operations with a known outcome are
@@ -170,12 +174,13 @@ const WALK_DONE = 4;
  * point fails. The rule needs "never changes the state", not "does not change it now": a write of the current
  * value may be needed later, after another write.
  *
- * Otherwise the candidates are tried in three walks, an order that finds a linearization of a correct history
- * quickly: (0) unknown ones that the model says help the blocked operation (the first known one, in time order,
- * that the state does not allow yet); (2) the known ones; (3) the other unknown ones. Known operations go in order
- * of return (the one that returned first most likely took effect first). So a write that never took effect costs
- * nothing and one that did is placed just before the read that needs it. Every candidate is still tried once per
- * point, so the search stays complete.
+ * Otherwise the candidates are tried in four walks, an order that finds a linearization of a correct history
+ * quickly: unknown ones that the model says help the blocked operation (the first known one, in time order, that
+ * the state does not allow yet); known ones after which the operation that returns first is allowed (when it is not
+ * allowed yet); the other known ones; the other unknown ones. Known operations go in order of return (the one that
+ * returned first most likely took effect first). So a write that never took effect costs nothing and one that did is
+ * placed just before the read that needs it. Every candidate is still tried once per point, so the search stays
+ * complete.
  */
 export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], budget: SearchBudget): SearchOutcome<S> {
   const n = ops.length;
@@ -247,7 +252,7 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
   const stackPos = new Int32Array(n + 1);
   const stackLimit = new Float64Array(n + 1);
   // The candidates of every point on the stack (ranks, in rank order), one segment per level, with the model's
-  // answer for each (0: not yet asked, 1: allowed, 2: refused) and the state it leads to.
+  // verdict on each (refused, or allowed with a priority) and the state it leads to.
   let candidates = new Int32Array(256);
   let verdicts = new Uint8Array(256);
   let nextStates: (S | undefined)[] = new Array<S | undefined>(256);
@@ -314,18 +319,37 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
     for (let k = start; k < used; k++) {
       const i = byRank[candidates[k] as number] as number;
       const result = model.step(state, inputs[i] as I, outputs[i] as O);
-      verdicts[k] = result.ok ? 1 : 2;
+      verdicts[k] = result.ok ? 1 : VERDICT_REFUSED;
       nextStates[k] = result.next;
       if (result.ok && walk < 0 && readOnly[i] === 1) {
         walk = WALK_FORCED;
         pos = k;
       }
     }
-    blocked = walk < 0 && pendingUnknown > 0 ? findBlocked() : -1;
-    if (walk < 0) {
-      walk = blocked >= 0 ? WALK_HELPS : WALK_KNOWN;
-      pos = walk === WALK_HELPS ? (unext[UHEAD] as number) : start;
+    if (walk >= 0) return;
+    // Which allowed candidates go first: those after which the operation that returns first is allowed, when it is
+    // not allowed yet (it must be linearized before anything called after its return), and those after which every
+    // other allowed candidate is still allowed (a write placed too early can make a compare-and-set impossible
+    // for good, which the search would otherwise find out only much later).
+    const first = e !== TAIL ? e >> 1 : -1;
+    const guide = first >= 0 && !model.step(state, inputs[first] as I, outputs[first] as O).ok;
+    for (let k = start; k < used; k++) {
+      if (verdicts[k] !== 1) continue;
+      const after = nextStates[k] as S;
+      let priority = guide && model.step(after, inputs[first] as I, outputs[first] as O).ok ? 0 : 2;
+      for (let m = start; m < used; m++) {
+        if (m === k || verdicts[m] === VERDICT_REFUSED) continue;
+        const other = byRank[candidates[m] as number] as number;
+        if (!model.step(after, inputs[other] as I, outputs[other] as O).ok) {
+          priority++;
+          break;
+        }
+      }
+      verdicts[k] = VERDICT_PRIORITY + priority;
     }
+    blocked = pendingUnknown > 0 ? findBlocked() : -1;
+    walk = blocked >= 0 ? WALK_HELPS : WALK_KNOWN;
+    pos = walk === WALK_HELPS ? (unext[UHEAD] as number) : start;
   };
 
   arrive();
@@ -340,12 +364,16 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
       i = byRank[candidates[pos] as number] as number;
       after = nextStates[pos] as S;
       walk = WALK_DONE;
-    } else if (walk === WALK_KNOWN) {
+    } else if (walk >= WALK_KNOWN && walk < WALK_KNOWN + PRIORITIES) {
       if (pos < (segmentEnd[depth] as number)) {
         const k = pos++;
-        if (verdicts[k] !== 1) continue;
+        if (verdicts[k] !== VERDICT_PRIORITY + walk - WALK_KNOWN) continue;
         i = byRank[candidates[k] as number] as number;
         after = nextStates[k] as S;
+      } else if (walk + 1 < WALK_KNOWN + PRIORITIES) {
+        walk++;
+        pos = segmentStart[depth] as number;
+        continue;
       } else if (pendingUnknown > 0) {
         walk = WALK_UNKNOWN;
         pos = unext[UHEAD] as number;

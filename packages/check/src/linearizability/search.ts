@@ -32,21 +32,39 @@ export interface SearchOutcome<S> {
 class Memo<S> {
   private readonly stateIds = new Map<string | number, number>();
   private readonly states: S[] = [];
-  private heads = new Int32Array(256).fill(-1);
-  private mask = 255;
-  private chain = new Int32Array(256);
-  private hashes = new Int32Array(256);
-  private stateOf = new Int32Array(256);
-  private offsets = new Int32Array(256);
-  private pool = new Uint32Array(1024);
+  private model!: Model<S, unknown, unknown>;
+  private unknownWords = 0;
+  private subsumes = false;
+  // Small at first: most partitions of a history are small.
+  private heads = new Int32Array(16).fill(-1);
+  private mask = 15;
+  private chain = new Int32Array(16);
+  private hashes = new Int32Array(16);
+  private stateOf = new Int32Array(16);
+  private offsets = new Int32Array(16);
+  private pool = new Uint32Array(64);
   private used = 0;
   size = 0;
 
-  constructor(
-    private readonly model: Model<S, unknown, unknown>,
-    private readonly unknownWords: number,
-    private readonly subsumes: boolean,
-  ) {}
+  /** Forgets every point, for a new partition. */
+  reset(model: Model<S, unknown, unknown>, unknownWords: number, subsumes: boolean): void {
+    this.model = model;
+    this.unknownWords = unknownWords;
+    this.subsumes = subsumes;
+    if (this.size > 0) {
+      if (this.mask > 1023) {
+        this.mask = 1023;
+        this.heads = new Int32Array(1024);
+      }
+      this.heads.fill(-1);
+    }
+    if (this.states.length > 0) {
+      this.stateIds.clear();
+      this.states.length = 0;
+    }
+    this.size = 0;
+    this.used = 0;
+  }
 
   /** A small number for the state; states the model's hash (and `equal`, when given) calls the same get the same one. */
   private stateId(state: S): number {
@@ -144,6 +162,75 @@ function grow<T extends Int32Array | Uint32Array>(a: T): T {
   return bigger;
 }
 
+/**
+ * Buffers for searching one partition after another, reused so that a history of many small partitions (one per
+ * key) does not allocate a fresh set of arrays for each. Sized for the largest partition seen so far.
+ */
+export class SearchWorkspace {
+  capacity = -1;
+  callAt = new Float64Array(0);
+  returnAt = new Float64Array(0);
+  unknownBit = new Int32Array(0);
+  readOnly = new Uint8Array(0);
+  next = new Int32Array(0);
+  prev = new Int32Array(0);
+  entries = new Int32Array(0);
+  knownOps = new Int32Array(0);
+  byRank = new Int32Array(0);
+  rank = new Int32Array(0);
+  unext = new Int32Array(0);
+  uprev = new Int32Array(0);
+  unknownOps = new Int32Array(0);
+  stackOps = new Int32Array(0);
+  stackBlocked = new Int32Array(0);
+  stackPos = new Int32Array(0);
+  stackWalk = new Uint8Array(0);
+  stackLimit = new Float64Array(0);
+  segmentStart = new Int32Array(0);
+  segmentEnd = new Int32Array(0);
+  candidates = new Int32Array(32);
+  verdicts = new Uint8Array(32);
+  known = new LinearizedSet(0);
+  readonly memo = new Memo<unknown>();
+  /** Orders entries (2i: call of i, 2i + 1: its return) by time, calls before returns at equal times. */
+  readonly byTime = (a: number, b: number): number => this.time(a) - this.time(b) || (a & 1) - (b & 1) || a - b;
+  readonly byCall = (a: number, b: number): number => (this.callAt[a] as number) - (this.callAt[b] as number) || a - b;
+  /** Return, then call: the operation that returned first most likely took effect first. */
+  readonly byReturn = (a: number, b: number): number => (this.returnAt[a] as number) - (this.returnAt[b] as number) || (this.callAt[a] as number) - (this.callAt[b] as number) || a - b;
+
+  private time(e: number): number {
+    return e & 1 ? (this.returnAt[e >> 1] as number) : (this.callAt[e >> 1] as number);
+  }
+
+  /** Makes room for a partition of n operations. */
+  reserve(n: number): void {
+    if (n <= this.capacity) return;
+    const c = Math.max(n, 2 * this.capacity, 16);
+    this.capacity = c;
+    this.callAt = new Float64Array(c);
+    this.returnAt = new Float64Array(c);
+    this.unknownBit = new Int32Array(c);
+    this.readOnly = new Uint8Array(c);
+    this.next = new Int32Array(2 * c + 2);
+    this.prev = new Int32Array(2 * c + 2);
+    this.entries = new Int32Array(2 * c);
+    this.knownOps = new Int32Array(c);
+    this.byRank = new Int32Array(c);
+    this.rank = new Int32Array(c);
+    this.unext = new Int32Array(c + 2);
+    this.uprev = new Int32Array(c + 2);
+    this.unknownOps = new Int32Array(c);
+    this.stackOps = new Int32Array(c + 1);
+    this.stackBlocked = new Int32Array(c + 1);
+    this.stackPos = new Int32Array(c + 1);
+    this.stackWalk = new Uint8Array(c + 1);
+    this.stackLimit = new Float64Array(c + 1);
+    this.segmentStart = new Int32Array(c + 2);
+    this.segmentEnd = new Int32Array(c + 2);
+    this.known = new LinearizedSet(c);
+  }
+}
+
 // The walks over a point's candidates (see searchPartition): known candidates go in one walk per priority.
 const WALK_HELPS = 0;
 const WALK_FORCED = 1;
@@ -182,14 +269,12 @@ const VERDICT_PRIORITY = 4;
  * placed just before the read that needs it. Every candidate is still tried once per point, so the search stays
  * complete.
  */
-export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], budget: SearchBudget): SearchOutcome<S> {
+export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], budget: SearchBudget, ws = new SearchWorkspace()): SearchOutcome<S> {
   const n = ops.length;
+  ws.reserve(n);
   const inputs: I[] = new Array<I>(n);
   const outputs: O[] = new Array<O>(n);
-  const callAt = new Float64Array(n);
-  const returnAt = new Float64Array(n);
-  const unknownBit = new Int32Array(n).fill(-1);
-  const readOnly = new Uint8Array(n);
+  const { callAt, returnAt, unknownBit, readOnly } = ws;
   let unknownCount = 0;
   for (let i = 0; i < n; i++) {
     const op = ops[i] as Operation<I, O>;
@@ -197,39 +282,37 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
     outputs[i] = op.output;
     callAt[i] = op.call;
     returnAt[i] = op.return;
-    if (op.return === Infinity) unknownBit[i] = unknownCount++;
-    else if (model.readOnly?.(op.input, op.output) === true) readOnly[i] = 1;
+    unknownBit[i] = op.return === Infinity ? unknownCount++ : -1;
+    readOnly[i] = op.return !== Infinity && model.readOnly?.(op.input, op.output) === true ? 1 : 0;
   }
   const knownCount = n - unknownCount;
 
   // The list of known calls (entry 2i) and returns (2i + 1) in time order.
   const HEAD = 2 * n;
   const TAIL = 2 * n + 1;
-  const next = new Int32Array(2 * n + 2);
-  const prev = new Int32Array(2 * n + 2);
-  const entries = new Int32Array(2 * knownCount);
-  const knownOps = new Int32Array(knownCount);
+  const { next, prev, knownOps } = ws;
+  const entries = ws.entries.subarray(0, 2 * knownCount);
   for (let i = 0, k = 0; i < n; i++) {
     if (unknownBit[i] !== -1) continue;
     knownOps[k >> 1] = i;
     entries[k++] = 2 * i;
     entries[k++] = 2 * i + 1;
   }
-  const time = (e: number): number => (e & 1 ? (returnAt[e >> 1] as number) : (callAt[e >> 1] as number));
-  entries.sort((a, b) => time(a) - time(b) || (a & 1) - (b & 1) || a - b);
+  entries.sort(ws.byTime);
   link(next, prev, HEAD, TAIL, entries);
   // The list of unknown operations in call order.
   const UHEAD = n;
   const UTAIL = n + 1;
-  const unext = new Int32Array(n + 2);
-  const uprev = new Int32Array(n + 2);
-  const unknownOps = new Int32Array(unknownCount);
+  const { unext, uprev } = ws;
+  const unknownOps = ws.unknownOps.subarray(0, unknownCount);
   for (let i = 0, k = 0; i < n; i++) if (unknownBit[i] !== -1) unknownOps[k++] = i;
-  unknownOps.sort((a, b) => (callAt[a] as number) - (callAt[b] as number) || a - b);
+  unknownOps.sort(ws.byCall);
   link(unext, uprev, UHEAD, UTAIL, unknownOps);
   // Known operations ranked by return, then call: a point's candidates are tried in rank order.
-  const byRank = knownOps.slice().sort((a, b) => (returnAt[a] as number) - (returnAt[b] as number) || (callAt[a] as number) - (callAt[b] as number) || a - b);
-  const rank = new Int32Array(n);
+  const byRank = ws.byRank;
+  byRank.set(knownOps.subarray(0, knownCount));
+  byRank.subarray(0, knownCount).sort(ws.byReturn);
+  const rank = ws.rank;
   for (let r = 0; r < knownCount; r++) rank[byRank[r] as number] = r;
 
   const unknownSet = new Uint32Array((unknownCount >>> 5) + 1);
@@ -242,22 +325,18 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
   let pendingUnknown = unknownCount;
   let pendingKnown = knownCount;
 
-  const memo = new Memo<S>(model as Model<S, unknown, unknown>, unknownCount === 0 ? 0 : (unknownCount >>> 5) + 1, unknownAlwaysPossible);
-  const known = new LinearizedSet(n);
+  const memo = ws.memo as Memo<S>;
+  memo.reset(model as Model<S, unknown, unknown>, unknownCount === 0 ? 0 : (unknownCount >>> 5) + 1, unknownAlwaysPossible);
+  const known = ws.known;
+  known.reset(n);
   // The stack of choices, and per level where the walk at that point had got to.
-  const stackOps = new Int32Array(n + 1);
-  const stackStates: (S | undefined)[] = new Array<S | undefined>(n + 1);
-  const stackBlocked = new Int32Array(n + 1);
-  const stackWalk = new Uint8Array(n + 1);
-  const stackPos = new Int32Array(n + 1);
-  const stackLimit = new Float64Array(n + 1);
+  const { stackOps, stackBlocked, stackWalk, stackPos, stackLimit } = ws;
+  const stackStates: (S | undefined)[] = [];
   // The candidates of every point on the stack (ranks, in rank order), one segment per level, with the model's
   // verdict on each (refused, or allowed with a priority) and the state it leads to.
-  let candidates = new Int32Array(256);
-  let verdicts = new Uint8Array(256);
-  let nextStates: (S | undefined)[] = new Array<S | undefined>(256);
-  const segmentStart = new Int32Array(n + 2);
-  const segmentEnd = new Int32Array(n + 2);
+  let { candidates, verdicts } = ws;
+  const nextStates: (S | undefined)[] = [];
+  const { segmentStart, segmentEnd } = ws;
   let used = 0;
   let depth = 0;
   let state = model.init();
@@ -297,11 +376,10 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
     let e = next[HEAD] as number;
     for (; e !== TAIL && (e & 1) === 0; e = next[e] as number) {
       if (used === candidates.length) {
-        candidates = grow(candidates);
+        candidates = ws.candidates = grow(candidates);
         const v = new Uint8Array(verdicts.length * 2);
         v.set(verdicts);
-        verdicts = v;
-        nextStates.length = candidates.length;
+        verdicts = ws.verdicts = v;
       }
       // Insertion into rank order: the list is in call order, which is nearly rank order.
       const r = rank[e >> 1] as number;

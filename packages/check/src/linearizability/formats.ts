@@ -50,14 +50,14 @@ class Pairing<I> {
   }
 }
 
-const JEPSEN_LINE = /^\S+\s+jepsen\.util\s+-\s+(\d+)\t:(\w+)\t:(\w+)\t(.*)$/;
+const JEPSEN_LINE = /^\S+\s+jepsen\.util\s+-\s+(\d+)\s+:(\w+)\s+:(\w+)\s+(.*)$/;
 
 /**
- * A Jepsen log of one register (lines "INFO  jepsen.util - PROCESS\t:TYPE\t:F\tVALUE", as in Jepsen's etcd
- * test) for `casRegisterModel`. TYPE is invoke, ok, fail or info; F is read (VALUE nil, or the value read),
- * write (the value) or cas ([FROM TO]). Values become strings and nil becomes null (never written). A failed
- * write or cas did not take effect; an info outcome (a time-out) is unknown; a read that failed or timed out is
- * left out, since it saw nothing. Other log lines are skipped.
+ * A Jepsen log of one register (lines "INFO  jepsen.util - PROCESS :TYPE :F VALUE", fields apart by tabs or
+ * spaces, as in Jepsen's etcd test) for `casRegisterModel`. TYPE is invoke, ok, fail or info; F is read (VALUE
+ * nil, or the value read), write (the value) or cas ([FROM TO]). Values become strings and nil becomes null
+ * (never written). A failed write or cas did not take effect; an info outcome (a time-out) is unknown; a read
+ * that failed or timed out is left out, since it saw nothing. Other log lines are skipped.
  */
 export function parseJepsenRegisterLog(text: string): Operation<RegisterInput, KvOutput>[] {
   const pairing = new Pairing<RegisterInput>("Jepsen log");

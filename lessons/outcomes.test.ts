@@ -1,4 +1,4 @@
-// Each lesson opens with what the student will be able to do afterwards; lessons 4-11's paragraphs wait in OUTCOMES.md.
+// Each lesson's README and page open with what the student will be able to do afterwards, and so does the home page.
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -12,14 +12,11 @@ function firstParagraph(markdown: string): string {
   return (body.split(/\n\s*\n/).map((p) => p.trim()).find((p) => p !== "" && !p.startsWith("#")) ?? "").replace(/\*\*/g, "");
 }
 
-/** Lessons whose README and page already open with their outcome. */
-const PLACED = [1, 2, 3, 4, 10, 12];
-
 describe("what the student will be able to do", () => {
-  for (const n of PLACED) {
-    const lesson = lessons.find((l) => l.number === n);
+  for (const lesson of lessons) {
+    const n = lesson.number;
     it(`lesson ${n}'s README and page open with it`, () => {
-      expect(firstParagraph(read(`lessons/${String(n).padStart(2, "0")}-${lesson?.slug}/README.md`))).toMatch(/^After this lesson you will be able to /);
+      expect(firstParagraph(read(`lessons/${String(n).padStart(2, "0")}-${lesson.slug}/README.md`))).toMatch(/^After this lesson you will be able to /);
       expect(firstParagraph(read(`docs/src/lessons/${n}.md`))).toMatch(/^After this lesson you will be able to /);
     });
   }
@@ -28,12 +25,4 @@ describe("what the student will be able to do", () => {
     expect(firstParagraph(read("docs/src/index.md"))).toMatch(/^After this course you will be able to /);
   });
 
-  it("OUTCOMES.md has one paragraph for every other lesson, ready to open its README and page", () => {
-    const text = read("lessons/OUTCOMES.md");
-    for (const lesson of lessons.filter((l) => !PLACED.includes(l.number))) {
-      const section = text.split(/^## /m).find((s) => s.startsWith(`Lesson ${lesson.number}:`));
-      expect(section, `lesson ${lesson.number}`).toBeDefined();
-      expect(firstParagraph(section?.replace(/^.*\n/, "") ?? "")).toMatch(/^After this lesson you will be able to /);
-    }
-  });
 });

@@ -45,26 +45,6 @@ function courseFiles(): string[] {
   ].sort();
 }
 
-/**
- * Files of lessons 4-11 and their pages that still hold British spellings; they are being rewritten elsewhere
- * and take the same spelling then. Remove a line as soon as its file is converted.
- */
-const PENDING = new Set([
-  "docs/src/lessons/5.md",
-  "docs/src/lessons/6.md",
-  "docs/src/lessons/7.md",
-  "docs/src/lessons/9.md",
-  "lessons/05-leader-election/index.ts",
-  "lessons/06-log-replication/README.md",
-  "lessons/06-log-replication/seed-demo.ts",
-  "lessons/06-log-replication/toy-raft.ts",
-  "lessons/05-leader-election/split-vote.ts",
-  "lessons/07-worked-example/README.md",
-  "lessons/07-worked-example/index.ts",
-  "lessons/07-worked-example/nine-steps.ts",
-  "lessons/11-kv-store/lost-reply.ts",
-]);
-
 export function britishSpellings(text: string): string[] {
   const found: string[] = [];
   for (const word of text.match(/[A-Za-z]+/g) ?? []) {
@@ -83,11 +63,7 @@ describe("one spelling throughout (American)", () => {
   it("finds none in the course's text", () => {
     const files = courseFiles();
     expect(files.length).toBeGreaterThan(40);
-    const offenders = files.filter((f) => !PENDING.has(f)).flatMap((f) => britishSpellings(readFileSync(join(ROOT, f), "utf8")).map((w) => `${f}: ${w}`));
+    const offenders = files.flatMap((f) => britishSpellings(readFileSync(join(ROOT, f), "utf8")).map((w) => `${f}: ${w}`));
     expect(offenders).toEqual([]);
-  });
-
-  it("lists only pending files that exist", () => {
-    for (const f of PENDING) expect(statSync(join(ROOT, f)).isFile(), relative(ROOT, join(ROOT, f))).toBe(true);
   });
 });

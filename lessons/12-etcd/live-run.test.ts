@@ -82,7 +82,8 @@ describe.skipIf(SKIP_ETCD)("lesson 12 against a real etcd cluster", () => {
       expect(recorded.verdict.verdict).toBe("illegal");
       expect(output).toMatch(/RESULT: NOT linearizable/);
       expect(recorded.verdict.unplaceable?.length).toBeGreaterThan(0);
-      expect(output).toMatch(/^ {2}#\d+ client \d+: get\(x\) -> "\d+", sent at/m);
+      // The stale value may be an older write or nothing at all (a read that reached the follower before the first put).
+      expect(output).toMatch(/^ {2}#\d+ client \d+: get\(x\) -> ("\d+"|absent), sent at/m);
       expect(output).toMatch(/before this read was sent/);
       expect(recorded.rounds).toBeLessThanOrEqual(5);
       return;

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { checkHashes, computeHashes, digestOf, gradingFiles, MANIFEST_FILE } from "./hashes.js";
 import { scratchLessons } from "./scratch.js";
+import { SOLUTIONS_DIR } from "./corpus.js";
 
 describe("hashes of the graded suites (tamper evidence)", () => {
   it(`lessons/${MANIFEST_FILE} matches the files (after changing a suite or the harness: npx tsx lessons/grading/hashes.ts --write)`, () => {
@@ -19,6 +20,8 @@ describe("hashes of the graded suites (tamper evidence)", () => {
     expect(files).toContain("06-log-replication/exercise/exercise.ts");
     expect(files).not.toContain("06-log-replication/exercise/append-entries.ts");
     expect(files).not.toContain(MANIFEST_FILE);
+    expect(files).toContain("grading/corpus.ts");
+    expect(files.filter((f) => f.startsWith(`${SOLUTIONS_DIR}/`))).toEqual([]);
   });
 
   it("hashes text the same with CRLF line endings, and reports an edited, a new and a deleted suite file", () => {

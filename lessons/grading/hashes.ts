@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LESSONS_DIR } from "./impl.js";
+import { LESSONS_DIR, SOLUTIONS_DIR } from "./impl.js";
 import { isMain } from "./main.js";
 
 /** The committed list, relative to the lessons folder. */
@@ -32,7 +32,8 @@ export interface HashCheck {
 /**
  * The files that decide a grade: the lessons' vitest config, the grading harness, and in every lesson's
  * exercise folder the exercise definition (reference, mutants, how the stub is loaded) and the graded suites.
- * Everything else in an exercise folder is the student's: the stub and any helper file they add.
+ * Everything else in an exercise folder is the student's: the stub and any helper file they add. The solutions
+ * corpus (grading/solutions/) decides no grade: it only checks the graders, and a class's copy may leave it out.
  */
 export function gradingFiles(dir: string = LESSONS_DIR): string[] {
   const out: string[] = [];
@@ -40,6 +41,7 @@ export function gradingFiles(dir: string = LESSONS_DIR): string[] {
   const walk = (rel: string) => {
     for (const name of readdirSync(join(dir, rel)).sort()) {
       const path = `${rel}/${name}`;
+      if (path === SOLUTIONS_DIR) continue;
       if (statSync(join(dir, path)).isDirectory()) walk(path);
       else if (/\.(ts|js|json)$/.test(name) && path !== MANIFEST_FILE) out.push(path);
     }

@@ -6,6 +6,7 @@ export * from "./meta.js";
 export * from "./collect.js";
 export * from "./traces.js";
 export * from "./score.js";
+export * from "./replay-report.js";
 export * from "./hashes.js";
 export { isMain } from "./main.js";
 export { ScoreReporter } from "./reporter.js";

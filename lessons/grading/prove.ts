@@ -36,7 +36,8 @@ export interface ProofResult {
   readonly schedules: number;
 }
 
-function score(run: RunOutcome, project: string, file: string): SuiteScore | undefined {
+/** The score of one graded suite (`file`) in one project of a run. */
+export function scoreOf(run: RunOutcome, project: string, file: string): SuiteScore | undefined {
   const m = run.modules.find((x) => x.file === file && x.project === project);
   if (m === undefined) return undefined;
   const points = (t: TestOutcome) => gradingMetaOf({ grading: t.grading })?.points ?? Number(/\[(\d+) pts?\]$/.exec(t.name)?.[1] ?? 0);
@@ -92,7 +93,7 @@ export async function prove(options: { log?: (line: string) => void; ci?: boolea
     const key = exerciseKey(e);
     const file = files.get(key) as string;
     const problems: string[] = [];
-    const reference = score(run, "reference", file);
+    const reference = scoreOf(run, "reference", file);
     if (Object.keys(e.mutants).length < 3) problems.push(`only ${Object.keys(e.mutants).length} mutants (at least 3 are required)`);
     if (reference === undefined) problems.push(`no results for ${file} (is the graded suite there?)`);
     else {
@@ -101,7 +102,7 @@ export async function prove(options: { log?: (line: string) => void; ci?: boolea
       if (reference.passed !== reference.tests || reference.points !== reference.total) problems.push(`reference scores ${reference.points}/${reference.total}; failing: ${reference.failedTests.join("; ")}`);
     }
     const edited = !untouched.includes(e);
-    const stub = edited ? undefined : score(run, "stub", file);
+    const stub = edited ? undefined : scoreOf(run, "stub", file);
     if (edited && ci) problems.push(`${e.stubFile} is not the untouched stub (every graded function must still throw its TODO error)`);
     if (stub !== undefined && (stub.points > 0 || stub.passed > 0)) problems.push(`the untouched stub passes ${stub.passed} test(s) worth ${stub.points} points; a graded test must not pass without the student's code`);
     // Every graded test must fail on its own (not merely be skipped): the gate that students see is off in this run.
@@ -109,7 +110,7 @@ export async function prove(options: { log?: (line: string) => void; ci?: boolea
     const mutants: Record<string, SuiteScore> = {};
     for (const name of Object.keys(e.mutants)) {
       const round = projects.find((p) => p.name.startsWith("mutants-") && implOf(p.name, key) === `mutant:${name}`);
-      const s = round === undefined ? undefined : score(run, round.name, file);
+      const s = round === undefined ? undefined : scoreOf(run, round.name, file);
       if (s === undefined) {
         problems.push(`mutant ${name}: no results`);
         continue;

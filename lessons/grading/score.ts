@@ -6,6 +6,8 @@ export interface GradedTest {
   readonly name: string;
   readonly points: number;
   readonly passed: boolean;
+  /** Not run at all: left out by a name filter (a replay), or held back behind an untouched stub's gate. */
+  readonly skipped: boolean;
   readonly kind: "unit" | "simulation" | "unknown";
   readonly durationMs: number;
   readonly error?: string;
@@ -88,6 +90,7 @@ function gradedTest(t: TestOutcome): GradedTest {
     name: g?.test ?? stripPoints(t.name),
     points: g?.points ?? pointsFromName(t.name) ?? 0,
     passed: t.state === "passed",
+    skipped: t.state === "skipped",
     kind: g === undefined || g.kind === "gate" ? "unknown" : g.kind,
     durationMs: Math.round(t.durationMs),
     ...(t.state === "passed" ? {} : { error: t.error ?? (t.state === "pending" ? "did not finish (stopped by the grader's time limit)" : `did not run (${t.state})`) }),
@@ -170,7 +173,7 @@ export interface Style {
   readonly dim: (s: string) => string;
 }
 
-const plain: Style = { bold: (s) => s, green: (s) => s, red: (s) => s, dim: (s) => s };
+export const plainStyle: Style = { bold: (s) => s, green: (s) => s, red: (s) => s, dim: (s) => s };
 
 export interface FormatOptions {
   readonly style?: Style;
@@ -190,7 +193,7 @@ function firstReplay(e: ExerciseScore): string | undefined {
 
 /** The score table, one row per exercise, and under it the first failure of each exercise in full. */
 export function formatReport(report: GradeReport, options: FormatOptions = {}): string[] {
-  const style = options.style ?? plain;
+  const style = options.style ?? plainStyle;
   const width = options.width ?? 100;
   const rows = report.exercises.map((e) => [
     String(e.lesson),

@@ -1,7 +1,7 @@
 // Lesson 12's recorded real run: each member's role over time from its status answers, the faults, and the comparison table.
 
 import * as d3 from "d3";
-import { historyChart, roleColor, termColor, type ChartResult } from "@course/viz";
+import { historyChart, roleColor, termColor, textOn, type ChartResult } from "@course/viz";
 import { kvModel } from "@course/check";
 import { describeStep, offendingLines, outcomeCell, type EtcdRun, type StatusSample } from "@course/lessons";
 
@@ -102,7 +102,8 @@ export function etcdTimeline(run: EtcdRun, { width = 800 }: { width?: number } =
     .attr("x", (d) => x(d.from) + 5)
     .attr("y", (d) => y(d.member) + lane / 2 + 2)
     .attr("dy", "0.35em")
-    .attr("fill", "white")
+    .attr("data-bg", roleColor("leader"))
+    .attr("fill", textOn(roleColor("leader")))
     .attr("font-size", 11)
     .text((d) => `leads t${d.term ?? "?"}`);
   g.append("title").text((d) => `${d.member}: ${d.state === "silent" ? "no answer" : `${d.state}, term ${d.term ?? "?"}`}, ${seconds(d.from)} to ${seconds(d.to)}`);

@@ -43,6 +43,20 @@ gradedSuite(mergeExercise, (g) => {
     expectRule({ rule: RULE, input: { promises, fromSlot: 4 } }, mergePhase1(promises, 4), { proposals: [[4, null], [5, cmd("e")]], nextSlot: 6 });
   });
 
+  g.unit(2, "§3: nothing reported from fromSlot on: new commands start at fromSlot, however far the log already is", ({ mergePhase1 }) => {
+    const promises = frozen([promise([], 5), promise([], 5), promise([], 5)]);
+    expectRule(
+      { rule: RULE, input: { promises, fromSlot: 5 }, hint: "the highest slot to look at starts below fromSlot, not at 0: slots 1-4 are decided, a new command there would give them a second value" },
+      mergePhase1(promises, 5),
+      { proposals: [], nextSlot: 5 },
+    );
+  });
+
+  g.unit(1, "§3: a leader of an empty log (fromSlot 0) starts at slot 0", ({ mergePhase1 }) => {
+    const promises = frozen([promise([], 0), promise([], 0)]);
+    expectRule({ rule: RULE, input: { promises, fromSlot: 0 }, hint: "slot 0 is the first slot: there is no gap to fill before it" }, mergePhase1(promises, 0), { proposals: [], nextSlot: 0 });
+  });
+
   g.unit(2, "§3: new commands go after the highest slot any promise mentions", ({ mergePhase1 }) => {
     const promises = frozen([promise([[7, b(2, 2), cmd("g")]]), promise([[6, b(1, 0), cmd("f")]])]);
     const got = mergePhase1(promises, 6);

@@ -118,7 +118,7 @@ describe("Raft invariant checkers fire on broken rules", () => {
     expect(bad.violation?.details).toMatchObject({ index: 2 });
   });
 
-  it("Leader Completeness also catches the naive Figure 8 commit, as soon as S5 wins term 4", () => {
+  it("Leader Completeness also catches the naive Figure 8 commit, as soon as S5 wins term 5", () => {
     expect(runFigure8({ hooks: [leaderCompleteness()] }).violation).toBeUndefined();
     expect(runFigure8({ hooks: [leaderCompleteness()], rules: buggyRules["commit-old-term-by-counting"] }).violation?.checker).toBe("Leader Completeness");
   });

@@ -9,6 +9,7 @@ import {
   checkHashes,
   DEFAULT_FRESH_SEEDS,
   describeCheck,
+  formatReplay,
   formatReport,
   LESSONS_DIR,
   MANIFEST_FILE,
@@ -30,7 +31,7 @@ const OPTIONS: OptionSpecs = {
   seed: { type: "string", value: "N", description: "replay: run only seed N of each simulation test and write its trace (a failure prints this command)" },
   faults: { type: "string", value: "LIST", description: "with --seed: keep only these fault episodes, e.g. 1,4 or none (a shrunk replay)" },
   test: { type: "string", short: "t", value: "NAME", description: "only the graded tests whose name contains NAME" },
-  impl: { type: "string", value: "WHICH", description: "grade another implementation: student (default), reference or mutant:<name>" },
+  impl: { type: "string", value: "WHICH", description: "grade another implementation: student (default), reference, mutant:<name> or file:<path> (a file written like the stub, relative to lessons/)" },
   json: { type: "string", value: "FILE", description: "also write the score as JSON to FILE (with the graded suites' digest)" },
   junit: { type: "string", value: "FILE", description: "also write vitest's JUnit XML report to FILE (points in the test names)" },
   summary: { type: "string", value: "FILE", description: "append a Markdown score table to FILE (CI: $GITHUB_STEP_SUMMARY)" },
@@ -84,7 +85,7 @@ export function parseGradeArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   const seeds = parseInteger(values.seeds, "seeds", 1);
   const seed = parseInteger(values.seed, "seed", 0);
   const impl = typeof values.impl === "string" ? values.impl : "student";
-  if (!/^(student|reference|mutant:[a-z0-9-]+)$/.test(impl)) throw new UsageError(`--impl must be student, reference or mutant:<name>, got "${impl}"`);
+  if (!/^(student|reference|mutant:[a-z0-9-]+|file:\S+)$/.test(impl)) throw new UsageError(`--impl must be student, reference, mutant:<name> or file:<path>, got "${impl}"`);
   const faults = typeof values.faults === "string" ? values.faults.trim() : undefined;
   if (faults !== undefined && seed === undefined) throw new UsageError("--faults only makes sense with --seed N (it shrinks the replay of one seed)");
   if (faults !== undefined && !/^(none|\d+(,\d+)*)$/.test(faults)) throw new UsageError(`--faults must be "none" or episode numbers like 1,4, got "${faults}"`);
@@ -244,7 +245,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     if (args.verify === true || args.verifyReport !== undefined) return verify(args, out, where);
     if (args.watch === true) return watch(args, out);
     const report = await grade({ ...args, ...(args.junit === undefined ? {} : { junit: where(args.junit) }) });
-    for (const line of formatReport(report, { style: STYLE, width: process.stdout.columns ?? 120 })) out(line);
+    // A replay (--test) runs a few tests on purpose: report those, not a score with every other test missing.
+    const replay = args.test === undefined ? undefined : formatReplay(report, args.test, STYLE);
+    for (const line of replay?.lines ?? formatReport(report, { style: STYLE, width: process.stdout.columns ?? 120 })) out(line);
     if (args.json) {
       writeFileSync(where(args.json), jsonReport(report));
       out(pc.dim(`JSON report written to ${where(args.json)}`));
@@ -255,7 +258,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     }
     if (args.summary) appendFileSync(where(args.summary), markdownSummary(report));
     if (args.classroom) appendFileSync(where(args.classroom), classroomOutputs(report));
-    return report.allPassed ? 0 : 1;
+    return (replay?.passed ?? report.allPassed) ? 0 : 1;
   });
 }
 

@@ -34,6 +34,8 @@ export function raftDescriber(options: DescriberOptions = {}): (event: TraceEven
   // Said once: each campaign (by sender and term) and each distinct batch of entries (retransmissions stay quiet).
   let said = new Set<string>();
   let describedSends = new Set<number>();
+  // Who asked for pre-votes in which term: the real campaign that follows them is not a second timeout.
+  let preVoted = new Set<string>();
   // Messages to a crashed node are not worth a line each: its crash was told once.
   let down = new Set<NodeId>();
   let lastSeq = -1;
@@ -42,12 +44,14 @@ export function raftDescriber(options: DescriberOptions = {}): (event: TraceEven
       last = new Map();
       said = new Set();
       describedSends = new Set();
+      preVoted = new Set();
       down = new Set();
     }
     lastSeq = event.seq;
     switch (event.kind) {
       case "send": {
         const m = event.msg as RaftMessage;
+        if (m.type === "PreVote") preVoted.add(`${event.from}:${m.term}`);
         if (down.has(event.to)) return undefined;
         let key: string | undefined;
         if (m.type === "RequestVote" || m.type === "PreVote") key = `${m.type}:${event.from}:${m.term}`;
@@ -57,8 +61,18 @@ export function raftDescriber(options: DescriberOptions = {}): (event: TraceEven
           if (said.has(key)) return undefined;
           said.add(key);
         }
-        const text = describeSend(event.from, event.to, m, N, options.heartbeats ?? false) ?? describeReply(event.from, event.to, m, N, options.heartbeats ?? false);
-        if (text !== undefined) describedSends.add(event.msgId);
+        const afterPreVote = m.type === "RequestVote" && preVoted.has(`${event.from}:${m.term}`);
+        const text = describeSend(event.from, event.to, m, N, options.heartbeats ?? false, afterPreVote) ?? describeReply(event.from, event.to, m, N, options.heartbeats ?? false);
+        if (text === undefined) return undefined;
+        describedSends.add(event.msgId);
+        // A candidate that wins sends its first entries (the election no-op, §8) before its new role is recorded:
+        // say the win first, on the same line, so the leader never appears to send entries before it has won.
+        const sender = last.get(event.from);
+        if (m.type === "AppendEntries" && sender?.role === "candidate" && sender.term === m.term && !said.has(`won:${event.from}:${m.term}`)) {
+          said.add(`won:${event.from}:${m.term}`);
+          const noop = m.entries.some((e) => e.term === m.term && e.command.kind === "noop");
+          return `${wonText(event.from, m.term, N)}${noop ? " and appends a no-op entry of that term (§8)" : ""}; ${text}`;
+        }
         return text;
       }
       case "drop": {
@@ -98,7 +112,7 @@ export function raftDescriber(options: DescriberOptions = {}): (event: TraceEven
         const v = event.view as RaftView;
         const before = last.get(event.node);
         last.set(event.node, v);
-        return describeChange(before, v, N);
+        return describeChange(before, v, N, said.has(`won:${v.id}:${v.term}`));
       }
       default:
         return undefined;
@@ -106,10 +120,17 @@ export function raftDescriber(options: DescriberOptions = {}): (event: TraceEven
   };
 }
 
-function describeSend(from: NodeId, to: NodeId, m: RaftMessage, N: (id: NodeId) => string, heartbeats: boolean): string | undefined {
+function wonText(id: NodeId, term: number, N: (id: NodeId) => string): string {
+  return `${N(id)} has votes from a majority: it is the leader of term ${term}`;
+}
+
+function describeSend(from: NodeId, to: NodeId, m: RaftMessage, N: (id: NodeId) => string, heartbeats: boolean, afterPreVote: boolean): string | undefined {
   switch (m.type) {
-    case "RequestVote":
-      return `${N(from)} ${m.transfer ? "is told to take over" : "times out"}, becomes a candidate for term ${m.term}, votes for itself and asks the others for votes; its last log entry is index ${m.lastLogIndex}, term ${m.lastLogTerm}`;
+    case "RequestVote": {
+      // With PreVote the timeout was told with the pre-vote request; the real campaign follows a pre-vote majority.
+      const why = m.transfer ? "is told to take over," : afterPreVote ? "has pre-votes from a majority, so it" : "times out,";
+      return `${N(from)} ${why} becomes a candidate for term ${m.term}, votes for itself and asks the others for votes; its last log entry is index ${m.lastLogIndex}, term ${m.lastLogTerm}`;
+    }
     case "PreVote":
       return `${N(from)} times out and first asks the others whether they would vote for it in term ${m.term} (a pre-vote: nobody changes term yet)`;
     case "AppendEntries":
@@ -150,11 +171,11 @@ function describeAppendReply(from: NodeId, to: NodeId, m: AppendEntriesReply, N:
   return `  ${N(from)} rejects: its entry there has term ${m.conflictTerm}, which it holds from index ${m.conflictIndex}, so the leader can skip that whole term`;
 }
 
-function describeChange(before: RaftView | undefined, v: RaftView, N: (id: NodeId) => string): string | undefined {
+function describeChange(before: RaftView | undefined, v: RaftView, N: (id: NodeId) => string, winTold: boolean): string | undefined {
   const lines: string[] = [];
   if (before === undefined || before.role !== v.role) {
-    // Becoming a (pre)candidate is told with the vote request that goes with it.
-    if (v.role === "leader") lines.push(`${N(v.id)} has votes from a majority: it is the leader of term ${v.term}`);
+    // Becoming a (pre)candidate is told with the vote request that goes with it, a win with the first entries sent.
+    if (v.role === "leader" && !winTold) lines.push(wonText(v.id, v.term, N));
     else if (before !== undefined && v.role === "follower") {
       const how = before.role === "leader" ? "steps down to follower" : "goes back to being a follower";
       lines.push(`${N(v.id)} ${how}${v.term > before.term ? `, adopting the newer term ${v.term}` : ""}`);

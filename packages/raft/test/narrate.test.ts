@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { Simulation } from "@course/sim";
-import { createRaftNode, raftDescriber, scriptedTimeouts, type RaftMessage } from "../src/index.js";
+import { createRaftNode, raftDescriber, scriptedTimeouts, type RaftMessage, type RaftOptions } from "../src/index.js";
 
 function lines(): string[] {
   const sim = new Simulation<RaftMessage>({
@@ -21,6 +21,19 @@ function lines(): string[] {
   return sim.trace.map((e) => describe(e)).filter((l): l is string => l !== undefined);
 }
 
+/** The first 100 ms of three servers in which server 1 times out first, told with these options. */
+function electionLines(options: RaftOptions): string[] {
+  const sim = new Simulation<RaftMessage>({
+    seed: 3,
+    nodes: [1, 2, 3],
+    network: { latency: { kind: "fixed", ms: 5 } },
+    createNode: createRaftNode({ ...options, firstTimeouts: { 1: 10 }, electionTimeoutOverride: scriptedTimeouts([{ from: 0, to: Infinity, node: "others", ms: 5000 }]) }),
+  });
+  sim.runUntilTime(100);
+  const describe = raftDescriber();
+  return sim.trace.map((e) => describe(e)).filter((l): l is string => l !== undefined);
+}
+
 describe("raftDescriber", () => {
   it("tells the election once, the votes, the win, the entries and the commit, naming servers as the charts do (S1)", () => {
     const out = lines();
@@ -28,12 +41,26 @@ describe("raftDescriber", () => {
       "S1 times out, becomes a candidate for term 1, votes for itself and asks the others for votes; its last log entry is index 0, term 0",
     ]);
     expect(out).toContain("  S2 votes for S1 in term 1");
-    expect(out).toContain("S1 has votes from a majority: it is the leader of term 1");
-    // The leader's first entry is its election no-op (§8); the client's write follows it.
-    expect(out).toContain("S1 sends S2 entries [1:no-op], to follow index 0 of term 0; commit index 0");
+    // The win is told once, before the first entries the new leader sends: its election no-op (§8).
+    expect(out.filter((l) => l.includes("it is the leader of term 1"))).toEqual([
+      "S1 has votes from a majority: it is the leader of term 1 and appends a no-op entry of that term (§8); S1 sends S2 entries [1:no-op], to follow index 0 of term 0; commit index 0",
+    ]);
+    expect(out).toContain("S1 sends S3 entries [1:no-op], to follow index 0 of term 0; commit index 0");
+    expect(out.findIndex((l) => l.includes("it is the leader of term 1"))).toBeLessThan(out.findIndex((l) => l.includes("sends S3 entries [1:no-op]")));
+    // The client's write follows the no-op.
     expect(out).toContain("S1 sends S2 entries [2:x=1], to follow index 1 of term 1; commit index 1");
     expect(out.some((l) => l.startsWith("S1 now knows entries up to index 2 are committed [2:x=1]"))).toBe(true);
     expect(out).toContain("S3 crashes: it loses everything not on its disk");
+  });
+
+  it("tells the win without a no-op after the state change, as before, since no entries go out first", () => {
+    expect(electionLines({ noopOnElection: false }).filter((l) => l.includes("leader of term 1"))).toEqual(["S1 has votes from a majority: it is the leader of term 1"]);
+  });
+
+  it("with PreVote, tells one timeout: the real campaign follows a majority of pre-votes", () => {
+    const out = electionLines({ preVote: true });
+    expect(out.filter((l) => l.includes("times out"))).toEqual(["S1 times out and first asks the others whether they would vote for it in term 1 (a pre-vote: nobody changes term yet)"]);
+    expect(out).toContain("S1 has pre-votes from a majority, so it becomes a candidate for term 1, votes for itself and asks the others for votes; its last log entry is index 0, term 0");
   });
 
   it("tells a reply when it is sent, so a follower stores entries before it applies them, never after", () => {

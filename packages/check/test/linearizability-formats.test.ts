@@ -34,6 +34,13 @@ describe("Jepsen register logs", () => {
     expect(checkLinearizable(casRegisterModel, ops).verdict).toBe("ok");
   });
 
+  it("an empty log, or one with no operation line, is an empty history", () => {
+    expect(parseJepsenRegisterLog("")).toEqual([]);
+    expect(parseJepsenRegisterLog("INFO  jepsen.core - Run complete\n\n")).toEqual([]);
+    expect(parseEdnKvLog("\n  \n")).toEqual([]);
+    expect(checkLinearizable(casRegisterModel, parseJepsenRegisterLog("")).verdict).toBe("ok");
+  });
+
   it("reads fields apart by spaces as well as tabs", () => {
     const tabs = [j(2, "invoke", "write", "1"), j(2, "ok", "write", "1"), j(10, "invoke", "cas", "[1 0]"), j(10, "ok", "cas", "[1 0]")].join("\n");
     const spaces = ["INFO  jepsen.util - 2   :invoke :write  1", "INFO  jepsen.util - 2   :ok     :write  1", "INFO  jepsen.util - 10  :invoke :cas    [1 0]", "INFO  jepsen.util - 10  :ok     :cas    [1 0]"].join("\n");

@@ -22,11 +22,24 @@ export class LinearizedSet {
   low = 0;
   /** The largest index in the set, or -1. */
   high = -1;
+  /** Indexes run from 0 to size - 1 (at most the capacity given to the constructor). */
+  size: number;
 
-  constructor(readonly size: number) {
-    this.words = new Uint32Array(Math.ceil(size / 32) + 1);
-    this.keys = new Uint32Array(size);
-    for (let i = 0; i < size; i++) this.keys[i] = mix32(Math.imul(i + 1, 0x9e3779b9));
+  constructor(capacity: number) {
+    this.size = capacity;
+    this.words = new Uint32Array(Math.ceil(capacity / 32) + 1);
+    this.keys = new Uint32Array(capacity);
+    for (let i = 0; i < capacity; i++) this.keys[i] = mix32(Math.imul(i + 1, 0x9e3779b9));
+  }
+
+  /** Empties the set, for indexes 0 to size - 1. */
+  reset(size: number): void {
+    if (size > this.keys.length) throw new RangeError(`a set of capacity ${this.keys.length} cannot hold ${size} indexes`);
+    this.words.fill(0, 0, Math.ceil(size / 32) + 1);
+    this.size = size;
+    this.hash = 0;
+    this.low = 0;
+    this.high = -1;
   }
 
   has(i: number): boolean {

@@ -1,6 +1,6 @@
 // checkLinearizable: validates a history, splits it into partitions, searches each, and explains an illegal one.
 
-import { searchPartition, type SearchBudget } from "./search.js";
+import { SearchWorkspace, searchPartition, type SearchBudget } from "./search.js";
 import type { CheckOptions, CheckResult, Explanation, Model, Operation, PartitionResult } from "./types.js";
 import { validateHistory } from "./validate.js";
 
@@ -40,13 +40,14 @@ export function checkLinearizable<S, I, O>(model: Model<S, I, O>, history: reado
   let explanation: Explanation | undefined;
   let illegalOperations: readonly Operation<I, O>[] | undefined;
   let stoppedBy: "time" | "explored" | undefined;
+  const workspace = new SearchWorkspace();
   for (const ops of parts) {
     const ids = ops.map((o) => o.id);
     if (explanation !== undefined) {
       partitions.push({ verdict: "unknown", operations: ops.length, explored: 0, ids, skipped: true });
       continue;
     }
-    const outcome = searchPartition(model, ops, budget);
+    const outcome = searchPartition(model, ops, budget, workspace);
     partitions.push({ verdict: outcome.verdict, operations: ops.length, explored: outcome.explored, ids });
     stoppedBy ??= outcome.stoppedBy;
     if (outcome.verdict === "illegal" && outcome.longest !== undefined) {

@@ -8,3 +8,4 @@ export { kvModel, casRegisterModel, type KvInput, type KvOutput, type RegisterIn
 export { kvHistoryFromRequests, type SimHistory } from "./sim-history.js";
 export { recordHistory, readRecordedHistory, historyModels, type RecordedHistory, type AnyModel } from "./recorded.js";
 export { generateKvHistory, type GenerateOptions } from "./generate.js";
+export { parseJepsenRegisterLog, parseEdnKvLog } from "./formats.js";

@@ -94,6 +94,7 @@ const registerRules = {
   step,
   hash: (state: RegisterState): string | number => (state === null ? 0 : state),
   outcomeUnknown: (output: KvOutput): boolean => output.unknown === true,
+  readOnly: (input: AnyInput, output: KvOutput): boolean => input.op === "get" || (output.unknown !== true && output.ok === false),
   helps,
   describeOperation: describe,
   describeState: (state: RegisterState): string => quote(state),

@@ -25,40 +25,88 @@ export interface SearchOutcome<S> {
  * same known set and state but a subset of its unknown operations was visited: those unknown operations can be
  * left for the very end (where they change nothing anyone saw), so the point with fewer of them can do all it can.
  *
- * Entries live in flat arrays (a chained hash table over a pool of words) rather than one object each: a long or
- * hard history visits millions of points.
+ * States are numbered as they are first seen (by the model's hash), so an entry compares a number, not a state.
+ * Entries live in flat typed arrays (an open hash table of chains over a pool of words), not one object each: a
+ * long or hard history visits millions of points.
  */
 class Memo<S> {
-  private readonly heads = new Map<number, number>();
-  private chain: Int32Array = new Int32Array(1024);
-  private offsets: Int32Array = new Int32Array(1024);
-  private readonly keys: (string | number)[] = [];
+  private readonly stateIds = new Map<string | number, number>();
   private readonly states: S[] = [];
-  private pool: Uint32Array = new Uint32Array(1 << 14);
+  private model!: Model<S, unknown, unknown>;
+  private unknownWords = 0;
+  private subsumes = false;
+  // Small at first: most partitions of a history are small.
+  private heads = new Int32Array(16).fill(-1);
+  private mask = 15;
+  private chain = new Int32Array(16);
+  private hashes = new Int32Array(16);
+  private stateOf = new Int32Array(16);
+  private offsets = new Int32Array(16);
+  private pool = new Uint32Array(64);
   private used = 0;
   size = 0;
 
-  constructor(
-    private readonly model: Model<S, unknown, unknown>,
-    private readonly unknownWords: number,
-    private readonly subsumes: boolean,
-  ) {}
+  /** Forgets every point, for a new partition. */
+  reset(model: Model<S, unknown, unknown>, unknownWords: number, subsumes: boolean): void {
+    this.model = model;
+    this.unknownWords = unknownWords;
+    this.subsumes = subsumes;
+    if (this.size > 0) {
+      if (this.mask > 1023) {
+        this.mask = 1023;
+        this.heads = new Int32Array(1024);
+      }
+      this.heads.fill(-1);
+    }
+    if (this.states.length > 0) {
+      this.stateIds.clear();
+      this.states.length = 0;
+    }
+    this.size = 0;
+    this.used = 0;
+  }
+
+  /** A small number for the state; states the model's hash (and `equal`, when given) calls the same get the same one. */
+  private stateId(state: S): number {
+    const key = this.model.hash(state);
+    let id = this.stateIds.get(key);
+    if (id === undefined) {
+      id = this.states.length;
+      this.stateIds.set(key, id);
+      this.states.push(state);
+      return id;
+    }
+    const equal = this.model.equal;
+    if (equal !== undefined && !equal(this.states[id] as S, state)) {
+      // Two states the hash cannot tell apart: find (or give) the exact one a number of its own, chained by key.
+      for (let other = id; ; ) {
+        const next = this.stateIds.get(`${String(key)}\u0000${other}`);
+        if (next === undefined) {
+          const fresh = this.states.length;
+          this.stateIds.set(`${String(key)}\u0000${other}`, fresh);
+          this.states.push(state);
+          return fresh;
+        }
+        if (equal(this.states[next] as S, state)) return next;
+        other = next;
+      }
+    }
+    return id;
+  }
 
   /** Records the point; false if it (or one that subsumes it) was visited before. */
   insert(known: LinearizedSet, unknown: Uint32Array, state: S): boolean {
-    const key = this.model.hash(state);
-    // A string key is not hashed here (that would read all of it); its length spreads the buckets a little.
-    const bucket = (known.hash ^ mix32(typeof key === "number" ? key : key.length + 0x5bd1e995)) >>> 0;
-    const equal = this.model.equal;
-    for (let e = this.heads.get(bucket) ?? -1; e >= 0; e = this.chain[e] as number) {
-      if (this.keys[e] !== key) continue;
+    const sid = this.stateId(state);
+    const hash = (known.hash ^ mix32(sid + 0x5bd1e995)) | 0;
+    const storedSize = known.storedSize();
+    for (let e = this.heads[hash & this.mask] as number; e >= 0; e = this.chain[e] as number) {
+      if (this.hashes[e] !== hash || this.stateOf[e] !== sid) continue;
       const at = this.offsets[e] as number;
       if (!known.equalsStored(this.pool, at)) continue;
-      if (!this.unknownCovered(at + known.storedSize(), unknown)) continue;
-      if (equal !== undefined && !equal(this.states[e] as S, state)) continue;
+      if (this.unknownWords > 0 && !this.unknownCovered(at + storedSize, unknown)) continue;
       return false;
     }
-    this.add(bucket, key, state, known, unknown);
+    this.add(hash, sid, known, unknown, storedSize);
     return true;
   }
 
@@ -72,33 +120,127 @@ class Memo<S> {
     return true;
   }
 
-  private add(bucket: number, key: string | number, state: S, known: LinearizedSet, unknown: Uint32Array): void {
+  private add(hash: number, sid: number, known: LinearizedSet, unknown: Uint32Array, storedSize: number): void {
     const e = this.size++;
     if (e === this.chain.length) {
-      this.chain = grow(this.chain, (k) => new Int32Array(k));
-      this.offsets = grow(this.offsets, (k) => new Int32Array(k));
+      this.chain = grow(this.chain);
+      this.hashes = grow(this.hashes);
+      this.stateOf = grow(this.stateOf);
+      this.offsets = grow(this.offsets);
     }
-    const need = known.storedSize() + this.unknownWords;
-    while (this.used + need > this.pool.length) this.pool = grow(this.pool, (k) => new Uint32Array(k));
+    const need = storedSize + this.unknownWords;
+    while (this.used + need > this.pool.length) this.pool = grow(this.pool);
     known.store(this.pool, this.used);
-    this.pool.set(unknown.subarray(0, this.unknownWords), this.used + known.storedSize());
+    if (this.unknownWords > 0) this.pool.set(unknown.subarray(0, this.unknownWords), this.used + storedSize);
     this.offsets[e] = this.used;
     this.used += need;
-    this.keys[e] = key;
-    if (this.model.equal !== undefined) this.states[e] = state;
-    this.chain[e] = this.heads.get(bucket) ?? -1;
-    this.heads.set(bucket, e);
+    this.hashes[e] = hash;
+    this.stateOf[e] = sid;
+    this.chain[e] = this.heads[hash & this.mask] as number;
+    this.heads[hash & this.mask] = e;
+    if (this.size > this.mask) this.rehash();
+  }
+
+  /** Doubles the table of chain heads once it holds as many entries as buckets. */
+  private rehash(): void {
+    this.mask = this.mask * 2 + 1;
+    this.heads = new Int32Array(this.mask + 1).fill(-1);
+    for (let e = 0; e < this.size; e++) {
+      const b = (this.hashes[e] as number) & this.mask;
+      this.chain[e] = this.heads[b] as number;
+      this.heads[b] = e;
+    }
   }
 }
 
 /** How many upcoming known calls are tried when looking for the blocked operation. */
 const BLOCKED_LOOKAHEAD = 16;
 
-function grow<T extends Int32Array | Uint32Array>(a: T, make: (length: number) => T): T {
-  const bigger = make(a.length * 2);
+function grow<T extends Int32Array | Uint32Array>(a: T): T {
+  const bigger = new (a.constructor as new (length: number) => T)(a.length * 2);
   bigger.set(a);
   return bigger;
 }
+
+/**
+ * Buffers for searching one partition after another, reused so that a history of many small partitions (one per
+ * key) does not allocate a fresh set of arrays for each. Sized for the largest partition seen so far.
+ */
+export class SearchWorkspace {
+  capacity = -1;
+  callAt = new Float64Array(0);
+  returnAt = new Float64Array(0);
+  unknownBit = new Int32Array(0);
+  readOnly = new Uint8Array(0);
+  next = new Int32Array(0);
+  prev = new Int32Array(0);
+  entries = new Int32Array(0);
+  knownOps = new Int32Array(0);
+  byRank = new Int32Array(0);
+  rank = new Int32Array(0);
+  unext = new Int32Array(0);
+  uprev = new Int32Array(0);
+  unknownOps = new Int32Array(0);
+  stackOps = new Int32Array(0);
+  stackBlocked = new Int32Array(0);
+  stackPos = new Int32Array(0);
+  stackWalk = new Uint8Array(0);
+  stackLimit = new Float64Array(0);
+  segmentStart = new Int32Array(0);
+  segmentEnd = new Int32Array(0);
+  candidates = new Int32Array(32);
+  verdicts = new Uint8Array(32);
+  known = new LinearizedSet(0);
+  readonly memo = new Memo<unknown>();
+  /** Orders entries (2i: call of i, 2i + 1: its return) by time, calls before returns at equal times. */
+  readonly byTime = (a: number, b: number): number => this.time(a) - this.time(b) || (a & 1) - (b & 1) || a - b;
+  readonly byCall = (a: number, b: number): number => (this.callAt[a] as number) - (this.callAt[b] as number) || a - b;
+  /** Return, then call: the operation that returned first most likely took effect first. */
+  readonly byReturn = (a: number, b: number): number => (this.returnAt[a] as number) - (this.returnAt[b] as number) || (this.callAt[a] as number) - (this.callAt[b] as number) || a - b;
+
+  private time(e: number): number {
+    return e & 1 ? (this.returnAt[e >> 1] as number) : (this.callAt[e >> 1] as number);
+  }
+
+  /** Makes room for a partition of n operations. */
+  reserve(n: number): void {
+    if (n <= this.capacity) return;
+    const c = Math.max(n, 2 * this.capacity, 16);
+    this.capacity = c;
+    this.callAt = new Float64Array(c);
+    this.returnAt = new Float64Array(c);
+    this.unknownBit = new Int32Array(c);
+    this.readOnly = new Uint8Array(c);
+    this.next = new Int32Array(2 * c + 2);
+    this.prev = new Int32Array(2 * c + 2);
+    this.entries = new Int32Array(2 * c);
+    this.knownOps = new Int32Array(c);
+    this.byRank = new Int32Array(c);
+    this.rank = new Int32Array(c);
+    this.unext = new Int32Array(c + 2);
+    this.uprev = new Int32Array(c + 2);
+    this.unknownOps = new Int32Array(c);
+    this.stackOps = new Int32Array(c + 1);
+    this.stackBlocked = new Int32Array(c + 1);
+    this.stackPos = new Int32Array(c + 1);
+    this.stackWalk = new Uint8Array(c + 1);
+    this.stackLimit = new Float64Array(c + 1);
+    this.segmentStart = new Int32Array(c + 2);
+    this.segmentEnd = new Int32Array(c + 2);
+    this.known = new LinearizedSet(c);
+  }
+}
+
+// The walks over a point's candidates (see searchPartition): known candidates go in one walk per priority.
+const WALK_HELPS = 0;
+const WALK_FORCED = 1;
+const WALK_UNKNOWN = 2;
+const WALK_DONE = 3;
+const WALK_KNOWN = 4;
+const PRIORITIES = 4;
+/** A candidate's verdict: refused, or allowed with a priority (0 first) from VERDICT_PRIORITY on. */
+const VERDICT_REFUSED = 2;
+const VERDICT_PRIORITY = 4;
 
 /**
  * Wing & Gong's search with Lowe's just-in-time rule. The calls and returns of operations with a known outcome are
@@ -111,54 +253,69 @@ function grow<T extends Int32Array | Uint32Array>(a: T, make: (length: number) =
  * Operations with an unknown outcome (return Infinity) never return, so they never bound anything: they sit in a
  * list of their own and are candidates at every point after their call.
  *
- * The candidates of a point are tried in four walks, an order that finds a linearization of a correct history
- * quickly: (0) unknown ones that the model says help the blocked operation (the first known one, in time order,
- * that the state does not allow yet); (1) known ones that leave the state as it is, such as reads that still see
- * what they saw; (2) the other known ones; (3) the other unknown ones. Within a walk, known operations go in order
- * of return (the one that returned first most likely took effect first). So a write that never took effect costs
- * nothing, one that did is placed just before the read that needs it, and a read goes before a concurrent write can
- * spoil it. Every candidate is still tried once per point, so the search stays complete.
+ * One rule removes most of the choices: a candidate with a known outcome that the model calls read-only (it never
+ * changes the state: a read, a compare-and-set that failed) and allows now is linearized at once, with no
+ * alternative tried at that point. Nothing is lost: given any linearization from this point, moving that operation
+ * to the front keeps every step legal (it changes no state where it was, nor here) and respects real time (no
+ * remaining operation returned before its call, since it is a candidate). So if linearizing it first fails, the
+ * point fails. The rule needs "never changes the state", not "does not change it now": a write of the current
+ * value may be needed later, after another write.
+ *
+ * Otherwise the candidates are tried in four walks, an order that finds a linearization of a correct history
+ * quickly: unknown ones that the model says help the blocked operation (the first known one, in time order, that
+ * the state does not allow yet); known ones after which the operation that returns first is allowed (when it is not
+ * allowed yet); the other known ones; the other unknown ones. Known operations go in order of return (the one that
+ * returned first most likely took effect first). So a write that never took effect costs nothing and one that did is
+ * placed just before the read that needs it. Every candidate is still tried once per point, so the search stays
+ * complete.
  */
-export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], budget: SearchBudget): SearchOutcome<S> {
+export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], budget: SearchBudget, ws = new SearchWorkspace()): SearchOutcome<S> {
   const n = ops.length;
-  const unknownBit = new Int32Array(n).fill(-1);
-  const knownOps: number[] = [];
-  const unknownOps: number[] = [];
-  ops.forEach((op, i) => {
-    if (op.return === Infinity) unknownBit[i] = unknownOps.push(i) - 1;
-    else knownOps.push(i);
-  });
-  const knownCount = knownOps.length;
-  const unknownCount = unknownOps.length;
+  ws.reserve(n);
+  const inputs: I[] = new Array<I>(n);
+  const outputs: O[] = new Array<O>(n);
+  const { callAt, returnAt, unknownBit, readOnly } = ws;
+  let unknownCount = 0;
+  for (let i = 0; i < n; i++) {
+    const op = ops[i] as Operation<I, O>;
+    inputs[i] = op.input;
+    outputs[i] = op.output;
+    callAt[i] = op.call;
+    returnAt[i] = op.return;
+    unknownBit[i] = op.return === Infinity ? unknownCount++ : -1;
+    readOnly[i] = op.return !== Infinity && model.readOnly?.(op.input, op.output) === true ? 1 : 0;
+  }
+  const knownCount = n - unknownCount;
 
   // The list of known calls (entry 2i) and returns (2i + 1) in time order.
   const HEAD = 2 * n;
   const TAIL = 2 * n + 1;
-  const time = (entry: number): number => {
-    const op = ops[entry >> 1] as Operation<I, O>;
-    return entry & 1 ? op.return : op.call;
-  };
-  const next = new Int32Array(2 * n + 2);
-  const prev = new Int32Array(2 * n + 2);
-  link(
-    next,
-    prev,
-    HEAD,
-    TAIL,
-    knownOps.flatMap((i) => [2 * i, 2 * i + 1]).sort((a, b) => time(a) - time(b) || (a & 1) - (b & 1) || a - b),
-  );
+  const { next, prev, knownOps } = ws;
+  const entries = ws.entries.subarray(0, 2 * knownCount);
+  for (let i = 0, k = 0; i < n; i++) {
+    if (unknownBit[i] !== -1) continue;
+    knownOps[k >> 1] = i;
+    entries[k++] = 2 * i;
+    entries[k++] = 2 * i + 1;
+  }
+  entries.sort(ws.byTime);
+  link(next, prev, HEAD, TAIL, entries);
   // The list of unknown operations in call order.
   const UHEAD = n;
   const UTAIL = n + 1;
-  const unext = new Int32Array(n + 2);
-  const uprev = new Int32Array(n + 2);
-  link(unext, uprev, UHEAD, UTAIL, [...unknownOps].sort((a, b) => (ops[a] as Operation<I, O>).call - (ops[b] as Operation<I, O>).call || a - b));
-  // Known operations ranked by return, then call: a point's candidates are sorted by rank.
-  const byRank = [...knownOps].sort((a, b) => (ops[a] as Operation<I, O>).return - (ops[b] as Operation<I, O>).return || (ops[a] as Operation<I, O>).call - (ops[b] as Operation<I, O>).call || a - b);
-  const rank = new Int32Array(n);
-  byRank.forEach((i, r) => (rank[i] = r));
+  const { unext, uprev } = ws;
+  const unknownOps = ws.unknownOps.subarray(0, unknownCount);
+  for (let i = 0, k = 0; i < n; i++) if (unknownBit[i] !== -1) unknownOps[k++] = i;
+  unknownOps.sort(ws.byCall);
+  link(unext, uprev, UHEAD, UTAIL, unknownOps);
+  // Known operations ranked by return, then call: a point's candidates are tried in rank order.
+  const byRank = ws.byRank;
+  byRank.set(knownOps.subarray(0, knownCount));
+  byRank.subarray(0, knownCount).sort(ws.byReturn);
+  const rank = ws.rank;
+  for (let r = 0; r < knownCount; r++) rank[byRank[r] as number] = r;
 
-  const unknownSet = new Uint32Array(Math.ceil(unknownCount / 32) + 1);
+  const unknownSet = new Uint32Array((unknownCount >>> 5) + 1);
   const flip = (i: number): void => {
     const b = unknownBit[i] as number;
     unknownSet[b >>> 5] = (unknownSet[b >>> 5] as number) ^ (1 << (b & 31));
@@ -168,19 +325,18 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
   let pendingUnknown = unknownCount;
   let pendingKnown = knownCount;
 
-  const memo = new Memo<S>(model as Model<S, unknown, unknown>, Math.ceil(unknownCount / 32), unknownAlwaysPossible);
-  const known = new LinearizedSet(n);
+  const memo = ws.memo as Memo<S>;
+  memo.reset(model as Model<S, unknown, unknown>, unknownCount === 0 ? 0 : (unknownCount >>> 5) + 1, unknownAlwaysPossible);
+  const known = ws.known;
+  known.reset(n);
   // The stack of choices, and per level where the walk at that point had got to.
-  const stackOps = new Int32Array(n + 1);
-  const stackStates: (S | undefined)[] = new Array<S | undefined>(n + 1);
-  const stackBlocked = new Int32Array(n + 1);
-  const stackWalk = new Uint8Array(n + 1);
-  const stackPos = new Int32Array(n + 1);
-  const stackLimit = new Float64Array(n + 1);
-  // Candidate ranks of every point on the stack, one segment per level.
-  let candidates = new Int32Array(1024);
-  const segmentStart = new Int32Array(n + 2);
-  const segmentEnd = new Int32Array(n + 2);
+  const { stackOps, stackBlocked, stackWalk, stackPos, stackLimit } = ws;
+  const stackStates: (S | undefined)[] = [];
+  // The candidates of every point on the stack (ranks, in rank order), one segment per level, with the model's
+  // verdict on each (refused, or allowed with a priority) and the state it leads to.
+  let { candidates, verdicts } = ws;
+  const nextStates: (S | undefined)[] = [];
+  const { segmentStart, segmentEnd } = ws;
   let used = 0;
   let depth = 0;
   let state = model.init();
@@ -192,18 +348,15 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
   let agree = 0;
 
   // Where the current point is: its walk, the position in it, the blocked operation, and the first return's time.
-  let walk = 1;
+  let walk: number = WALK_KNOWN;
   let pos = 0;
   let blocked = -1;
   let limit = Infinity;
-  const unchanged = (after: S): boolean => model.hash(after) === model.hash(state) && (model.equal === undefined || model.equal(after, state));
   const helpsBlocked = (i: number): boolean => {
     if (blocked < 0) return false;
-    const c = ops[i] as Operation<I, O>;
-    const b = ops[blocked] as Operation<I, O>;
-    if (model.helps !== undefined) return model.helps(state, c.input, c.output, b.input, b.output);
-    const after = model.step(state, c.input, c.output);
-    return after.ok && model.step(after.next, b.input, b.output).ok;
+    if (model.helps !== undefined) return model.helps(state, inputs[i] as I, outputs[i] as O, inputs[blocked] as I, outputs[blocked] as O);
+    const after = model.step(state, inputs[i] as I, outputs[i] as O);
+    return after.ok && model.step(after.next, inputs[blocked] as I, outputs[blocked] as O).ok;
   };
   /** The first known operation (among the next few calls) that the state does not allow: what unknown ones may be needed for. */
   const findBlocked = (): number => {
@@ -211,24 +364,70 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
     for (let e = next[HEAD] as number; e !== TAIL && seen < BLOCKED_LOOKAHEAD; e = next[e] as number) {
       if (e & 1) continue;
       seen++;
-      const op = ops[e >> 1] as Operation<I, O>;
-      if (!model.step(state, op.input, op.output).ok) return e >> 1;
+      const i = e >> 1;
+      if (!model.step(state, inputs[i] as I, outputs[i] as O).ok) return i;
     }
     return -1;
   };
+  /** Gathers the candidates of the point just reached, asks the model about each, and picks the first walk. */
   const arrive = (): void => {
-    segmentStart[depth] = used;
+    const start = used;
+    segmentStart[depth] = start;
     let e = next[HEAD] as number;
     for (; e !== TAIL && (e & 1) === 0; e = next[e] as number) {
-      if (used === candidates.length) candidates = grow(candidates, (k) => new Int32Array(k));
-      candidates[used++] = rank[e >> 1] as number;
+      if (used === candidates.length) {
+        candidates = ws.candidates = grow(candidates);
+        const v = new Uint8Array(verdicts.length * 2);
+        v.set(verdicts);
+        verdicts = ws.verdicts = v;
+      }
+      // Insertion into rank order: the list is in call order, which is nearly rank order.
+      const r = rank[e >> 1] as number;
+      let k = used++;
+      while (k > start && (candidates[k - 1] as number) > r) {
+        candidates[k] = candidates[k - 1] as number;
+        k--;
+      }
+      candidates[k] = r;
     }
     segmentEnd[depth] = used;
-    candidates.subarray(segmentStart[depth], used).sort();
-    limit = e === TAIL ? Infinity : (ops[e >> 1] as Operation<I, O>).return;
+    limit = e === TAIL ? Infinity : (returnAt[e >> 1] as number);
+    // A candidate the model allows without changing the state is taken at once (the rule above).
+    walk = -1;
+    for (let k = start; k < used; k++) {
+      const i = byRank[candidates[k] as number] as number;
+      const result = model.step(state, inputs[i] as I, outputs[i] as O);
+      verdicts[k] = result.ok ? 1 : VERDICT_REFUSED;
+      nextStates[k] = result.next;
+      if (result.ok && walk < 0 && readOnly[i] === 1) {
+        walk = WALK_FORCED;
+        pos = k;
+      }
+    }
+    if (walk >= 0) return;
+    // Which allowed candidates go first: those after which the operation that returns first is allowed, when it is
+    // not allowed yet (it must be linearized before anything called after its return), and those after which every
+    // other allowed candidate is still allowed (a write placed too early can make a compare-and-set impossible
+    // for good, which the search would otherwise find out only much later).
+    const first = e !== TAIL ? e >> 1 : -1;
+    const guide = first >= 0 && !model.step(state, inputs[first] as I, outputs[first] as O).ok;
+    for (let k = start; k < used; k++) {
+      if (verdicts[k] !== 1) continue;
+      const after = nextStates[k] as S;
+      let priority = guide && model.step(after, inputs[first] as I, outputs[first] as O).ok ? 0 : 2;
+      for (let m = start; m < used; m++) {
+        if (m === k || verdicts[m] === VERDICT_REFUSED) continue;
+        const other = byRank[candidates[m] as number] as number;
+        if (!model.step(after, inputs[other] as I, outputs[other] as O).ok) {
+          priority++;
+          break;
+        }
+      }
+      verdicts[k] = VERDICT_PRIORITY + priority;
+    }
     blocked = pendingUnknown > 0 ? findBlocked() : -1;
-    walk = blocked >= 0 ? 0 : 1;
-    pos = walk === 0 ? (unext[UHEAD] as number) : (segmentStart[depth] as number);
+    walk = blocked >= 0 ? WALK_HELPS : WALK_KNOWN;
+    pos = walk === WALK_HELPS ? (unext[UHEAD] as number) : start;
   };
 
   arrive();
@@ -238,36 +437,46 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
     if (stop !== undefined) return { verdict: "unknown", explored: memo.size, stoppedBy: stop };
     // The next candidate of this walk, or the next walk, or undo.
     let i = -1;
-    if (walk === 0 || walk === 3) {
-      if (pos !== UTAIL && (ops[pos] as Operation<I, O>).call <= limit) {
-        i = pos;
-        pos = unext[pos] as number;
-        if (helpsBlocked(i) !== (walk === 0)) continue;
-      } else if (walk === 0) {
-        walk = 1;
+    let after: S | undefined;
+    if (walk === WALK_FORCED) {
+      i = byRank[candidates[pos] as number] as number;
+      after = nextStates[pos] as S;
+      walk = WALK_DONE;
+    } else if (walk >= WALK_KNOWN && walk < WALK_KNOWN + PRIORITIES) {
+      if (pos < (segmentEnd[depth] as number)) {
+        const k = pos++;
+        if (verdicts[k] !== VERDICT_PRIORITY + walk - WALK_KNOWN) continue;
+        i = byRank[candidates[k] as number] as number;
+        after = nextStates[k] as S;
+      } else if (walk + 1 < WALK_KNOWN + PRIORITIES) {
+        walk++;
         pos = segmentStart[depth] as number;
         continue;
-      }
-    } else if (pos < (segmentEnd[depth] as number)) {
-      i = byRank[candidates[pos++] as number] as number;
-    } else if (walk === 1) {
-      walk = 2;
-      pos = segmentStart[depth] as number;
-      continue;
-    } else if (pendingUnknown > 0) {
-      walk = 3;
-      pos = unext[UHEAD] as number;
-      continue;
+      } else if (pendingUnknown > 0) {
+        walk = WALK_UNKNOWN;
+        pos = unext[UHEAD] as number;
+        continue;
+      } else walk = WALK_DONE;
+    } else if (walk === WALK_HELPS || walk === WALK_UNKNOWN) {
+      if (pos !== UTAIL && (callAt[pos] as number) <= limit) {
+        i = pos;
+        pos = unext[pos] as number;
+        if (helpsBlocked(i) !== (walk === WALK_HELPS)) continue;
+        const result = model.step(state, inputs[i] as I, outputs[i] as O);
+        if (!result.ok) continue;
+        after = result.next;
+      } else if (walk === WALK_HELPS) {
+        walk = WALK_KNOWN;
+        pos = segmentStart[depth] as number;
+        continue;
+      } else walk = WALK_DONE;
     }
 
     if (i >= 0) {
-      const op = ops[i] as Operation<I, O>;
-      const result = model.step(state, op.input, op.output);
-      if (!result.ok || ((walk === 1 || walk === 2) && unchanged(result.next) !== (walk === 1))) continue;
-      const isUnknown = walk === 0 || walk === 3;
+      const isUnknown = unknownBit[i] !== -1;
       if (isUnknown) flip(i);
       else known.add(i);
-      if (!memo.insert(known, unknownSet, result.next)) {
+      if (!memo.insert(known, unknownSet, after as S)) {
         if (isUnknown) flip(i);
         else known.delete(i);
         continue;
@@ -280,7 +489,7 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
       stackPos[depth] = pos;
       stackLimit[depth] = limit;
       depth++;
-      state = result.next;
+      state = after as S;
       if (isUnknown) {
         pendingUnknown--;
         unlink(unext, uprev, i);
@@ -306,6 +515,7 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
       longestKnown = placedKnown;
     }
     if (depth === 0) return { verdict: "illegal", explored: memo.size, longest: { order: bestOrder, state: bestState } };
+    for (let k = segmentStart[depth] as number; k < used; k++) nextStates[k] = undefined;
     used = segmentStart[depth] as number;
     depth--;
     agree = Math.min(agree, depth);
@@ -330,9 +540,10 @@ export function searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Op
 }
 
 /** Builds a doubly linked list of `items` between two sentinels. */
-function link(next: Int32Array, prev: Int32Array, head: number, tail: number, items: readonly number[]): void {
+function link(next: Int32Array, prev: Int32Array, head: number, tail: number, items: ArrayLike<number>): void {
   let last = head;
-  for (const e of items) {
+  for (let k = 0; k < items.length; k++) {
+    const e = items[k] as number;
     next[last] = e;
     prev[e] = last;
     last = e;

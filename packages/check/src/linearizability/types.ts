@@ -39,6 +39,12 @@ export interface Model<S, I, O> {
    * candidates are tried first. Without it: those after which `blocked` is possible at once.
    */
   helps?(state: S, candidateInput: I, candidateOutput: O, blockedInput: I, blockedOutput: O): boolean;
+  /**
+   * True when the operation never changes the state: from every state the model allows it in, it leads back to that
+   * same state (a read, a compare-and-set that failed, a write that did not take effect). The search linearizes such
+   * an operation as soon as the model allows it, with no alternative tried, which prunes most of its choices.
+   */
+  readOnly?(input: I, output: O): boolean;
   /** Why an operation is malformed (unknown kind, missing field), or undefined when it is well formed. */
   validate?(input: I, output: O): string | undefined;
   describeOperation?(input: I, output: O): string;

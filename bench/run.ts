@@ -87,10 +87,13 @@ function printTable(result: SectionResult): void {
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
   if (values.help) {
-    console.log(`usage: npm run bench [-- section...]\nsections: ${Object.keys(sections).join(", ")} (default: all)`);
+    console.log(`usage: npm run bench [-- section...]\nsections: ${Object.keys(sections).join(", ")} (default: all; porcupine only with PORCUPINE_DIR set)`);
     return;
   }
-  const chosen = positionals.length > 0 ? positionals : Object.keys(sections);
+  // Porcupine's histories are not part of the repository: the default run compares against them only when given.
+  const everything = Object.keys(sections).filter((name) => name !== "porcupine" || process.env.PORCUPINE_DIR);
+  if (positionals.length === 0 && everything.length < Object.keys(sections).length) console.error("(skipping porcupine: set PORCUPINE_DIR to Porcupine's test_data folder to compare with it)");
+  const chosen = positionals.length > 0 ? positionals : everything;
   for (const name of chosen) {
     if (!sections[name]) throw new Error(`unknown bench section "${name}"; choose from: ${Object.keys(sections).join(", ")}`);
   }

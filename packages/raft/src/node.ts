@@ -99,6 +99,8 @@ export class RaftNode implements SimNode<RaftMessage> {
   private readSeq = 0;
   private readAcks = new Map<NodeId, number>();
   private transferTarget: NodeId | null = null;
+  /** The log entries the last view showed, and its lines for them (see logForView). */
+  private shownLog: { version: number; sources: readonly LogEntry[]; lines: RaftView["log"] } = { version: -1, sources: [], lines: Object.freeze([]) };
   /** The hard state last written, to write only when it changes. */
   private persistedHard: { currentTerm: number; votedFor?: NodeId | null | undefined };
 
@@ -200,7 +202,7 @@ export class RaftNode implements SimNode<RaftMessage> {
       term: this.currentTerm,
       votedFor: this.votedFor,
       leaderId: this.leaderId,
-      log: this.log.all().map((e) => ({ index: e.index, term: e.term, command: formatCommand(e.command) })),
+      log: this.logForView(),
       snapshotIndex: this.log.snapshotIndex,
       snapshotTerm: this.log.snapshotTerm,
       commitIndex: this.commitIndex,
@@ -211,6 +213,22 @@ export class RaftNode implements SimNode<RaftMessage> {
       ...(leader ? { nextIndex: Object.fromEntries(this.nextIndex), matchIndex: Object.fromEntries(this.matchIndex) } : {}),
       kv: this.kv.entries(),
     };
+  }
+
+  /**
+   * The log as the view shows it. Log entries never change once made, so the lines of entries already shown are
+   * kept, and the whole (frozen) list is reused while the log is unchanged: the simulator then need not copy it again.
+   */
+  private logForView(): RaftView["log"] {
+    if (this.shownLog.version === this.log.version) return this.shownLog.lines;
+    const all = this.log.all();
+    const { sources, lines } = this.shownLog;
+    let same = 0;
+    while (same < all.length && same < sources.length && all[same] === sources[same]) same++;
+    const next = lines.slice(0, same);
+    for (const e of all.slice(same)) next.push(Object.freeze({ index: e.index, term: e.term, command: formatCommand(e.command) }));
+    this.shownLog = { version: this.log.version, sources: [...all], lines: Object.freeze(next) };
+    return this.shownLog.lines;
   }
 
   /** Servers this leader is catching up before they join the configuration (thesis §4.2.1); empty on a follower. */

@@ -1,7 +1,7 @@
 // A Raft server as a pure state machine on the simulator: elections, replication, commit, persistence, snapshots,
 // membership changes, ReadIndex reads and leadership transfer. Every protocol decision goes through a replaceable rule.
 
-import type { ClientRequest, NodeContext, NodeFactory, NodeId, SimNode } from "@course/sim";
+import { frozenJson, type ClientRequest, type NodeContext, type NodeFactory, type NodeId, type SimNode } from "@course/sim";
 import { KvStore, formatCommand } from "./kv.js";
 import { RaftLog } from "./log.js";
 import { resolveOptions, type RaftOptions, type ResolvedOptions } from "./options.js";
@@ -100,7 +100,7 @@ export class RaftNode implements SimNode<RaftMessage> {
   private readAcks = new Map<NodeId, number>();
   private transferTarget: NodeId | null = null;
   /** The log entries the last view showed, and its lines for them (see logForView). */
-  private shownLog: { version: number; sources: readonly LogEntry[]; lines: RaftView["log"] } = { version: -1, sources: [], lines: Object.freeze([]) };
+  private shownLog: { version: number; sources: readonly LogEntry[]; lines: RaftView["log"] } = { version: -1, sources: [], lines: [] };
   /** The hard state last written, to write only when it changes. */
   private persistedHard: { currentTerm: number; votedFor?: NodeId | null | undefined };
 
@@ -217,7 +217,8 @@ export class RaftNode implements SimNode<RaftMessage> {
 
   /**
    * The log as the view shows it. Log entries never change once made, so the lines of entries already shown are
-   * kept, and the whole (frozen) list is reused while the log is unchanged: the simulator then need not copy it again.
+   * kept, and the whole list (frozen: see frozenJson) is reused while the log is unchanged; the simulator then puts
+   * it in state events as it is instead of copying a long log after every handler.
    */
   private logForView(): RaftView["log"] {
     if (this.shownLog.version === this.log.version) return this.shownLog.lines;
@@ -226,8 +227,8 @@ export class RaftNode implements SimNode<RaftMessage> {
     let same = 0;
     while (same < all.length && same < sources.length && all[same] === sources[same]) same++;
     const next = lines.slice(0, same);
-    for (const e of all.slice(same)) next.push(Object.freeze({ index: e.index, term: e.term, command: formatCommand(e.command) }));
-    this.shownLog = { version: this.log.version, sources: [...all], lines: Object.freeze(next) };
+    for (const e of all.slice(same)) next.push({ index: e.index, term: e.term, command: formatCommand(e.command) });
+    this.shownLog = { version: this.log.version, sources: [...all], lines: frozenJson(next) };
     return this.shownLog.lines;
   }
 

@@ -2,7 +2,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { jsonCopy } from "../src/json-copy.js";
+import { frozenJson, jsonCopy } from "../src/json-copy.js";
 
 const roundTrip = (v: unknown): unknown => {
   const text = JSON.stringify(v);
@@ -21,14 +21,6 @@ const anyValue = fc.anything({
   withTypedArray: true,
   maxDepth: 4,
 });
-
-function deepFreeze<T>(v: T): T {
-  if (typeof v === "object" && v !== null) {
-    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
-    Object.freeze(v);
-  }
-  return v;
-}
 
 describe("jsonCopy", () => {
   it("gives the same data and the same JSON text as a JSON round trip, for any value", () => {
@@ -61,7 +53,8 @@ describe("jsonCopy", () => {
   it("follows a log as it grows, shrinks and changes (nearby values, where sharing and change detection meet)", () => {
     const small = fc.oneof(fc.integer({ min: 0, max: 2 }), fc.constantFrom("a", -0, undefined, null));
     const log = fc.array(fc.oneof(small, fc.record({ index: small, command: small }, { requiredKeys: [] })), { maxLength: 5 });
-    const state = fc.record({ term: small, log, kv: fc.dictionary(fc.constantFrom("x", "y"), small) }, { requiredKeys: [] });
+    // The log is sometimes a frozenJson list, as a Raft node's view gives it.
+    const state = fc.record({ term: small, log: fc.oneof(log, log.map((l) => frozenJson(l))), kv: fc.dictionary(fc.constantFrom("x", "y"), small) }, { requiredKeys: [] });
     fc.assert(
       fc.property(fc.array(fc.oneof(state, log), { minLength: 2, maxLength: 6 }), (views) => {
         let previous: unknown;
@@ -89,11 +82,20 @@ describe("jsonCopy", () => {
     expect(grown.log?.[0]).toBe((next.log as unknown[])[0]);
   });
 
-  it("keeps a deeply frozen plain value as it is, and copies one with a getter (it could answer differently later)", () => {
-    const log = deepFreeze([{ index: 1, term: 1, command: "x=1" }, { index: 2, term: 1, command: "x+=2" }]);
+  it("keeps a frozenJson value as it is (and a list grown from one keeps its lines), but copies any other frozen value", () => {
+    const log = frozenJson([{ index: 1, term: 1, command: "x=1" }]);
+    expect(Object.isFrozen(log) && Object.isFrozen(log[0])).toBe(true);
     const copy = jsonCopy(undefined, { log }) as { log: unknown };
     expect(copy.log).toBe(log);
     expect(jsonCopy(copy, { log })).toBe(copy);
+    // An equal list made again is "unchanged"; a longer one is kept as it is, sharing the old lines.
+    expect(jsonCopy(copy, { log: frozenJson([{ index: 1, term: 1, command: "x=1" }]) })).toBe(copy);
+    const longer = frozenJson([...log, { index: 2, term: 1, command: "x+=2" }]);
+    expect(longer[0]).toBe(log[0]);
+    expect((jsonCopy(copy, { log: longer }) as { log: unknown }).log).toBe(longer);
+    // frozenJson gives the JSON copy: -0 and undefined are written as JSON writes them.
+    expect(frozenJson([-0, undefined, { a: undefined, b: NaN }])).toStrictEqual([0, null, { b: null }]);
+    // A value frozen elsewhere may hold a getter that answers differently next time: it is copied, and read once.
     let n = 0;
     const withGetter = Object.freeze({
       get count() {
@@ -105,8 +107,6 @@ describe("jsonCopy", () => {
     expect(first === withGetter).toBe(false);
     expect(first).toEqual({ count: 1 });
     expect(jsonCopy(first, withGetter)).toEqual({ count: 2 });
-    // Frozen, but not its own JSON: -0 and undefined are written differently.
-    expect(jsonCopy(undefined, Object.freeze([-0, undefined]))).toStrictEqual([0, null]);
   });
 
   it("fails as JSON does on a bigint and on a cycle", () => {

@@ -38,7 +38,7 @@ const median = (xs: readonly number[]): number => {
 };
 const quantile = (xs: readonly number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
+  return s.length === 0 ? NaN : (s[Math.min(s.length - 1, Math.floor(q * s.length))] as number);
 };
 const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
 
@@ -187,14 +187,17 @@ export async function bench(): Promise<SectionResult> {
       await page.close();
     }
     for (const speed of ["1", "10"]) {
-      const mine = fpsRows.filter((r) => r.speed === speed);
+      // A run so short that it ends within every frame (a loaded machine, 10x) leaves no frame to measure: said so, not met.
+      const all = fpsRows.filter((r) => r.speed === speed);
+      const mine = all.filter((r) => Number.isFinite(r.fps));
+      const unmeasured = all.filter((r) => !Number.isFinite(r.fps));
       const worst = mine.reduce((a, b) => (b.fps < a.fps ? b : a));
       const below = mine.filter((r) => r.fps < GOALS.fps);
       rows.push({
         measure: `frame rate playing, ${speed}x, slowest of ${mine.length} scenarios`,
         value: `${worst.fps.toFixed(0)} fps (lesson ${worst.lesson} ${worst.scenario})`,
-        goal: `>= ${GOALS.fps} fps on every scenario: ${verdict(below.length === 0)}`,
-        detail: `median frame ${(1000 / worst.fps).toFixed(1)} ms, p95 ${worst.p95.toFixed(1)} ms, drawing ${worst.draw.toFixed(1)} ms; median over scenarios ${median(mine.map((r) => r.fps)).toFixed(0)} fps${below.length ? `; below goal: ${below.map((r) => `${r.lesson}/${r.scenario}`).join(", ")}` : ""}`,
+        goal: `>= ${GOALS.fps} fps on every scenario: ${verdict(below.length === 0 && unmeasured.length === 0)}`,
+        detail: `median frame ${(1000 / worst.fps).toFixed(1)} ms, p95 ${worst.p95.toFixed(1)} ms, drawing ${worst.draw.toFixed(1)} ms; median over scenarios ${median(mine.map((r) => r.fps)).toFixed(0)} fps${below.length ? `; below goal: ${below.map((r) => `${r.lesson}/${r.scenario}`).join(", ")}` : ""}${unmeasured.length ? `; no frame measured: ${unmeasured.map((r) => `${r.lesson}/${r.scenario}`).join(", ")}` : ""}`,
       });
     }
 

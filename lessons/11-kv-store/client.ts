@@ -117,7 +117,7 @@ export function perform(sim: Simulation<RaftMessage>, work: ReadonlyArray<readon
     return { call, requestId: undefined, node, wakeAt: sim.now, redirectedAt: -1 };
   });
   const clientOf = new Map(work.map(([client], i) => [attempts[i] as Attempt, client]));
-  const resultOf = (a: Attempt) => (a.requestId === undefined ? undefined : (sim.requests.find((r) => r.request.id === a.requestId)?.result as ClientResult | undefined));
+  const resultOf = (a: Attempt) => (a.requestId === undefined ? undefined : (sim.requestRecord(a.requestId)?.result as ClientResult | undefined));
   const open = () => attempts.filter((a) => a.call.finishedAt === undefined);
   while (open().length > 0 && sim.now < end && !sim.stopped) {
     for (const a of open()) {

@@ -19,6 +19,12 @@ export class RaftLog implements LogView {
   snapshotTerm = 0;
   /** entries[k] has index snapshotIndex + 1 + k. */
   private entries: LogEntry[] = [];
+  /** Goes up at every change of the entries, so a reader can tell that nothing changed without comparing them. */
+  private changes = 0;
+
+  get version(): number {
+    return this.changes;
+  }
 
   get lastIndex(): number {
     return this.snapshotIndex + this.entries.length;
@@ -57,6 +63,7 @@ export class RaftLog implements LogView {
     for (const e of entries) {
       if (e.index !== this.lastIndex + 1) throw new Error(`log append out of order: entry ${e.index} after ${this.lastIndex}`);
       this.entries.push(e);
+      this.changes++;
     }
   }
 
@@ -64,6 +71,7 @@ export class RaftLog implements LogView {
   truncateFrom(index: number): void {
     if (index <= this.snapshotIndex) throw new Error(`cannot truncate at ${index}: entries up to ${this.snapshotIndex} are in the snapshot`);
     this.entries.length = Math.max(0, index - this.snapshotIndex - 1);
+    this.changes++;
   }
 
   /** Fold everything up to `index` into a snapshot whose last entry has `term` (§7); later entries stay. */
@@ -72,6 +80,7 @@ export class RaftLog implements LogView {
     this.snapshotIndex = index;
     this.snapshotTerm = term;
     this.entries = keep;
+    this.changes++;
   }
 
   /** Replace the whole log by a snapshot and the given entries after it. */
@@ -79,6 +88,7 @@ export class RaftLog implements LogView {
     this.snapshotIndex = snapshotIndex;
     this.snapshotTerm = snapshotTerm;
     this.entries = [];
+    this.changes++;
     this.append(entries);
   }
 }

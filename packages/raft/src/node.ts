@@ -1,7 +1,7 @@
 // A Raft server as a pure state machine on the simulator: elections, replication, commit, persistence, snapshots,
 // membership changes, ReadIndex reads and leadership transfer. Every protocol decision goes through a replaceable rule.
 
-import type { ClientRequest, NodeContext, NodeFactory, NodeId, SimNode } from "@course/sim";
+import { frozenJson, type ClientRequest, type NodeContext, type NodeFactory, type NodeId, type SimNode } from "@course/sim";
 import { KvStore, formatCommand } from "./kv.js";
 import { RaftLog } from "./log.js";
 import { resolveOptions, type RaftOptions, type ResolvedOptions } from "./options.js";
@@ -99,6 +99,8 @@ export class RaftNode implements SimNode<RaftMessage> {
   private readSeq = 0;
   private readAcks = new Map<NodeId, number>();
   private transferTarget: NodeId | null = null;
+  /** The log entries the last view showed, and its lines for them (see logForView). */
+  private shownLog: { version: number; sources: readonly LogEntry[]; lines: RaftView["log"] } = { version: -1, sources: [], lines: [] };
   /** The hard state last written, to write only when it changes. */
   private persistedHard: { currentTerm: number; votedFor?: NodeId | null | undefined };
 
@@ -200,7 +202,7 @@ export class RaftNode implements SimNode<RaftMessage> {
       term: this.currentTerm,
       votedFor: this.votedFor,
       leaderId: this.leaderId,
-      log: this.log.all().map((e) => ({ index: e.index, term: e.term, command: formatCommand(e.command) })),
+      log: this.logForView(),
       snapshotIndex: this.log.snapshotIndex,
       snapshotTerm: this.log.snapshotTerm,
       commitIndex: this.commitIndex,
@@ -211,6 +213,23 @@ export class RaftNode implements SimNode<RaftMessage> {
       ...(leader ? { nextIndex: Object.fromEntries(this.nextIndex), matchIndex: Object.fromEntries(this.matchIndex) } : {}),
       kv: this.kv.entries(),
     };
+  }
+
+  /**
+   * The log as the view shows it. Log entries never change once made, so the lines of entries already shown are
+   * kept, and the whole list (frozen: see frozenJson) is reused while the log is unchanged; the simulator then puts
+   * it in state events as it is instead of copying a long log after every handler.
+   */
+  private logForView(): RaftView["log"] {
+    if (this.shownLog.version === this.log.version) return this.shownLog.lines;
+    const all = this.log.all();
+    const { sources, lines } = this.shownLog;
+    let same = 0;
+    while (same < all.length && same < sources.length && all[same] === sources[same]) same++;
+    const next = lines.slice(0, same);
+    for (const e of all.slice(same)) next.push({ index: e.index, term: e.term, command: formatCommand(e.command) });
+    this.shownLog = { version: this.log.version, sources: [...all], lines: frozenJson(next) };
+    return this.shownLog.lines;
   }
 
   /** Servers this leader is catching up before they join the configuration (thesis §4.2.1); empty on a follower. */

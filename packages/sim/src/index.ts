@@ -17,6 +17,7 @@ export {
   type SimulationSpec,
 } from "./simulation.js";
 export { MessageCounters, type TypeCount } from "./counters.js";
+export { frozenJson } from "./json-copy.js";
 export { randomFaults, type NemesisOptions } from "./nemesis.js";
 export { toTraceFile, serializeTrace, parseTrace, TRACE_FORMAT, TRACE_VERSION, type TraceFile } from "./trace-file.js";
 export type * from "./types.js";

@@ -48,7 +48,10 @@ export interface SimNode<M extends Message = Message> {
   onMessage(from: NodeId, msg: M, ctx: NodeContext<M>): void;
   onTimer(name: string, ctx: NodeContext<M>): void;
   onClientRequest?(request: ClientRequest, ctx: NodeContext<M>): void;
-  /** A JSON-able summary of the node's state for the trace and the charts (role, term, log...). */
+  /**
+   * A JSON-able summary of the node's state for the trace and the charts (role, term, log...). A large part that
+   * rarely changes (a log) can be returned as the same `frozenJson` value each time: state events then share it.
+   */
   view?(): unknown;
 }
 

@@ -6,6 +6,7 @@ import { DEFAULT_LINK, Network, sampleLatency, validateLinkConfig } from "./netw
 import type { NodeContext, NodeFactory, SimNode, StorageReader } from "./node.js";
 import { Rng } from "./rng.js";
 import { MessageCounters } from "./counters.js";
+import { jsonCopy } from "./json-copy.js";
 import type {
   ClientRequest,
   DropReason,
@@ -96,7 +97,8 @@ interface Runtime<M extends Message> {
   timers: Map<string, number>;
   /** Events that arrived while the node was paused, replayed in order on resume. */
   held: QueueItem[];
-  lastView: string | undefined;
+  /** The view in the last state event (a JSON copy, never mutated); undefined after a crash. */
+  lastView: unknown;
   readonly rng: Rng;
   readonly ctx: NodeContext<M>;
   outbox: Array<[NodeId, M]>;
@@ -165,6 +167,10 @@ export class Simulation<M extends Message = Message> {
   }
   get requests(): readonly RequestRecord[] {
     return this.requestLog;
+  }
+  /** The record of client request `id` (what `request` returned), if it was sent. */
+  requestRecord(id: number): RequestRecord | undefined {
+    return this.requestById.get(id);
   }
   /** Interactive actions applied so far: with the spec, this is what a replay needs. */
   get actions(): readonly RecordedAction[] {
@@ -549,10 +555,11 @@ export class Simulation<M extends Message = Message> {
       for (const [to, msg] of outbox) this.transmit(rt.id, to, msg);
     }
     if (this.record && rt.node?.view) {
-      const view = JSON.stringify(rt.node.view());
+      // The JSON copy of the view, sharing the parts that did not change with the last one (a long log, say).
+      const view = jsonCopy(rt.lastView, rt.node.view());
       if (view !== rt.lastView) {
         rt.lastView = view;
-        this.emit({ kind: "state", node: rt.id, view: JSON.parse(view) as unknown });
+        this.emit({ kind: "state", node: rt.id, view });
       }
     }
   }

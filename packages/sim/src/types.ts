@@ -95,6 +95,10 @@ export type TraceEventBody =
   | { readonly kind: "link"; readonly from?: NodeId; readonly to?: NodeId; readonly config: Partial<LinkConfig> }
   | { readonly kind: "client-request"; readonly node: NodeId; readonly request: ClientRequest }
   | { readonly kind: "client-reply"; readonly node: NodeId; readonly requestId: number; readonly client: string; readonly result: unknown }
+  /**
+   * A node's view after a handler changed it (JSON data). A node's consecutive state events share the parts that did
+   * not change, and parts the node made with frozenJson (a Raft log) are frozen: read views, never change them.
+   */
   | { readonly kind: "state"; readonly node: NodeId; readonly view: unknown }
   | { readonly kind: "note"; readonly node?: NodeId; readonly text: string; readonly label?: string; readonly style?: NoteStyle }
   | { readonly kind: "violation"; readonly checker: string; readonly message: string; readonly details?: unknown };

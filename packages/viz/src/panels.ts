@@ -88,10 +88,12 @@ export class Inspector {
   }
 
   close(): void {
+    // Closing a closed panel changes nothing on screen: no redraw (a new run is about to be drawn anyway).
+    const wasOpen = this.target !== undefined;
     this.target = undefined;
     this.element.hidden = true;
     this.element.replaceChildren();
-    this.handlers.closed();
+    if (wasOpen) this.handlers.closed();
   }
 
   refresh(ctx: InspectorContext): void {

@@ -63,10 +63,15 @@ export function sampleLatency(latency: Latency, rng: Rng): number {
   }
 }
 
+export interface NetworkState {
+  readonly links: readonly LinkConfig[];
+  readonly blocked: Uint8Array;
+}
+
 /** Link settings and reachability between every ordered pair of nodes, indexed by position for speed. */
 export class Network {
   private readonly index = new Map<NodeId, number>();
-  private readonly links: LinkConfig[];
+  private links: LinkConfig[];
   /** blocked[from * n + to] = 1 when messages from -> to are lost. */
   private readonly blocked: Uint8Array;
   private readonly n: number;
@@ -148,6 +153,16 @@ export class Network {
     }
     if (from === undefined || to === undefined) throw new SimulationError("heal: give both from and to, or neither to heal every link");
     this.blocked[this.pos(from, "heal") * this.n + this.pos(to, "heal")] = 0;
+  }
+
+  /** A copy of every link's settings and reachability (simulation checkpoints). */
+  save(): NetworkState {
+    return { links: this.links.slice(), blocked: this.blocked.slice() };
+  }
+
+  restore(state: NetworkState): void {
+    this.links = state.links.slice();
+    this.blocked.set(state.blocked);
   }
 
   /** Directed pairs currently cut, for views and narration. */

@@ -8,7 +8,7 @@ import { BallotLedger, opValue } from "./paxos-ballots.js";
  * Checks, after every step: per slot, at most one command is chosen, only a client's command or a no-op is
  * chosen, no acceptor accepts below a promise, one command per proposal number; and across replicas, no two
  * apply different commands in the same slot (so applied logs are prefixes of one another) and nothing is
- * applied before it is chosen. Build a fresh checker for every simulation.
+ * applied before it is chosen. Build a fresh checker for every simulation; its memory goes into checkpoints.
  */
 export function multiPaxosChecker(): Hook<MultiPaxosMessage> {
   let ledger: BallotLedger<Command> | undefined;
@@ -21,7 +21,7 @@ export function multiPaxosChecker(): Hook<MultiPaxosMessage> {
   /** The command applied at each slot, and the first replica seen applying it. */
   let applied: Array<{ v: Command; by: NodeId }> = [];
 
-  return (sim: Simulation<MultiPaxosMessage>): Violation | undefined => {
+  const hook: Hook<MultiPaxosMessage> = (sim: Simulation<MultiPaxosMessage>): Violation | undefined => {
     if (ledger === undefined || sim.stepCount < lastStep) {
       ledger = new BallotLedger<Command>(sim.nodeIds.length, formatCommand, (v) => v === null || proposed.has(v));
       proposed = new Set();
@@ -83,4 +83,30 @@ export function multiPaxosChecker(): Hook<MultiPaxosMessage> {
     }
     return undefined;
   };
+  type Memory = {
+    ledger: BallotLedger<Command> | undefined;
+    lastStep: number;
+    proposed: Set<string>;
+    seenRequests: number;
+    seenVersion: Map<NodeId, { node: MultiPaxosNode; version: number }>;
+    seenAccepted: Map<NodeId, Map<number, SlotAccepted>>;
+    appliedLength: Map<NodeId, number>;
+    applied: Array<{ v: Command; by: NodeId }>;
+  };
+  // Recorded values are never changed in place, so the copies share them; only the containers are copied.
+  const copy = (m: Memory): Memory => ({
+    ledger: m.ledger?.copy(),
+    lastStep: m.lastStep,
+    proposed: new Set(m.proposed),
+    seenRequests: m.seenRequests,
+    seenVersion: new Map(m.seenVersion),
+    seenAccepted: new Map([...m.seenAccepted].map(([id, slots]) => [id, new Map(slots)] as const)),
+    appliedLength: new Map(m.appliedLength),
+    applied: m.applied.slice(),
+  });
+  hook.save = () => copy({ ledger, lastStep, proposed, seenRequests, seenVersion, seenAccepted, appliedLength, applied });
+  hook.restore = (memory) => {
+    ({ ledger, lastStep, proposed, seenRequests, seenVersion, seenAccepted, appliedLength, applied } = copy(memory as Memory));
+  };
+  return hook;
 }

@@ -5,23 +5,41 @@ import { durableLogReader, majority, type LogEntry, type RaftMessage, type RaftN
 
 export type RaftHook = Hook<RaftMessage>;
 
-/** One property, checked against the live servers after an event. */
-type Check = (sim: Simulation<RaftMessage>, live: readonly RaftNode[]) => Violation | undefined;
-
 /**
- * A number remembered per server incarnation: a restarted server is a new object and starts afresh. Keyed by
- * node id with an identity check, which is much cheaper per event than a WeakMap.
+ * One property, checked against the live servers after an event. What it remembers of the run can be saved and
+ * put back (`save`, `restore`), so a search that branches from checkpoints judges each branch by its own past.
  */
+interface Check {
+  (sim: Simulation<RaftMessage>, live: readonly RaftNode[]): Violation | undefined;
+  save(): unknown;
+  restore(memory: unknown): void;
+}
+
+/** A check with its memory: `save` copies the memory out, `restore` copies a saved one in. */
+function check<T>(memory: T, copy: (m: T) => T, run: (m: T, sim: Simulation<RaftMessage>, live: readonly RaftNode[]) => Violation | undefined): Check {
+  let m = memory;
+  const c = ((sim, live) => run(m, sim, live)) as Check;
+  c.save = () => copy(m);
+  c.restore = (saved) => {
+    m = copy(saved as T);
+  };
+  return c;
+}
+
+/** A number remembered per server incarnation (the simulator counts boots): a restarted server starts afresh. */
 class PerIncarnation {
-  private readonly byId = new Map<NodeId, { node: RaftNode; value: number }>();
-  get(node: RaftNode): number | undefined {
+  private readonly byId = new Map<NodeId, { incarnation: number; value: number }>();
+  get(sim: Simulation<RaftMessage>, node: RaftNode): number | undefined {
     const e = this.byId.get(node.id);
-    return e !== undefined && e.node === node ? e.value : undefined;
+    return e !== undefined && e.incarnation === sim.incarnation(node.id) ? e.value : undefined;
   }
-  set(node: RaftNode, value: number): void {
-    const e = this.byId.get(node.id);
-    if (e !== undefined && e.node === node) e.value = value;
-    else this.byId.set(node.id, { node, value });
+  set(sim: Simulation<RaftMessage>, node: RaftNode, value: number): void {
+    this.byId.set(node.id, { incarnation: sim.incarnation(node.id), value });
+  }
+  copy(): PerIncarnation {
+    const c = new PerIncarnation();
+    for (const [id, e] of this.byId) c.byId.set(id, e);
+    return c;
   }
 }
 
@@ -52,7 +70,8 @@ function sameFingerprint(f: Fingerprint, node: RaftNode): boolean {
  * Runs several checks off one list of live servers, so a step costs one pass however many properties are on,
  * and skips them when no live server changed anything they read and no server went down or came back.
  * The checks remember the run's history, so a replay from the start (a rewind, or a fork with other faults)
- * gets fresh ones: otherwise the replay would be judged against a future that no longer happens.
+ * gets fresh ones: otherwise the replay would be judged against a future that no longer happens. For checkpoints
+ * the hook saves and restores that memory; the fingerprints, a cache tied to node objects, start afresh.
  */
 function hookOf(makeChecks: () => readonly Check[]): RaftHook {
   let checks = makeChecks();
@@ -95,6 +114,13 @@ function hookOf(makeChecks: () => readonly Check[]): RaftHook {
     restart();
     lastStep = -1;
   };
+  hook.save = () => ({ lastStep, checks: checks.map((c) => c.save()) });
+  hook.restore = (memory) => {
+    const m = memory as { lastStep: number; checks: readonly unknown[] };
+    lastStep = m.lastStep;
+    prints.clear();
+    checks.forEach((c, i) => c.restore(m.checks[i]));
+  };
   return hook;
 }
 
@@ -104,8 +130,7 @@ export function electionSafety(): RaftHook {
 }
 
 function electionSafetyCheck(): Check {
-  const leaders = new Map<number, NodeId>();
-  return (_sim, live) => {
+  return check(new Map<number, NodeId>(), (m) => new Map(m), (leaders, _sim, live) => {
     for (const node of live) {
       const id = node.id;
       if (node.role !== "leader") continue;
@@ -116,7 +141,7 @@ function electionSafetyCheck(): Check {
       }
     }
     return undefined;
-  };
+  });
 }
 
 /**
@@ -129,10 +154,14 @@ export function logMatching(): RaftHook {
 }
 
 function logMatchingCheck(): Check {
-  const seen = new WeakSet<LogEntry>();
-  const known = new Map<string, { command: string; prevTerm: number | undefined; node: NodeId }>();
-  const lastEntry = new Map<NodeId, LogEntry | undefined>();
-  return (_sim, live) => {
+  type Memory = {
+    readonly known: Map<string, { command: string; prevTerm: number | undefined; node: NodeId }>;
+    /** Caches of entries already examined; a restored memory starts them afresh (they may come from another branch). */
+    readonly seen: WeakSet<LogEntry>;
+    readonly lastEntry: Map<NodeId, LogEntry | undefined>;
+  };
+  const fresh = (known: Memory["known"]): Memory => ({ known, seen: new WeakSet(), lastEntry: new Map() });
+  return check(fresh(new Map()), (m) => fresh(new Map(m.known)), ({ known, seen, lastEntry }, _sim, live) => {
     for (const node of live) {
       const id = node.id;
       const log = node.log;
@@ -159,7 +188,7 @@ function logMatchingCheck(): Check {
       }
     }
     return undefined;
-  };
+  });
 }
 
 /** What the checker knows of one committed entry. */
@@ -177,10 +206,10 @@ interface CommittedEntry {
  * What the checker learns about committed entries, from any server's commitIndex (sparse, by log index).
  * Returns the lowest index learned in this call (Infinity if none).
  */
-function trackCommitted(live: readonly RaftNode[], committed: CommittedEntry[], seenCommit: PerIncarnation): number {
+function trackCommitted(sim: Simulation<RaftMessage>, live: readonly RaftNode[], committed: CommittedEntry[], seenCommit: PerIncarnation): number {
   let lowestNew = Infinity;
   for (const node of live) {
-    const seen = seenCommit.get(node) ?? 0;
+    const seen = seenCommit.get(sim, node) ?? 0;
     if (node.commitIndex <= seen) continue;
     for (let i = Math.max(seen, node.log.snapshotIndex) + 1; i <= node.commitIndex; i++) {
       const t = node.log.termAt(i);
@@ -189,7 +218,7 @@ function trackCommitted(live: readonly RaftNode[], committed: CommittedEntry[], 
         lowestNew = Math.min(lowestNew, i);
       }
     }
-    seenCommit.set(node, node.commitIndex);
+    seenCommit.set(sim, node, node.commitIndex);
   }
   return lowestNew;
 }
@@ -200,14 +229,17 @@ export function leaderCompleteness(): RaftHook {
 }
 
 function leaderCompletenessCheck(): Check {
-  const committed: CommittedEntry[] = [];
-  const seenCommit = new PerIncarnation();
-  /** The last term in which each server's leadership was checked. */
-  const checkedTerm = new Map<NodeId, number>();
-  return (_sim, live) => {
+  type Memory = {
+    readonly committed: CommittedEntry[];
+    readonly seenCommit: PerIncarnation;
+    /** The last term in which each server's leadership was checked. */
+    readonly checkedTerm: Map<NodeId, number>;
+  };
+  const copy = (m: Memory): Memory => ({ committed: m.committed.slice(), seenCommit: m.seenCommit.copy(), checkedTerm: new Map(m.checkedTerm) });
+  return check<Memory>({ committed: [], seenCommit: new PerIncarnation(), checkedTerm: new Map() }, copy, ({ committed, seenCommit, checkedTerm }, sim, live) => {
     // A commit can become known after a later-term leader took office (a deposed leader that learns late, or a
     // buggy rule), so new commits are checked against the leaders in office too, not only new leaders.
-    const lowestNew = trackCommitted(live, committed, seenCommit);
+    const lowestNew = trackCommitted(sim, live, committed, seenCommit);
     for (const node of live) {
       const id = node.id;
       if (node.role !== "leader") continue;
@@ -230,7 +262,7 @@ function leaderCompletenessCheck(): Check {
       }
     }
     return undefined;
-  };
+  });
 }
 
 /** Figure 3, State Machine Safety: no two servers apply different entries at the same index. */
@@ -239,12 +271,12 @@ export function stateMachineSafety(): RaftHook {
 }
 
 function stateMachineSafetyCheck(): Check {
-  const applied = new Map<number, { term: number; command: string; node: NodeId }>();
-  const seenApplied = new PerIncarnation();
-  return (_sim, live) => {
+  type Memory = { readonly applied: Map<number, { term: number; command: string; node: NodeId }>; readonly seenApplied: PerIncarnation };
+  const copy = (m: Memory): Memory => ({ applied: new Map(m.applied), seenApplied: m.seenApplied.copy() });
+  return check<Memory>({ applied: new Map(), seenApplied: new PerIncarnation() }, copy, ({ applied, seenApplied }, sim, live) => {
     for (const node of live) {
       const id = node.id;
-      const seen = seenApplied.get(node) ?? node.log.snapshotIndex;
+      const seen = seenApplied.get(sim, node) ?? node.log.snapshotIndex;
       if (node.lastApplied <= seen) continue;
       for (const e of newlyApplied(node, seen)) {
         const command = JSON.stringify(e.command);
@@ -258,10 +290,10 @@ function stateMachineSafetyCheck(): Check {
           );
         }
       }
-      seenApplied.set(node, node.lastApplied);
+      seenApplied.set(sim, node, node.lastApplied);
     }
     return undefined;
-  };
+  });
 }
 
 /** A server's commitIndex never goes down while it runs (it is volatile, so a restart starts it again). */
@@ -270,18 +302,17 @@ export function commitIndexMonotonic(): RaftHook {
 }
 
 function commitIndexMonotonicCheck(): Check {
-  const last = new PerIncarnation();
-  return (_sim, live) => {
+  return check(new PerIncarnation(), (m) => m.copy(), (last, sim, live) => {
     for (const node of live) {
       const id = node.id;
-      const before = last.get(node);
+      const before = last.get(sim, node);
       if (before !== undefined && node.commitIndex < before) {
         return violation("Commit Index Monotonic", `node ${id}'s commit index went back from ${before} to ${node.commitIndex}`, { node: id, from: before, to: node.commitIndex });
       }
-      if (before !== node.commitIndex) last.set(node, node.commitIndex);
+      if (before !== node.commitIndex) last.set(sim, node, node.commitIndex);
     }
     return undefined;
-  };
+  });
 }
 
 /**
@@ -295,20 +326,23 @@ export function appliedEntriesDurable(): RaftHook {
 }
 
 function appliedEntriesDurableCheck(): Check {
-  const unverified = new Map<number, { term: number; members: readonly NodeId[] }>();
-  const recorded = new Set<number>();
-  const seenApplied = new PerIncarnation();
-  const crashed = new Set<NodeId>();
-  return (sim, live) => {
+  type Memory = {
+    readonly unverified: Map<number, { term: number; members: readonly NodeId[] }>;
+    readonly recorded: Set<number>;
+    readonly seenApplied: PerIncarnation;
+    readonly crashed: Set<NodeId>;
+  };
+  const copy = (m: Memory): Memory => ({ unverified: new Map(m.unverified), recorded: new Set(m.recorded), seenApplied: m.seenApplied.copy(), crashed: new Set(m.crashed) });
+  return check<Memory>({ unverified: new Map(), recorded: new Set(), seenApplied: new PerIncarnation(), crashed: new Set() }, copy, ({ unverified, recorded, seenApplied, crashed }, sim, live) => {
     for (const node of live) {
-      const seen = seenApplied.get(node) ?? node.log.snapshotIndex;
+      const seen = seenApplied.get(sim, node) ?? node.log.snapshotIndex;
       if (node.lastApplied <= seen) continue;
       for (const e of newlyApplied(node, seen)) {
         if (recorded.has(e.index)) continue;
         recorded.add(e.index);
         unverified.set(e.index, { term: e.term, members: node.members });
       }
-      seenApplied.set(node, node.lastApplied);
+      seenApplied.set(sim, node, node.lastApplied);
     }
     if (live.length === sim.nodeIds.length) {
       crashed.clear();
@@ -337,7 +371,7 @@ function appliedEntriesDurableCheck(): Check {
     }
     unverified.clear();
     return undefined;
-  };
+  });
 }
 
 /** The entries a server applied after index `seen`, oldest first, found by scanning back from the newest. */

@@ -15,16 +15,63 @@ interface Check {
   restore(memory: unknown): void;
 }
 
-/** A check with its memory: `save` copies the memory out, `restore` copies a saved one in. */
-function check<T>(memory: T, copy: (m: T) => T, run: (m: T, sim: Simulation<RaftMessage>, live: readonly RaftNode[]) => Violation | undefined): Check {
-  let m = memory;
-  const c = ((sim, live) => run(m, sim, live)) as Check;
-  c.save = () => copy(m);
+type Copiers<T> = { readonly [K in keyof T]: (value: T[K]) => T[K] };
+
+/**
+ * A check's memory, copied on write: saved memory is shared with checkpoints, never changed in place. A call reads
+ * the current containers and copies one only the first time it changes it; `commit` then makes the copies current.
+ * So saving and restoring cost nothing, and a step that learns nothing new copies nothing.
+ */
+class Memory<T extends object> {
+  private changed: Partial<T> = {};
+  private dirty = false;
+  constructor(
+    public current: T,
+    private readonly copiers: Copiers<T>,
+  ) {}
+  read<K extends keyof T>(key: K): T[K] {
+    return this.dirty && key in this.changed ? (this.changed[key] as T[K]) : this.current[key];
+  }
+  write<K extends keyof T>(key: K): T[K] {
+    if (!(key in this.changed)) {
+      this.changed[key] = this.copiers[key](this.current[key]);
+      this.dirty = true;
+    }
+    return this.changed[key] as T[K];
+  }
+  commit(): void {
+    if (!this.dirty) return;
+    this.current = { ...this.current, ...this.changed };
+    this.changed = {};
+    this.dirty = false;
+  }
+}
+
+/** A check with its memory (see Memory); `onRestore` lets it drop caches that belong to the memory it had. */
+function check<T extends object>(
+  initial: T,
+  copiers: Copiers<T>,
+  run: (m: Memory<T>, sim: Simulation<RaftMessage>, live: readonly RaftNode[]) => Violation | undefined,
+  onRestore?: () => void,
+): Check {
+  const m = new Memory(initial, copiers);
+  const c = ((sim, live) => {
+    try {
+      return run(m, sim, live);
+    } finally {
+      m.commit();
+    }
+  }) as Check;
+  c.save = () => m.current;
   c.restore = (saved) => {
-    m = copy(saved as T);
+    m.current = saved as T;
+    onRestore?.();
   };
   return c;
 }
+
+const copyMap = <K, V>(m: ReadonlyMap<K, V>) => new Map(m);
+const copySet = <V>(s: ReadonlySet<V>) => new Set(s);
 
 /** A number remembered per server incarnation (the simulator counts boots): a restarted server starts afresh. */
 class PerIncarnation {
@@ -42,10 +89,12 @@ class PerIncarnation {
     return c;
   }
 }
+const copyPer = (p: PerIncarnation) => p.copy();
 
 /** What the checks read from a server; if none of it changed (a heartbeat, say), nothing new can be wrong. */
 interface Fingerprint {
-  node: RaftNode;
+  /** Which boot of the server: a restarted server is checked afresh. */
+  incarnation: number;
   role: string;
   term: number;
   tail: LogEntry | undefined;
@@ -54,9 +103,9 @@ interface Fingerprint {
   lastApplied: number;
 }
 
-function sameFingerprint(f: Fingerprint, node: RaftNode): boolean {
+function sameFingerprint(f: Fingerprint, node: RaftNode, incarnation: number): boolean {
   return (
-    f.node === node &&
+    f.incarnation === incarnation &&
     f.role === node.role &&
     f.term === node.currentTerm &&
     f.lastIndex === node.log.lastIndex &&
@@ -71,38 +120,42 @@ function sameFingerprint(f: Fingerprint, node: RaftNode): boolean {
  * and skips them when no live server changed anything they read and no server went down or came back.
  * The checks remember the run's history, so a replay from the start (a rewind, or a fork with other faults)
  * gets fresh ones: otherwise the replay would be judged against a future that no longer happens. For checkpoints
- * the hook saves and restores that memory; the fingerprints, a cache tied to node objects, start afresh.
+ * the hook saves and restores that memory, fingerprints included.
  */
 function hookOf(makeChecks: () => readonly Check[]): RaftHook {
   let checks = makeChecks();
   let lastStep = -1;
   const live: RaftNode[] = [];
-  const prints = new Map<NodeId, Fingerprint>();
+  /** Copied on change, like the checks' memory, so checkpoints share it. */
+  let prints = new Map<NodeId, Fingerprint>();
   const restart = () => {
     checks = makeChecks();
-    prints.clear();
+    prints = new Map();
   };
   const hook: RaftHook = (sim) => {
     if (sim.stepCount < lastStep) restart();
     lastStep = sim.stepCount;
     live.length = 0;
     let changed = false;
+    let fresh: Map<NodeId, Fingerprint> | undefined;
     for (const id of sim.nodeIds) {
       const node = sim.node<RaftNode>(id);
       const f = prints.get(id);
       if (node === undefined) {
         if (f !== undefined) {
-          prints.delete(id);
+          (fresh ??= new Map(prints)).delete(id);
           changed = true;
         }
         continue;
       }
       live.push(node);
-      if (f === undefined || !sameFingerprint(f, node)) {
+      const incarnation = sim.incarnation(id);
+      if (f === undefined || !sameFingerprint(f, node, incarnation)) {
         changed = true;
-        prints.set(id, { node, role: node.role, term: node.currentTerm, tail: node.log.entryAt(node.log.lastIndex), lastIndex: node.log.lastIndex, commitIndex: node.commitIndex, lastApplied: node.lastApplied });
+        (fresh ??= new Map(prints)).set(id, { incarnation, role: node.role, term: node.currentTerm, tail: node.log.entryAt(node.log.lastIndex), lastIndex: node.log.lastIndex, commitIndex: node.commitIndex, lastApplied: node.lastApplied });
       }
     }
+    if (fresh !== undefined) prints = fresh;
     if (!changed) return undefined;
     for (const check of checks) {
       const v = check(sim, live);
@@ -114,11 +167,11 @@ function hookOf(makeChecks: () => readonly Check[]): RaftHook {
     restart();
     lastStep = -1;
   };
-  hook.save = () => ({ lastStep, checks: checks.map((c) => c.save()) });
+  hook.save = () => ({ lastStep, prints, checks: checks.map((c) => c.save()) });
   hook.restore = (memory) => {
-    const m = memory as { lastStep: number; checks: readonly unknown[] };
+    const m = memory as { lastStep: number; prints: Map<NodeId, Fingerprint>; checks: readonly unknown[] };
     lastStep = m.lastStep;
-    prints.clear();
+    prints = m.prints;
     checks.forEach((c, i) => c.restore(m.checks[i]));
   };
   return hook;
@@ -130,12 +183,12 @@ export function electionSafety(): RaftHook {
 }
 
 function electionSafetyCheck(): Check {
-  return check(new Map<number, NodeId>(), (m) => new Map(m), (leaders, _sim, live) => {
+  return check({ leaders: new Map<number, NodeId>() }, { leaders: copyMap }, (m, _sim, live) => {
     for (const node of live) {
       const id = node.id;
       if (node.role !== "leader") continue;
-      const other = leaders.get(node.currentTerm);
-      if (other === undefined) leaders.set(node.currentTerm, id);
+      const other = m.read("leaders").get(node.currentTerm);
+      if (other === undefined) m.write("leaders").set(node.currentTerm, id);
       else if (other !== id) {
         return violation("Election Safety", `nodes ${other} and ${id} were both leader in term ${node.currentTerm}`, { term: node.currentTerm, leaders: [other, id] });
       }
@@ -154,30 +207,28 @@ export function logMatching(): RaftHook {
 }
 
 function logMatchingCheck(): Check {
-  type Memory = {
-    readonly known: Map<string, { command: string; prevTerm: number | undefined; node: NodeId }>;
-    /** Caches of entries already examined; a restored memory starts them afresh (they may come from another branch). */
-    readonly seen: WeakSet<LogEntry>;
-    readonly lastEntry: Map<NodeId, LogEntry | undefined>;
-  };
-  const fresh = (known: Memory["known"]): Memory => ({ known, seen: new WeakSet(), lastEntry: new Map() });
-  return check(fresh(new Map()), (m) => fresh(new Map(m.known)), ({ known, seen, lastEntry }, _sim, live) => {
+  type Known = Map<string, { command: string; prevTerm: number | undefined; node: NodeId }>;
+  /**
+   * A cache, not memory: the entries already examined, marked with the era they were examined in. Within an era
+   * the table of known entries only grows, so an entry examined earlier in the era still agrees with it. A restore
+   * (another branch's table) starts a new era, in which every entry is examined again once.
+   */
+  const seen = new WeakMap<LogEntry, object>();
+  let era = {};
+  const run = (m: Memory<{ known: Known }>, _sim: Simulation<RaftMessage>, live: readonly RaftNode[]): Violation | undefined => {
     for (const node of live) {
       const id = node.id;
       const log = node.log;
-      // Logs only change at the end, so an unchanged last entry means nothing new to check.
-      const tail = log.entryAt(log.lastIndex);
-      if (lastEntry.get(id) === tail && tail !== undefined) continue;
-      lastEntry.set(id, tail);
+      // Logs only change at the end, so an entry already examined means everything before it was too.
       for (let i = log.lastIndex; i > log.snapshotIndex; i--) {
         const e = log.entryAt(i) as LogEntry;
-        if (seen.has(e)) break;
-        seen.add(e);
+        if (seen.get(e) === era) break;
+        seen.set(e, era);
         const key = `${e.index}:${e.term}`;
         const command = JSON.stringify(e.command);
         const prevTerm = log.termAt(e.index - 1);
-        const before = known.get(key);
-        if (before === undefined) known.set(key, { command, prevTerm, node: id });
+        const before = m.read("known").get(key);
+        if (before === undefined) m.write("known").set(key, { command, prevTerm, node: id });
         else if (before.command !== command || (before.prevTerm !== undefined && prevTerm !== undefined && before.prevTerm !== prevTerm)) {
           return violation(
             "Log Matching",
@@ -188,6 +239,9 @@ function logMatchingCheck(): Check {
       }
     }
     return undefined;
+  };
+  return check({ known: new Map() as Known }, { known: copyMap }, run, () => {
+    era = {};
   });
 }
 
@@ -206,21 +260,28 @@ interface CommittedEntry {
  * What the checker learns about committed entries, from any server's commitIndex (sparse, by log index).
  * Returns the lowest index learned in this call (Infinity if none).
  */
-function trackCommitted(sim: Simulation<RaftMessage>, live: readonly RaftNode[], committed: CommittedEntry[], seenCommit: PerIncarnation): number {
+function trackCommitted(sim: Simulation<RaftMessage>, live: readonly RaftNode[], m: Memory<LeaderCompletenessMemory>): number {
   let lowestNew = Infinity;
   for (const node of live) {
-    const seen = seenCommit.get(sim, node) ?? 0;
+    const seen = m.read("seenCommit").get(sim, node) ?? 0;
     if (node.commitIndex <= seen) continue;
     for (let i = Math.max(seen, node.log.snapshotIndex) + 1; i <= node.commitIndex; i++) {
       const t = node.log.termAt(i);
-      if (t !== undefined && committed[i] === undefined) {
-        committed[i] = { term: t, committedIn: node.currentTerm };
+      if (t !== undefined && m.read("committed")[i] === undefined) {
+        m.write("committed")[i] = { term: t, committedIn: node.currentTerm };
         lowestNew = Math.min(lowestNew, i);
       }
     }
-    seenCommit.set(sim, node, node.commitIndex);
+    m.write("seenCommit").set(sim, node, node.commitIndex);
   }
   return lowestNew;
+}
+
+interface LeaderCompletenessMemory {
+  readonly committed: CommittedEntry[];
+  readonly seenCommit: PerIncarnation;
+  /** The last term in which each server's leadership was checked. */
+  readonly checkedTerm: Map<NodeId, number>;
 }
 
 /** Figure 3, Leader Completeness: an entry committed in a term is in the log of every leader of a later term. */
@@ -229,23 +290,18 @@ export function leaderCompleteness(): RaftHook {
 }
 
 function leaderCompletenessCheck(): Check {
-  type Memory = {
-    readonly committed: CommittedEntry[];
-    readonly seenCommit: PerIncarnation;
-    /** The last term in which each server's leadership was checked. */
-    readonly checkedTerm: Map<NodeId, number>;
-  };
-  const copy = (m: Memory): Memory => ({ committed: m.committed.slice(), seenCommit: m.seenCommit.copy(), checkedTerm: new Map(m.checkedTerm) });
-  return check<Memory>({ committed: [], seenCommit: new PerIncarnation(), checkedTerm: new Map() }, copy, ({ committed, seenCommit, checkedTerm }, sim, live) => {
+  const initial: LeaderCompletenessMemory = { committed: [], seenCommit: new PerIncarnation(), checkedTerm: new Map() };
+  return check(initial, { committed: (c) => c.slice(), seenCommit: copyPer, checkedTerm: copyMap }, (m, sim, live) => {
     // A commit can become known after a later-term leader took office (a deposed leader that learns late, or a
     // buggy rule), so new commits are checked against the leaders in office too, not only new leaders.
-    const lowestNew = trackCommitted(sim, live, committed, seenCommit);
+    const lowestNew = trackCommitted(sim, live, m);
+    const committed = m.read("committed");
     for (const node of live) {
       const id = node.id;
       if (node.role !== "leader") continue;
-      const fresh = checkedTerm.get(id) !== node.currentTerm;
+      const fresh = m.read("checkedTerm").get(id) !== node.currentTerm;
       if (!fresh && lowestNew === Infinity) continue;
-      checkedTerm.set(id, node.currentTerm);
+      if (fresh) m.write("checkedTerm").set(id, node.currentTerm);
       // Entries inside the leader's snapshot were applied, so they are in its state; check the log after it.
       for (let index = Math.max(node.log.snapshotIndex + 1, fresh ? 0 : lowestNew); index < committed.length; index++) {
         const c = committed[index];
@@ -271,17 +327,16 @@ export function stateMachineSafety(): RaftHook {
 }
 
 function stateMachineSafetyCheck(): Check {
-  type Memory = { readonly applied: Map<number, { term: number; command: string; node: NodeId }>; readonly seenApplied: PerIncarnation };
-  const copy = (m: Memory): Memory => ({ applied: new Map(m.applied), seenApplied: m.seenApplied.copy() });
-  return check<Memory>({ applied: new Map(), seenApplied: new PerIncarnation() }, copy, ({ applied, seenApplied }, sim, live) => {
+  const initial = { applied: new Map<number, { term: number; command: string; node: NodeId }>(), seenApplied: new PerIncarnation() };
+  return check(initial, { applied: copyMap, seenApplied: copyPer }, (m, sim, live) => {
     for (const node of live) {
       const id = node.id;
-      const seen = seenApplied.get(sim, node) ?? node.log.snapshotIndex;
+      const seen = m.read("seenApplied").get(sim, node) ?? node.log.snapshotIndex;
       if (node.lastApplied <= seen) continue;
       for (const e of newlyApplied(node, seen)) {
         const command = JSON.stringify(e.command);
-        const before = applied.get(e.index);
-        if (before === undefined) applied.set(e.index, { term: e.term, command, node: id });
+        const before = m.read("applied").get(e.index);
+        if (before === undefined) m.write("applied").set(e.index, { term: e.term, command, node: id });
         else if (before.term !== e.term || before.command !== command) {
           return violation(
             "State Machine Safety",
@@ -290,7 +345,7 @@ function stateMachineSafetyCheck(): Check {
           );
         }
       }
-      seenApplied.set(sim, node, node.lastApplied);
+      m.write("seenApplied").set(sim, node, node.lastApplied);
     }
     return undefined;
   });
@@ -302,14 +357,14 @@ export function commitIndexMonotonic(): RaftHook {
 }
 
 function commitIndexMonotonicCheck(): Check {
-  return check(new PerIncarnation(), (m) => m.copy(), (last, sim, live) => {
+  return check({ last: new PerIncarnation() }, { last: copyPer }, (m, sim, live) => {
     for (const node of live) {
       const id = node.id;
-      const before = last.get(sim, node);
+      const before = m.read("last").get(sim, node);
       if (before !== undefined && node.commitIndex < before) {
         return violation("Commit Index Monotonic", `node ${id}'s commit index went back from ${before} to ${node.commitIndex}`, { node: id, from: before, to: node.commitIndex });
       }
-      if (before !== node.commitIndex) last.set(sim, node, node.commitIndex);
+      if (before !== node.commitIndex) m.write("last").set(sim, node, node.commitIndex);
     }
     return undefined;
   });
@@ -326,35 +381,36 @@ export function appliedEntriesDurable(): RaftHook {
 }
 
 function appliedEntriesDurableCheck(): Check {
-  type Memory = {
-    readonly unverified: Map<number, { term: number; members: readonly NodeId[] }>;
-    readonly recorded: Set<number>;
-    readonly seenApplied: PerIncarnation;
-    readonly crashed: Set<NodeId>;
+  const initial = {
+    unverified: new Map<number, { term: number; members: readonly NodeId[] }>(),
+    recorded: new Set<number>(),
+    seenApplied: new PerIncarnation(),
+    crashed: new Set<NodeId>(),
   };
-  const copy = (m: Memory): Memory => ({ unverified: new Map(m.unverified), recorded: new Set(m.recorded), seenApplied: m.seenApplied.copy(), crashed: new Set(m.crashed) });
-  return check<Memory>({ unverified: new Map(), recorded: new Set(), seenApplied: new PerIncarnation(), crashed: new Set() }, copy, ({ unverified, recorded, seenApplied, crashed }, sim, live) => {
+  return check(initial, { unverified: copyMap, recorded: copySet, seenApplied: copyPer, crashed: copySet }, (m, sim, live) => {
     for (const node of live) {
-      const seen = seenApplied.get(sim, node) ?? node.log.snapshotIndex;
+      const seen = m.read("seenApplied").get(sim, node) ?? node.log.snapshotIndex;
       if (node.lastApplied <= seen) continue;
       for (const e of newlyApplied(node, seen)) {
-        if (recorded.has(e.index)) continue;
-        recorded.add(e.index);
-        unverified.set(e.index, { term: e.term, members: node.members });
+        if (m.read("recorded").has(e.index)) continue;
+        m.write("recorded").add(e.index);
+        m.write("unverified").set(e.index, { term: e.term, members: node.members });
       }
-      seenApplied.set(sim, node, node.lastApplied);
+      m.write("seenApplied").set(sim, node, node.lastApplied);
     }
     if (live.length === sim.nodeIds.length) {
-      crashed.clear();
+      if (m.read("crashed").size > 0) m.write("crashed").clear();
       return undefined;
     }
     let newCrash = false;
     for (const id of sim.nodeIds) {
       const down = sim.status(id) === "crashed";
-      if (down && !crashed.has(id)) newCrash = true;
-      if (down) crashed.add(id);
-      else crashed.delete(id);
+      const known = m.read("crashed").has(id);
+      if (down && !known) newCrash = true;
+      if (down && !known) m.write("crashed").add(id);
+      else if (!down && known) m.write("crashed").delete(id);
     }
+    const unverified = m.read("unverified");
     if (!newCrash || unverified.size === 0) return undefined;
     const readers = new Map(sim.nodeIds.map((id) => [id, durableLogReader(sim.storage(id))] as const));
     for (const [index, { term, members }] of unverified) {
@@ -369,7 +425,7 @@ function appliedEntriesDurableCheck(): Check {
         );
       }
     }
-    unverified.clear();
+    m.write("unverified").clear();
     return undefined;
   });
 }

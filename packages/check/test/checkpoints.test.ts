@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { Simulation, type Hook, type Message } from "@course/sim";
 import { createTwoPcNode, type TwoPcMessage, type TwoPcNode } from "@course/twopc";
 import { createPaxosNode, createMultiPaxosNode, type PaxosMessage, type MultiPaxosMessage } from "@course/paxos";
-import { createRaftNode, leaderOf, type RaftMessage } from "@course/raft";
+import { createRaftNode, leaderOf, type RaftMessage, type RaftNode } from "@course/raft";
 import { multiPaxosChecker, paxosChecker, raftInvariants, twoPcChecker } from "../src/index.js";
 
 describe("checkers and checkpoints", () => {
@@ -55,7 +55,7 @@ describe("checkers and checkpoints", () => {
     sim.runFor(100);
     expect(sim.node(leader.id)).not.toBe(saved);
     // Turn its commit index back through the back door, as a buggy rule would: the checker must notice at once.
-    (sim.node(leader.id) as { commitIndex: number }).commitIndex = 0;
+    (sim.node<RaftNode>(leader.id) as RaftNode).commitIndex = 0;
     sim.apply({ type: "pause", node: (leader.id + 1) % 3 });
     expect(sim.violation?.checker).toBe("Commit Index Monotonic");
   });

@@ -78,9 +78,12 @@ export class EventQueue<T> {
     return undefined;
   }
 
-  /** Every entry, earliest first. */
-  sorted(): QueueEntry<T>[] {
-    return this.heap.slice().sort((a, b) => (before(a, b) ? -1 : 1));
+  /** Every item, earliest first. */
+  sorted(): T[] {
+    return this.heap
+      .slice()
+      .sort((a, b) => (before(a, b) ? -1 : 1))
+      .map((e) => e.item);
   }
 
   /** A copy of the contents, keeping only entries that pass `keep`. */

@@ -19,6 +19,7 @@ export {
 } from "./simulation.js";
 export { RandomScheduler, type Choice, type PendingEvent, type PendingView, type Scheduler, type Transmission, type TransmitOutcome } from "./scheduler.js";
 export { deepCopy, deepFreeze } from "./clone.js";
+export { canonicalText } from "./canonical.js";
 export { MessageCounters, type TypeCount } from "./counters.js";
 export { randomFaults, type NemesisOptions } from "./nemesis.js";
 export { toTraceFile, serializeTrace, parseTrace, TRACE_FORMAT, TRACE_VERSION, type TraceFile } from "./trace-file.js";

@@ -71,6 +71,8 @@ export interface SimulationSpec<M extends Message = Message> {
    * turns this on: a handler that changed a received message would otherwise change it in every branch.
    */
   readonly freezeMessages?: boolean;
+  /** Count messages by type (default true); a search that never reads the counters turns it off. */
+  readonly countMessages?: boolean;
   /** The source of nondeterminism (default: a RandomScheduler, which the seed drives). */
   readonly scheduler?: Scheduler;
   readonly hooks?: readonly Hook[];
@@ -195,6 +197,7 @@ export class Simulation<M extends Message = Message> {
   private readonly record: boolean;
   private readonly isolate: boolean;
   private readonly freeze: boolean;
+  private readonly counting: boolean;
   private readonly scheduler: Scheduler;
   private hooks: Hook[];
   private readonly pendingView: PendingView;
@@ -212,7 +215,10 @@ export class Simulation<M extends Message = Message> {
   private nextRequestId = 0;
   private events: TraceEvent[] = [];
   private requestLog: RequestRecord[] = [];
-  private requestById = new Map<number, RequestRecord>();
+  /** Built on demand from the log (a restore leaves it out until needed). */
+  private requestById: Map<number, RequestRecord> | undefined = new Map();
+  /** Copy on write: a checkpoint shares the request records until a request is made or answered. */
+  private requestsShared = false;
   private recordedActions: RecordedAction[] = [];
   private actionCursor = 0;
   private stoppedBy: Violation | undefined;
@@ -225,6 +231,7 @@ export class Simulation<M extends Message = Message> {
     this.record = spec.record ?? true;
     this.isolate = spec.isolateMessages ?? true;
     this.freeze = spec.freezeMessages ?? false;
+    this.counting = spec.countMessages ?? true;
     this.scheduler = spec.scheduler ?? new RandomScheduler();
     this.hooks = [...(spec.hooks ?? [])];
     this.pendingView = {
@@ -268,10 +275,13 @@ export class Simulation<M extends Message = Message> {
     return this.queue.size;
   }
 
-  /** Every event waiting to run (messages in flight, armed timers, scripted faults and requests), earliest first. */
-  pendingEvents(): PendingEvent[] {
+  /**
+   * Every event waiting to run (messages in flight, armed timers, scripted faults and requests), earliest first;
+   * with `sorted` false, in no particular (but deterministic) order, which is cheaper.
+   */
+  pendingEvents(sorted = true): PendingEvent[] {
     const out: PendingEvent[] = [];
-    for (const e of this.queue.sorted()) if (e.item.kind !== "timer" || !this.isStaleTimer(e.item)) out.push(e.item);
+    for (const e of sorted ? this.queue.sorted() : this.queue.items()) if (e.kind !== "timer" || !this.isStaleTimer(e)) out.push(e);
     return out;
   }
 
@@ -294,6 +304,10 @@ export class Simulation<M extends Message = Message> {
   storage(node: NodeId): StorageReader {
     const rt = this.runtime(node, "storage");
     return storageReader(() => rt.storage);
+  }
+  /** A node's durable storage as stored: JSON text by key (read only; shared with checkpoints). */
+  storedJson(node: NodeId): ReadonlyMap<string, string> {
+    return this.runtime(node, "storedJson").storage;
   }
   /** Directed links that are currently cut. */
   blockedLinks(): Array<[NodeId, NodeId]> {
@@ -366,7 +380,7 @@ export class Simulation<M extends Message = Message> {
   /** A copy of a message in flight, delivered at `at`, with its own message id. */
   private duplicate(item: { msgId: number; from: NodeId; to: NodeId; msg: Message }, at: number): void {
     const copyId = this.nextMsgId++;
-    this.count().duplicated(item.msg.type);
+    this.count()?.duplicated(item.msg.type);
     if (this.record) this.emit({ kind: "duplicate", msgId: item.msgId, copyId, from: item.from, to: item.to, deliverAt: at });
     const copy = this.isolate ? this.isolated(item.msg) : item.msg;
     this.schedule(at, { kind: "deliver", msgId: copyId, from: item.from, to: item.to, msg: copy });
@@ -378,8 +392,9 @@ export class Simulation<M extends Message = Message> {
     return this.freeze ? deepFreeze(copy) : copy;
   }
 
-  /** The counters, copied first if a checkpoint shares them. */
-  private count(): MessageCounters {
+  /** The counters, copied first if a checkpoint shares them; undefined when the run does not count. */
+  private count(): MessageCounters | undefined {
+    if (!this.counting) return undefined;
     if (this.countersShared) {
       this.counters = this.counters.clone();
       this.countersShared = false;
@@ -535,7 +550,7 @@ export class Simulation<M extends Message = Message> {
       nextRequestId: this.nextRequestId,
       events: this.events,
       eventCount: this.events.length,
-      requests: this.requestLog.map((r) => ({ ...r })),
+      requests: this.sharedRequests(),
       actions: this.recordedActions,
       actionCount: this.recordedActions.length,
       actionCursor: this.actionCursor,
@@ -559,9 +574,10 @@ export class Simulation<M extends Message = Message> {
     this.nextMsgId = cp.nextMsgId;
     this.nextTimerToken = cp.nextTimerToken;
     this.nextRequestId = cp.nextRequestId;
-    this.events = cp.eventCount === 0 ? [] : cp.events.slice(0, cp.eventCount);
-    this.requestLog = cp.requests.map((r) => ({ ...r }));
-    this.requestById = new Map(this.requestLog.map((r) => [r.request.id, r]));
+    if (cp.eventCount > 0 || this.events.length > 0) this.events = cp.events.slice(0, cp.eventCount);
+    this.requestLog = cp.requests as RequestRecord[];
+    this.requestById = undefined;
+    this.requestsShared = true;
     this.recordedActions = cp.actions.length === cp.actionCount ? cp.actions : cp.actions.slice(0, cp.actionCount);
     this.actionCursor = cp.actionCursor;
     this.stoppedBy = cp.stoppedBy;
@@ -578,14 +594,34 @@ export class Simulation<M extends Message = Message> {
       rt.storageShared = true;
       rt.timers = saved.timers;
       rt.timersShared = true;
-      rt.held = saved.held.length === 0 ? [] : saved.held.slice();
+      if (saved.held.length > 0 || rt.held.length > 0) rt.held = saved.held.slice();
       rt.lastView = saved.lastView;
       rt.rng.restore(saved.rng);
       rt.incarnation = saved.incarnation;
-      rt.outbox = [];
+      if (rt.outbox.length > 0) rt.outbox = [];
     }
     this.scheduler.restore(cp.scheduler);
     this.hooks.forEach((hook, i) => hook.restore?.(cp.hooks[i]));
+  }
+
+  /** The request records for a checkpoint: shared with the live run, which copies them before it changes them. */
+  private sharedRequests(): readonly RequestRecord[] {
+    this.requestsShared = true;
+    return this.requestLog;
+  }
+
+  /** The request records, copied first if a checkpoint shares them. */
+  private ownRequests(): RequestRecord[] {
+    if (this.requestsShared) {
+      this.requestLog = this.requestLog.map((r) => ({ ...r }));
+      this.requestById = undefined;
+      this.requestsShared = false;
+    }
+    return this.requestLog;
+  }
+
+  private requestIndex(): Map<number, RequestRecord> {
+    return (this.requestById ??= new Map(this.requestLog.map((r) => [r.request.id, r])));
   }
 
   /** A node's durable storage, copied first if a checkpoint shares it. */
@@ -622,6 +658,7 @@ export class Simulation<M extends Message = Message> {
     this.events = [];
     this.requestLog = [];
     this.requestById = new Map();
+    this.requestsShared = false;
     this.recordedActions = [];
     this.actionCursor = 0;
     this.stoppedBy = undefined;
@@ -720,13 +757,13 @@ export class Simulation<M extends Message = Message> {
       return;
     }
     if (this.network.isBlocked(item.from, item.to)) return this.drop(item, "partition");
-    this.count().delivered(item.msg.type);
+    this.count()?.delivered(item.msg.type);
     if (this.record) this.emit({ kind: "deliver", msgId: item.msgId, from: item.from, to: item.to, msg: item.msg });
     this.invoke(rt, (node, ctx) => node.onMessage(item.from, item.msg as M, ctx));
   }
 
   private drop(item: { msgId: number; from: NodeId; to: NodeId; msg: Message }, reason: DropReason): void {
-    this.count().dropped(item.msg.type);
+    this.count()?.dropped(item.msg.type);
     if (this.record) this.emit({ kind: "drop", msgId: item.msgId, from: item.from, to: item.to, msg: item.msg, reason });
   }
 
@@ -734,10 +771,10 @@ export class Simulation<M extends Message = Message> {
     const rt = this.runtime(node, "client request");
     // The client's invocation time is when it sent the request, even if a paused node handles it later:
     // linearizability checks depend on it.
-    if (!this.requestById.has(request.id)) {
+    if (!this.requestIndex().has(request.id)) {
       const record: RequestRecord = { request, node, invokedAt: this.clock };
-      this.requestLog.push(record);
-      this.requestById.set(request.id, record);
+      this.ownRequests().push(record);
+      this.requestIndex().set(request.id, record);
       if (this.record) this.emit({ kind: "client-request", node, request });
     }
     if (rt.status === "paused") {
@@ -866,7 +903,7 @@ export class Simulation<M extends Message = Message> {
       msg = JSON.parse(json) as Message;
     }
     if (this.freeze) deepFreeze(msg);
-    this.count().sent(msg.type, bytes);
+    this.count()?.sent(msg.type, bytes);
     // Partitions never block a node's messages to itself; an explicit cut of the self-link does (to lose a node's own vote, say).
     const fate = this.scheduler.transmit({ from, to, msg, link: this.network.link(from, to), now: this.clock, blocked: this.network.isBlocked(from, to) });
     if (this.record) this.emit({ kind: "send", msgId, from, to, msg, deliverAt: fate.deliverAt });
@@ -942,9 +979,11 @@ export class Simulation<M extends Message = Message> {
         if (rt.timers.has(name) && sim.timersOf(rt).delete(name) && sim.record) sim.emit({ kind: "timer-cancel", node: rt.id, name });
       },
       reply(requestId, result) {
-        const rec = sim.requestById.get(requestId);
-        if (!rec) throw new SimulationError(`node ${rt.id} replied to unknown client request ${requestId}`);
-        if (rec.replyAt !== undefined) return; // the client already has its answer
+        const known = sim.requestIndex().get(requestId);
+        if (!known) throw new SimulationError(`node ${rt.id} replied to unknown client request ${requestId}`);
+        if (known.replyAt !== undefined) return; // the client already has its answer
+        sim.ownRequests();
+        const rec = sim.requestIndex().get(requestId) as RequestRecord;
         rec.replyAt = sim.clock;
         rec.result = result;
         if (sim.record) sim.emit({ kind: "client-reply", node: rt.id, requestId, client: rec.request.client, result });
@@ -956,9 +995,9 @@ export class Simulation<M extends Message = Message> {
   }
 }
 
-/** Reads through `map()` at every call: copy on write may replace a node's storage map. */
 const EMPTY: readonly never[] = Object.freeze([]);
 
+/** Reads through `map()` at every call: copy on write may replace a node's storage map. */
 function storageReader(map: () => Map<string, string>): StorageReader {
   return {
     get<T>(key: string): T | undefined {

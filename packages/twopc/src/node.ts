@@ -1,6 +1,6 @@
 // A two-phase commit node: the coordinator (first node by default) or a participant, on the simulator.
 
-import type { ClientRequest, NodeContext, NodeFactory, NodeId, SimNode } from "@course/sim";
+import { canonicalText, type ClientRequest, type NodeContext, type NodeFactory, type NodeId, type SimNode } from "@course/sim";
 import type { Decision, TwoPcMessage, TxnId } from "./messages.js";
 import type { ParticipantTxnState } from "./participant.js";
 import { withTwoPcRules, type TwoPcRules } from "./rules.js";
@@ -76,6 +76,12 @@ class TwoPcReplica implements TwoPcNode {
 
   view(): unknown {
     return this.coordinatorFlag ? { role: "coordinator", decisions: { ...this.decisions } } : { role: "participant", txns: { ...this.txns } };
+  }
+
+  /** Everything that decides what this node does next (for an exhaustive search), node ids passed through `rename`. */
+  canonical(rename: (id: NodeId) => NodeId = (id) => id): string {
+    const running = [...this.running].map(([txn, t]) => [txn, new Map([...t.votes].map(([n, yes]) => [rename(n), yes])), t.requestIds, t.decision, new Set([...t.acked].map(rename))]);
+    return canonicalText([this.coordinatorFlag, this.txns, this.decisions, new Map(running.map(([txn, ...rest]) => [txn, rest]))]);
   }
 
   // ---- start-up -----------------------------------------------------------------------------------

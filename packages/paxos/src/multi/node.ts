@@ -1,6 +1,6 @@
 // A Multi-Paxos replica: acceptor and learner for every slot, follower or leader, applying the log in order.
 
-import type { ClientRequest, NodeContext, NodeFactory, NodeId, SimNode } from "@course/sim";
+import { canonicalText, type ClientRequest, type NodeContext, type NodeFactory, type NodeId, type SimNode } from "@course/sim";
 import { compareBallots, formatBallot, sameBallot, type Ballot } from "../ballot.js";
 import { majority } from "../quorum.js";
 import type { MultiAcceptorState } from "./acceptor.js";
@@ -141,6 +141,15 @@ class MultiPaxosReplica implements MultiPaxosNode {
       chosenAhead: Object.fromEntries(this.chosenAhead),
       gcBelow: this.gcBelow,
     };
+  }
+
+  /**
+   * Everything that decides what this replica does next (for an exhaustive search). Ballots order node ids, so ids
+   * are never renamed; `version` (a change counter for checkers) and send times are left out.
+   */
+  canonical(): string {
+    const proposals = new Map([...this.proposals].map(([slot, p]) => [slot, [p.command, p.requestId]]));
+    return canonicalText([this.acceptor, this.log, this.round, this.chosenAhead, this.tally, this.gcBelow, this.role, this.ballot, this.leader, this.promises, this.phase1From, this.rejections, this.nextSlot, proposals, this.pending, this.appliedBy]);
   }
 
   onClientRequest(request: ClientRequest, ctx: NodeContext<MultiPaxosMessage>): void {

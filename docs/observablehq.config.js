@@ -11,7 +11,8 @@ const lessonPages = [
   {name: "8. Raft safety", path: "/lessons/8"},
   {name: "9. Membership and compaction", path: "/lessons/9"},
   {name: "10. Paxos vs Raft, measured", path: "/lessons/10"},
-  {name: "11. A replicated key-value store", path: "/lessons/11"}
+  {name: "11. A replicated key-value store", path: "/lessons/11"},
+  {name: "12. Raft in production", path: "/lessons/12"}
 ];
 
 export default {

@@ -33,10 +33,57 @@ export interface Scenario {
   describe?(event: TraceEvent): string | undefined;
 }
 
+/** A command-line option a live run adds to `npm run lesson`. */
+export interface LiveOption {
+  readonly type: "integer" | "boolean" | "string";
+  /** Placeholder shown in help, e.g. "N" or "MS". */
+  readonly value?: string;
+  readonly description: string;
+  /** The smallest value an integer option accepts. */
+  readonly min?: number;
+}
+
+export interface LiveRunOptions {
+  readonly seed: number;
+  readonly variant?: string;
+  /** Where to write the run's trace (an absolute path), if asked. */
+  readonly trace?: string;
+  /** Print the trace as JSON on stdout, and the narration on stderr. */
+  readonly json?: boolean;
+  /** The run's own options, by name, already checked against their declared type. */
+  readonly extra: Readonly<Record<string, number | boolean | string | undefined>>;
+}
+
+export interface LiveIo {
+  /** One line of narration. */
+  out(line: string): void;
+  /** Terminal styles (the CLI's colours; plain text elsewhere). */
+  readonly format: Readonly<Record<"emphasis" | "dim" | "good" | "bad", (text: string) => string>>;
+}
+
+/**
+ * The part of a lesson that runs real software in real time instead of the simulator (lesson 12: a real etcd
+ * cluster). It starts processes, so only `npm run lesson` runs it; the site shows a recorded run instead.
+ */
+export interface LiveRun {
+  readonly id: string;
+  readonly title: string;
+  readonly summary: string;
+  /** What must be installed, in a few words for the lesson list. */
+  readonly requires: string;
+  readonly defaultSeed: number;
+  readonly variants?: Readonly<Record<string, string>>;
+  readonly options?: Readonly<Record<string, LiveOption>>;
+  /** Runs it and resolves to the exit status: 0 it showed what it set out to, 1 it did not, 2 it could not start. */
+  run(options: LiveRunOptions, io: LiveIo): Promise<number>;
+}
+
 export interface Lesson {
   readonly number: number;
   readonly slug: string;
   readonly title: string;
   readonly summary: string;
   readonly scenarios: readonly Scenario[];
+  /** A run against real software that `npm run lesson N` starts instead of narrating the scenarios. */
+  readonly live?: LiveRun;
 }

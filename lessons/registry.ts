@@ -12,8 +12,12 @@ import { lesson08 } from "./08-raft-safety/index.js";
 import { lesson09 } from "./09-membership-compaction/index.js";
 import { lesson10 } from "./10-paxos-vs-raft/index.js";
 import { lesson11 } from "./11-kv-store/index.js";
+import { lesson12 } from "./12-etcd/index.js";
 
-export type { Lesson, Scenario, ScenarioOptions, ScenarioRun, Protocol } from "./lesson.js";
+// Lesson 12's page draws a recorded real run: it reads the file with these.
+export { parseEtcdRun, outcomeCell, leaderGapMs, failovers, describeStep, offendingLines, type EtcdRun, type StatusSample, type RunEvent, type RunVerdict, type FaultRecord } from "./12-etcd/index.js";
+
+export type { Lesson, LiveIo, LiveOption, LiveRun, LiveRunOptions, Scenario, ScenarioOptions, ScenarioRun, Protocol } from "./lesson.js";
 
 export const lessons: readonly Lesson[] = [
   lesson01,
@@ -27,6 +31,7 @@ export const lessons: readonly Lesson[] = [
   lesson09,
   lesson10,
   lesson11,
+  lesson12,
 ];
 
 export function findLesson(n: number): Lesson | undefined {

@@ -1,14 +1,59 @@
-// Test harness: Debian's Chromium through playwright-core, the built site on a local port, and a watch on every request and console error.
+// Test harness: an installed Chrome or Chromium through playwright-core, the built site on a local port, and a watch on every request and console error.
 
 import { existsSync, mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { join, posix, win32 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { serveStatic } from "../serve.js";
 
-export const CHROMIUM = "/usr/bin/chromium";
+/** Where Chrome, Chromium or Edge (all Chromium inside) usually live, most likely first. */
+export function chromeCandidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
+  if (platform === "win32") {
+    const roots = [env.LOCALAPPDATA, env.PROGRAMFILES, env["PROGRAMFILES(X86)"]].filter((r): r is string => r !== undefined && r !== "");
+    return [
+      ...roots.map((r) => win32.join(r, "Google", "Chrome", "Application", "chrome.exe")),
+      ...roots.map((r) => win32.join(r, "Chromium", "Application", "chrome.exe")),
+      ...roots.map((r) => win32.join(r, "Microsoft", "Edge", "Application", "msedge.exe")),
+    ];
+  }
+  if (platform === "darwin") {
+    const apps = ["Google Chrome.app/Contents/MacOS/Google Chrome", "Chromium.app/Contents/MacOS/Chromium", "Microsoft Edge.app/Contents/MacOS/Microsoft Edge"];
+    return [...apps.map((a) => posix.join("/Applications", a)), ...(env.HOME ? apps.map((a) => posix.join(env.HOME as string, "Applications", a)) : [])];
+  }
+  return ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable", "/opt/google/chrome/chrome", "/usr/bin/microsoft-edge"];
+}
+
+/** What to install, in the words of each system. */
+export function installAdvice(platform: NodeJS.Platform): string {
+  if (platform === "win32") return "Install Google Chrome, or use Microsoft Edge (it comes with Windows), or set CHROME_PATH to a chrome.exe or msedge.exe.";
+  if (platform === "darwin") return "Install Google Chrome (or `brew install --cask chromium`), or set CHROME_PATH to the browser's executable inside its .app.";
+  return 'Install Chromium ("sudo apt-get install chromium" on Debian and Ubuntu, "sudo dnf install chromium" on Fedora) or Google Chrome, or set CHROME_PATH to its executable.';
+}
+
+/**
+ * The browser the tests drive: CHROME_PATH when set (it must exist), else the first usual install location,
+ * else a browser playwright downloaded itself (`npx playwright install chromium`). Nothing is downloaded here.
+ */
+export function findChrome(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): string {
+  const chosen = env.CHROME_PATH;
+  if (chosen !== undefined && chosen !== "") {
+    if (exists(chosen)) return chosen;
+    throw new Error(`CHROME_PATH is ${chosen}, but there is no file there. ${installAdvice(platform)}`);
+  }
+  const found = chromeCandidates(platform, env).find(exists);
+  if (found !== undefined) return found;
+  let bundled: string | undefined;
+  try {
+    bundled = chromium.executablePath();
+  } catch {
+    bundled = undefined;
+  }
+  if (bundled !== undefined && bundled !== "" && exists(bundled)) return bundled;
+  throw new Error(`The browser tests need Chrome or Chromium and found neither (looked in: ${chromeCandidates(platform, env).join(", ")}). ${installAdvice(platform)}`);
+}
+
 export const DIST = fileURLToPath(new URL("../dist", import.meta.url));
 export const ARTIFACTS = fileURLToPath(new URL("./artifacts", import.meta.url));
 
@@ -23,15 +68,13 @@ export interface Site {
 }
 
 export async function openSite(): Promise<Site> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: the browser tests cannot run. Install it with "apt-get update && apt-get install -y chromium" (.ci/run does this).`);
-  }
+  const executablePath = findChrome();
   if (!existsSync(join(DIST, "index.html"))) throw new Error("docs/dist is missing: build the site first (npm run build -w docs).");
   mkdirSync(ARTIFACTS, { recursive: true });
   const server = await serveStatic(DIST, 0);
   const { port } = server.address() as AddressInfo;
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     // launch() gives every run a fresh temporary profile (the fresh --user-data-dir the notes ask for).
     args: CHROMIUM_ARGS,
   });

@@ -1,4 +1,4 @@
-// The player's controls in a real browser: step, play, keyboard, crash and cut clicks that fork the run, a shared link, the tools.
+// The player's controls in a real browser: step, play, keyboard, a crash and a cut that fork the run, a shared link, the tools.
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -49,7 +49,7 @@ describe("player controls", () => {
     const { page, errors } = await watchedPage(site);
     await page.goto(`${site.origin}${SANDBOX}`);
     await waitForContent(page, ".sim-player .cluster-view");
-    await page.locator("select[data-control=speed]").selectOption("500");
+    await page.locator("select[data-control=speed]").selectOption("10");
     await page.locator("button[data-action=play]").click();
     await page.waitForFunction(() => Number(document.querySelector(".sim-player")?.getAttribute("data-step")) > 20, undefined, { timeout: 10_000 });
     await page.locator("button[data-action=play]").click();
@@ -74,14 +74,15 @@ describe("player controls", () => {
     expect(await node.getAttribute("data-status")).toBe("up");
     const before = await page.locator(".timeline-band .segment.down").count();
     await node.click();
+    await page.locator(".inspector button[data-action=node-crash]").click();
     expect(await page.locator(".cluster-view g.node[data-node='2']").getAttribute("data-status")).toBe("crashed");
     expect(await page.locator(".cluster-view g.node[data-node='2'] .crash-mark").count()).toBe(1);
     expect(await page.locator(".timeline-band .segment.down").count()).toBe(before + 1);
     const url = page.url();
     expect(new URL(url).searchParams.get("faults")).toBe("150~crash~2");
     await page.screenshot({ path: join(ARTIFACTS, "sandbox-after-crash.png"), fullPage: true });
-    // Click again: the node restarts.
-    await page.locator(".cluster-view g.node[data-node='2']").click();
+    // The panel now offers a restart.
+    await page.locator(".inspector button[data-action=node-restart]").click();
     expect(await page.locator(".cluster-view g.node[data-node='2']").getAttribute("data-status")).toBe("up");
     // The shared link alone rebuilds the crash.
     const other = await watchedPage(site);
@@ -114,6 +115,7 @@ describe("tools", () => {
     await page.goto(`${site.origin}/sandbox`);
     await waitForContent(page, ".sim-player .cluster-view");
     expect(await page.locator(".cluster-view g.node").count()).toBe(5);
+    expect(await page.locator(".sim-player .player-summary").innerText()).toContain("about one fault per second");
     await page.locator("input[data-control=nodes]").fill("7");
     await page.locator("button[data-action=run-sandbox]").click();
     await page.waitForFunction(() => document.querySelectorAll(".cluster-view g.node").length === 7);
@@ -141,6 +143,9 @@ describe("tools", () => {
     await page.locator("input[data-control=trace-file]").setInputFiles(file);
     await waitForContent(page, ".sim-player .cluster-view");
     expect(await page.locator(".cluster-view g.node").count()).toBe(3);
+    // A recorded run has no seed to change: no seed control and no orphan "seed" label; no event count beside the step count.
+    expect(await page.locator(".sim-player .seed-group").isHidden()).toBe(true);
+    expect(await page.locator(".sim-player .player-summary").innerText()).not.toMatch(/events/);
     const last = sim.trace[sim.trace.length - 1];
     expect(Number(await page.locator("input[data-control=slider]").getAttribute("max"))).toBe(last?.step);
     await page.locator("input[data-control=slider]").evaluate((el) => {
@@ -156,6 +161,8 @@ describe("tools", () => {
       await page.locator("button[data-action=example-trace]").click();
       await page.waitForFunction((n) => document.querySelectorAll(".cluster-view g.node").length === n, scenario.run({ seed: scenario.defaultSeed }).sim.nodeIds.length);
       expect(await page.locator(`.trace-status a[href*="lessons/${first.number}.html?scenario=${scenario.id}"]`).count()).toBe(1);
+      // Titled by the lesson and the scenario's own title, not by its internal id.
+      expect(await page.locator(".sim-player .player-title").innerText()).toBe(`Lesson ${first.number}: ${scenario.title} (seed ${scenario.defaultSeed})`);
     }
     // A broken file gets a readable message, not a blank page.
     const bad = join(ARTIFACTS, "not-a-trace.json");

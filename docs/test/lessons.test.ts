@@ -1,12 +1,12 @@
-// Each lesson page runs its scenarios in Chromium and draws what the same run computes in Node: nodes, arrows, log cells.
+// Each lesson page runs its scenarios in Chromium and draws what the same run computes in Node; every chart stays readable and axe-clean.
 
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lessons } from "@course/lessons";
 import { lastStep, labelledNotes } from "@course/viz";
 import { ARTIFACTS, openSite, waitForContent, watchedPage, type Site, type WatchedPage } from "./browser.js";
 import { expectedAcceptorRows, expectedArrows, expectedCrashed, expectedLogCells, hasLogs } from "./expect-charts.js";
+import { axeViolations, lowContrastText, seek, stepOf, textProblems } from "./page-checks.js";
 
 let site: Site;
 beforeAll(async () => {
@@ -16,20 +16,10 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function stepOf(page: Page): Promise<number> {
-  return Number(await page.locator(".sim-player").getAttribute("data-step"));
-}
+const pages = lessons.map((l) => l.number);
 
-async function seek(page: Page, step: number): Promise<void> {
-  await page.locator("input[data-control=slider]").evaluate((el, k) => {
-    const input = el as HTMLInputElement;
-    input.value = String(k);
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-  }, step);
-  await page.waitForFunction((k) => document.querySelector(".sim-player")?.getAttribute("data-step") === String(k), step);
-}
-
-const pages = Array.from({ length: 11 }, (_, i) => i + 1);
+/** Result lines the way a program prints them, not a person: key=value pairs, Python lists and None. */
+const DEBUG_STYLE = /\w=(true|false|none|\[|')|\bNone\b|\['/;
 
 describe("lesson pages", () => {
   for (const n of pages) {
@@ -48,7 +38,7 @@ describe("lesson pages", () => {
       });
 
       lesson.scenarios.forEach((scenario, index) => {
-        it(`${scenario.id}: the charts draw the run, labelled steps and "break it" work`, async () => {
+        it(`${scenario.id}: the charts draw the run, stay readable and accessible; labelled steps and "break it" work`, async () => {
           const { page, errors, offsite } = watched;
           const { sim } = scenario.run({ seed: scenario.defaultSeed });
           const trace = sim.trace;
@@ -76,7 +66,18 @@ describe("lesson pages", () => {
             }
             const rows = expectedAcceptorRows(trace, step);
             if (rows > 0) expect(await page.locator(".acceptor-table tr.acceptor").count(), `acceptor rows at step ${step}`).toBe(rows);
+            // Readable: no chart text on top of another or outside its chart, every chart text at 4.5:1 or better.
+            expect(await textProblems(page, ".sim-player"), `chart text at step ${step}`).toEqual([]);
+            expect(await lowContrastText(page, ".sim-player"), `chart text contrast at step ${step}`).toEqual([]);
           }
+          // Each message type has a colour of its own in the key.
+          const swatches = await page.locator(".legend .swatch").evaluateAll((els) => els.map((e) => (e as HTMLElement).style.background));
+          expect(new Set(swatches).size, "message types sharing a colour").toBe(swatches.length);
+          // The result line is a sentence about this run, not a program's debug output.
+          const result = await page.locator(".result-line").innerText();
+          expect(result).toMatch(/^How this run ends: /);
+          expect(result).not.toMatch(DEBUG_STYLE);
+          expect(await axeViolations(page, ".sim-player"), "axe on the player at the end of the run").toEqual([]);
           await page.locator(".sim-player").screenshot({ path: join(ARTIFACTS, `lesson-${n}-${scenario.id}-end.png`) });
           // Every labelled step of the story is a point to jump to, and the link remembers it.
           for (const note of notes) {
@@ -92,22 +93,26 @@ describe("lesson pages", () => {
             expect(await stepOf(page)).toBe(violated?.step);
             expect(await page.locator(".violation-banner.reached").count()).toBe(1);
             expect(new URL(page.url()).searchParams.get("variant")).toBe(broken);
+            expect(await axeViolations(page, ".sim-player"), "axe with a broken invariant on screen").toEqual([]);
             await page.locator("select[data-control=variant]").selectOption("");
           }
           if (index === 0) {
-            // A reader's crash click forks this lesson's run too; reset brings the scenario back.
+            // A reader's crash forks this lesson's run too; reset brings the scenario back.
             const at = Math.max(1, Math.floor(end / 3));
             await seek(page, at);
             const up = page.locator(".cluster-view g.node[data-status=up]").first();
             const id = await up.getAttribute("data-node");
             await up.click();
+            await page.locator(".inspector button[data-action=node-crash]").click();
             expect(await page.locator(`.cluster-view g.node[data-node="${id}"]`).getAttribute("data-status")).toBe("crashed");
             expect(new URL(page.url()).searchParams.get("faults")).toBe(`${at}~crash~${id}`);
+            expect(await page.locator(".result-line").innerText()).toMatch(/^How your changed run ends: /);
             await page.locator("button[data-action=forward]").click();
             expect(await stepOf(page)).toBe(at + 1);
             await page.locator("button[data-action=reset]").click();
             expect(new URL(page.url()).searchParams.get("faults")).toBeNull();
             expect(Number(await page.locator("input[data-control=slider]").getAttribute("max"))).toBe(end);
+            expect(await page.locator(".fork-notice").isHidden()).toBe(true);
           }
           expect(errors).toEqual([]);
           expect(offsite).toEqual([]);

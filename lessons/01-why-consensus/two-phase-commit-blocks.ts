@@ -2,15 +2,12 @@
 
 import { Simulation, type Message, type TraceEvent } from "@course/sim";
 import { createTwoPcNode, describeTwoPcEvent, twoPcMutants, type TwoPcMessage, type TwoPcNode } from "@course/twopc";
-import { countSends, describeFaultEvent, finishStory, headingBefore } from "@course/paxos";
+import { checkpoint, countSends, describeFaultEvent, finishStory, headingBefore } from "@course/paxos";
 import { twoPcChecker } from "@course/check";
 import type { Scenario } from "../lesson.js";
 import { asRun } from "../03-paxos-failures/cluster.js";
+import { COORDINATOR, NODES, PARTICIPANTS, TXN, repeatedDecisions } from "./transaction.js";
 
-const NODES = [0, 1, 2, 3, 4];
-const COORDINATOR = 0;
-const PARTICIPANTS = [1, 2, 3, 4];
-const TXN = "t1";
 /** How long the coordinator stays down (ms). */
 const DOWN_FOR = 1000;
 /** The participant that restarts while the coordinator is down. */
@@ -27,7 +24,7 @@ export const twoPhaseCommitBlocks: Scenario = {
   describe(e: TraceEvent) {
     // Unanswered questions to the dead coordinator are summed up in a note instead of listed.
     if (e.kind === "drop" && e.msg.type === "status-query") return undefined;
-    return describeTwoPcEvent(e) ?? describeFaultEvent(e);
+    return describeTwoPcEvent(e, COORDINATOR) ?? describeFaultEvent(e);
   },
   run({ seed, variant }) {
     const rules = variant === "abort-when-in-doubt" ? twoPcMutants.abortWhenInDoubt.rules : undefined;
@@ -35,13 +32,13 @@ export const twoPhaseCommitBlocks: Scenario = {
     const txnState = (id: number) => sim.node<TwoPcNode>(id)?.inspect().txns[TXN];
     const decision = () => sim.node<TwoPcNode>(COORDINATOR)?.inspect().decisions[TXN];
 
-    sim.heading("Phase 1: prepare and vote", "prepare");
-    sim.note(`Node ${COORDINATOR} coordinates transaction ${TXN}; nodes ${PARTICIPANTS.join(", ")} take part. Each must log "prepared" before it votes YES.`);
+    sim.heading(`Phase 1: coordinator ${COORDINATOR} asks participants ${PARTICIPANTS.join(", ")} to prepare ${TXN}`, "prepare");
+    sim.note(`Each participant must log "prepared" before it votes YES. The coordinator will commit only if all ${PARTICIPANTS.length} vote YES.`);
     sim.request(COORDINATOR, TXN);
     sim.runUntil(() => PARTICIPANTS.every((id) => txnState(id) === "prepared"), { timeout: 1000 });
     const lastYes = sim.now;
 
-    headingBefore(sim, () => decision() !== undefined, "Phase 2: the coordinator decides, and dies", "crash", 1000);
+    headingBefore(sim, () => decision() !== undefined, "Phase 2: the coordinator decides, and dies", undefined, 1000);
     // The crash must land between logging the decision and sending it. The simulator sends a handler's messages
     // as one batch, so the demo cuts the coordinator's outgoing links first: the decision reaches its log, not the wire.
     for (const p of PARTICIPANTS) sim.apply({ type: "cut", from: COORDINATOR, to: p });
@@ -49,6 +46,7 @@ export const twoPhaseCommitBlocks: Scenario = {
     sim.runUntil(() => decision() !== undefined, { timeout: 1000 });
     sim.apply({ type: "crash", node: COORDINATOR });
     sim.apply({ type: "heal" });
+    sim.note(`Coordinator ${COORDINATOR} is down with ${sim.storage(COORDINATOR).get<string>(`decision:${TXN}`)?.toUpperCase()} in its log; no participant has heard it.`, { label: "crash" });
 
     sim.heading("Blocked: every participant is in doubt", "blocked");
     sim.note(
@@ -56,15 +54,16 @@ export const twoPhaseCommitBlocks: Scenario = {
     );
     const blockedFrom = sim.trace.length;
     sim.runFor(DOWN_FOR / 3);
-    sim.note(`Participant ${RESTARTER} crashes and restarts meanwhile. Its "prepared" record is on disk, so it comes back still in doubt${rules ? "; this broken participant aborts instead, as if it knew no one had committed" : ""}.`, { label: "restart" });
     sim.apply({ type: "crash", node: RESTARTER });
     sim.runFor(50);
     sim.apply({ type: "restart", node: RESTARTER });
     if (sim.violation) return stopped(sim);
+    sim.note(`Participant ${RESTARTER} crashed and restarted meanwhile. Its "prepared" record was on disk, so it is back, still in doubt.`, { label: "restart" });
     sim.runUntilTime(sim.now + DOWN_FOR - DOWN_FOR / 3 - 50);
     const queries = sim.trace.filter((e) => e.seq >= blockedFrom && e.kind === "drop" && e.msg.type === "status-query").length;
     const stillPrepared = PARTICIPANTS.filter((id) => txnState(id) === "prepared");
-    sim.note(`After ${DOWN_FOR} ms: ${stillPrepared.length} of ${PARTICIPANTS.length} participants still prepared, ${queries} questions lost on the dead coordinator. Any locks they hold stay held.`, { label: "still-blocked" });
+    // The coordinator comes back only after one more event, so that a jump to this point shows it still down.
+    checkpoint(sim, `After ${DOWN_FOR} ms: ${stillPrepared.length} of ${PARTICIPANTS.length} participants still prepared, ${queries} questions lost on the dead coordinator. Any locks they hold stay held.`, "still-blocked");
 
     sim.heading("The coordinator recovers from its log", "recover");
     sim.apply({ type: "restart", node: COORDINATOR });
@@ -72,6 +71,13 @@ export const twoPhaseCommitBlocks: Scenario = {
     if (sim.violation) return stopped(sim);
     const finished = sim.now;
     sim.runFor(30);
+    const twice = repeatedDecisions(sim.trace, COORDINATOR);
+    if (twice.length > 0) {
+      sim.note(
+        `Participant${twice.length > 1 ? "s" : ""} ${twice.join(" and ")} heard COMMIT twice. On restarting, the coordinator sent the decision to everyone; it also answered the status queries that ${twice.length > 1 ? "they" : "it"} had sent just before it came back. A second COMMIT changes nothing at a participant that has committed; it only acknowledges again.`,
+        { label: "twice" },
+      );
+    }
     const outcome = PARTICIPANTS.map((id) => txnState(id));
     const committed = outcome.filter((s) => s === "committed").length;
     const total = countSends(sim.trace).total;

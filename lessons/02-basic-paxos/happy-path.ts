@@ -27,8 +27,18 @@ export const happyPath: Scenario = {
     );
     const requestSeq = sim.trace.length;
     sim.request(PROPOSER, VALUE);
-    headingBefore(sim, () => view(PROPOSER)?.proposer.phase === "accept", "Phase 2: accept and accepted", "phase-2", 2000);
-    headingBefore(sim, () => NODES.some((id) => view(id)?.learned !== undefined), "Learning: a majority accepted the same proposal", "learn", 2000);
+    headingBefore(sim, () => view(PROPOSER)?.proposer.phase === "accept", "Phase 2: accept and accepted", undefined, 2000);
+    sim.runUntil(() => view(PROPOSER)?.proposer.phase === "accept", { timeout: 2000 });
+    const promisers = [...(view(PROPOSER)?.proposer.promises.keys() ?? [])].sort((a, b) => a - b);
+    sim.note(`Acceptors ${promisers.join(", ")} have promised n=${formatBallot(view(PROPOSER)?.proposer.ballot)}, a majority: proposer ${PROPOSER} is in phase 2 and has sent accept with '${view(PROPOSER)?.proposer.proposing}'.`, { label: "phase-2" });
+    headingBefore(sim, () => NODES.some((id) => view(id)?.learned !== undefined), "Learning: a majority accepted the same proposal", undefined, 2000);
+    sim.runUntil(() => NODES.some((id) => view(id)?.learned !== undefined), { timeout: 2000 });
+    const first = NODES.find((id) => view(id)?.learned !== undefined);
+    const acceptedBy = NODES.filter((id) => view(id)?.acceptor.accepted?.v === VALUE);
+    sim.note(
+      `Learner ${first} has heard "accepted" for n=${formatBallot(view(PROPOSER)?.proposer.ballot)} from a majority of acceptors, so it knows '${VALUE}' is chosen. So far acceptors ${acceptedBy.join(", ")} have accepted it; learners still waiting for their accepted messages find out a little later.`,
+      { label: "learn" },
+    );
     sim.runUntil(() => NODES.every((id) => view(id)?.learned !== undefined), { timeout: 2000 });
     sim.runFor(20);
     const delays = messageDelaysUntil(sim.trace, (e) => e.kind === "state" && (e.view as { learned?: unknown }).learned != null, requestSeq);

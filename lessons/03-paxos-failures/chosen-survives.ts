@@ -22,16 +22,25 @@ export const chosenSurvives: Scenario = {
       node: broken ? { rules: paxosMutants.ignoreAcceptedValues.rules } : {},
       faults: [{ at: 0, action: { type: "partition", groups: [[0, 1, 2], [3, 4]] } }],
     });
-    sim.heading("Case 4: a chosen value never changes", "case-4-chosen-survives");
     sim.runUntilTime(0);
-    sim.heading(`Proposer ${FIRST} gets 'x=42' chosen inside [0, 1, 2]`, "first-value");
+    sim.heading("Case 4: a chosen value never changes; the network is split into [0, 1, 2] and [3, 4]", "case-4-chosen-survives");
+    sim.heading(`Proposer ${FIRST} proposes 'x=42' inside [0, 1, 2]`);
     sim.request(FIRST, "x=42");
     sim.runUntil(() => inspect(sim, FIRST)?.learned !== undefined, { timeout: 2000 });
+    sim.note(`'x=42' is chosen: acceptors ${[0, 1, 2, 3, 4].filter((id) => inspect(sim, id)?.acceptor.accepted?.v === "x=42").join(", ")} accepted it; nodes 3 and 4 never heard of it.`, { label: "first-value" });
     sim.runFor(15);
     sim.heading(`The partition heals; proposer ${LATE}, which never heard of it, proposes 'y=7'`, "competing-proposer");
     sim.apply({ type: "heal" });
     sim.request(LATE, "y=7");
-    headingBefore(sim, () => inspect(sim, LATE)?.proposer.phase === "accept" || sim.stopped, `Proposer ${LATE} picks the value for phase 2`, "adopt", 3000);
+    headingBefore(sim, () => inspect(sim, LATE)?.proposer.phase === "accept" || sim.stopped, `Proposer ${LATE} picks the value for phase 2`, undefined, 3000);
+    sim.runUntil(() => inspect(sim, LATE)?.proposer.phase === "accept" || sim.stopped, { timeout: 3000 });
+    const proposing = inspect(sim, LATE)?.proposer.proposing;
+    sim.note(
+      proposing === "y=7"
+        ? `Proposer ${LATE} sends its own 'y=7' although its promises report 'x=42' accepted: this broken proposer ignores them.`
+        : `Proposer ${LATE} sends '${proposing ?? "?"}' in phase 2, not its client's 'y=7': a promise reported it accepted, so it may already be chosen (it is).`,
+      { label: "adopt" },
+    );
     sim.runUntil(() => inspect(sim, LATE)?.learned !== undefined || sim.stopped, { timeout: 3000 });
     sim.runFor(20);
     const late = inspect(sim, LATE);

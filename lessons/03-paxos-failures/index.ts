@@ -2,6 +2,7 @@
 
 import type { Lesson } from "../lesson.js";
 import { chosenSurvives } from "./chosen-survives.js";
+import { distinguishedProposer } from "./distinguished-proposer.js";
 import { duelingProposers } from "./dueling-proposers.js";
 import { lostPromise } from "./lost-promise.js";
 import { minorityAlive } from "./minority-alive.js";
@@ -11,6 +12,6 @@ export const lesson03: Lesson = {
   slug: "paxos-failures",
   title: "Paxos failure cases",
   summary:
-    "A lost promise stalls a round (got 2, need 3) until a retry with a higher number; dueling proposers livelock without backoff; a minority can never decide; and a value once chosen survives every later proposer.",
-  scenarios: [lostPromise, duelingProposers, minorityAlive, chosenSurvives],
+    "A lost promise stalls a round (got 2, need 3) until a retry with a higher number; dueling proposers can pre-empt each other forever, until randomized backoff or a distinguished proposer ends it; a minority can never decide; and a value once chosen survives every later proposer.",
+  scenarios: [lostPromise, duelingProposers, distinguishedProposer, minorityAlive, chosenSurvives],
 };

@@ -18,8 +18,8 @@ export const minorityAlive: Scenario = {
   describe: describePaxosEvent,
   run({ seed }) {
     const sim = paxosCluster(seed, { faults: DOWN.map((node) => ({ at: 0, action: { type: "crash", node } })) });
-    sim.heading("Case 3: only a minority is alive", "case-3-minority");
     sim.runUntilTime(0);
+    sim.heading("Case 3: only a minority is alive", "case-3-minority");
     sim.note(`Nodes ${DOWN.join(", ")} are down; only 2 and 4 are up. A majority of five is ${majority(5)}.`);
     sim.request(PROPOSER, "x=42");
     sim.runUntilTime(WAIT);
@@ -34,8 +34,9 @@ export const minorityAlive: Scenario = {
     sim.heading("Node 0 comes back: a majority again", "majority-back");
     sim.apply({ type: "restart", node: 0 });
     sim.runUntil(() => inspect(sim, PROPOSER)?.learned !== undefined, { timeout: 3000 });
-    sim.runFor(20);
     const done = inspect(sim, PROPOSER);
+    if (done?.learned !== undefined) sim.note(`'${done.learned}' is chosen in round ${done.proposer.attempts}: acceptors ${sim.nodeIds.filter((id) => inspect(sim, id)?.acceptor.accepted?.v === done.learned).join(", ")} accepted it.`, { label: "chosen" });
+    sim.runFor(20);
     return asRun(
       finishStory(
         sim,

@@ -1,21 +1,47 @@
 // The five-replica Multi-Paxos cluster the lesson's scenarios run on, with the safety checker attached.
 
 import { Simulation, type LinkConfig, type ScheduledFault, type TraceEvent } from "@course/sim";
-import { createMultiPaxosNode, type MultiPaxosInspection, type MultiPaxosMessage, type MultiPaxosNode, type MultiPaxosNodeOptions } from "@course/paxos";
-import { multiPaxosChecker } from "@course/check";
+import { createMultiPaxosNode, formatCommand, type Command, type MultiPaxosInspection, type MultiPaxosMessage, type MultiPaxosNode, type MultiPaxosNodeOptions, type MultiPaxosRequest } from "@course/paxos";
+import { checkExactlyOnceMultiPaxos, multiPaxosChecker } from "@course/check";
 
 export const FIVE = [0, 1, 2, 3, 4] as const;
 
-export function multiCluster(seed: number, options: { node?: MultiPaxosNodeOptions; faults?: ScheduledFault[]; network?: Partial<LinkConfig> } = {}): Simulation<MultiPaxosMessage> {
+export interface MultiClusterOptions {
+  readonly node?: MultiPaxosNodeOptions;
+  /** Options for one replica only (its election timeout, say), on top of `node`. */
+  readonly nodeOptions?: (id: number) => MultiPaxosNodeOptions;
+  readonly faults?: ScheduledFault[];
+  readonly network?: Partial<LinkConfig>;
+}
+
+export function multiCluster(seed: number, options: MultiClusterOptions = {}): Simulation<MultiPaxosMessage> {
   return new Simulation<MultiPaxosMessage>({
     seed,
     nodes: FIVE,
-    createNode: createMultiPaxosNode(options.node),
+    createNode: (ctx) => createMultiPaxosNode({ ...options.node, ...options.nodeOptions?.(ctx.id) })(ctx),
     faults: options.faults ?? [],
     ...(options.network === undefined ? {} : { network: options.network }),
-    hooks: [multiPaxosChecker()],
+    hooks: [multiPaxosChecker(), checkExactlyOnceMultiPaxos()],
     record: true,
   });
+}
+
+/** A client of the cluster: it numbers its commands 1, 2, 3..., so the replicas can tell a copy from a new command. */
+export interface SessionClient {
+  readonly name: string;
+  /** Send the client's next command to `node`; returns the request id. */
+  send(node: number, op: string): number;
+}
+
+export function sessionClient(sim: Simulation<MultiPaxosMessage>, name: string): SessionClient {
+  let seq = 0;
+  return {
+    name,
+    send(node, op) {
+      const request: MultiPaxosRequest = { op, seq: ++seq };
+      return sim.request(node, request, name);
+    },
+  };
 }
 
 export function inspect(sim: Simulation<MultiPaxosMessage>, id: number): MultiPaxosInspection | undefined {
@@ -27,8 +53,8 @@ export function leaderOf(sim: Simulation<MultiPaxosMessage>): number | undefined
 }
 
 /** "['x=1', no-op]" */
-export function showLog(log: readonly (string | null)[] | undefined): string {
-  return `[${(log ?? []).map((v) => (v === null ? "no-op" : `'${v}'`)).join(", ")}]`;
+export function showLog(log: readonly Command[] | undefined): string {
+  return `[${(log ?? []).map(formatCommand).join(", ")}]`;
 }
 
 /** The reply event for a client request, if it came. */

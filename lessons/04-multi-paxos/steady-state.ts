@@ -3,7 +3,7 @@
 import type { TraceEvent } from "@course/sim";
 import { countSends, describeMultiPaxosEvent, finishStory, formatBallot, messageDelaysUntil, type MultiPaxosMessage } from "@course/paxos";
 import type { Scenario } from "../lesson.js";
-import { asRun, FIVE, inspect, leaderOf, multiCluster, replyTo, showLog } from "./cluster.js";
+import { asRun, FIVE, inspect, leaderOf, multiCluster, replyTo, sessionClient, showLog } from "./cluster.js";
 
 const LEADER = 0;
 const COMMANDS = ["x=1", "x=2", "x=3", "x=4"];
@@ -26,9 +26,10 @@ export const steadyState: Scenario = {
     const phase1 = countSends(sim.trace, phase1Start);
     sim.heading("Steady state: phase 2 only", "steady");
     const perCommand: Array<{ command: string; slot: number | undefined; delays: number | undefined; messages: number }> = [];
+    const alice = sessionClient(sim, "alice");
     for (const command of COMMANDS) {
       const from = sim.trace.length;
-      const id = sim.request(LEADER, command);
+      const id = alice.send(LEADER, command);
       sim.runUntil(() => replyTo(sim.trace, id) !== undefined, { timeout: 1000 });
       sim.runFor(10); // let the slower acceptors' accepted messages land
       const reply = replyTo(sim.trace, id);

@@ -20,7 +20,7 @@ export interface ToyView {
 
 /**
  * Deliberately not Raft: the follower stores whatever slot it is told, with no check that the slots before it
- * match, and the leader commits each slot on its own count of acknowledgements. Lesson 6 contrasts this with
+ * match, and the leader commits each slot on its own count of acknowledgments. Lesson 6 contrasts this with
  * AppendEntries' consistency check.
  */
 export function toyRaftNodes(candidate: NodeId, clusterSize: number): NodeFactory<ToyMessage & Message> {

@@ -1,4 +1,4 @@
-// Lesson 7: the worked Raft example from the seed post, nine labelled steps on servers 1-5.
+// Lesson 7: the worked Raft example from the seed post, nine labeled steps on servers 1-5.
 
 import type { Lesson } from "../lesson.js";
 import { nineSteps } from "./nine-steps.js";
@@ -7,6 +7,7 @@ export const lesson07: Lesson = {
   number: 7,
   slug: "worked-example",
   title: "The worked Raft example",
-  summary: "Election, replication, commit, catch-up of a returning server and failover, in nine numbered steps that the terminal and the site show at the same labelled points.",
+  summary:
+    "Election, replication, commit, catch-up of a returning server after a refused heartbeat, and failover, in the seed's nine numbered steps; the terminal and the site stop at the end of each step, where what the step says is true.",
   scenarios: [nineSteps],
 };

@@ -34,26 +34,36 @@ export const staleCandidate: Scenario = {
       hooks: raftInvariants(),
       record: true,
     });
-    sim.heading("Two entries are committed without node 4", "commit");
+    sim.heading("Two client writes are committed without node 4");
     sim.runUntilTime(30);
     sim.apply({ type: "cut", from: 0, to: 4 });
     sim.request(0, "x=1");
     sim.request(0, "x=2");
     sim.runUntilTime(200);
-    const committed = (sim.node<RaftNode>(0) as RaftNode).commitIndex;
-    sim.note(`Nodes 0 to 3 hold entries 1 and 2 and leader 0 has committed up to index ${committed}. Node 4's log is empty.`);
-    sim.heading("The leader crashes; node 4 runs first", "campaign");
+    const leader0 = sim.node<RaftNode>(0) as RaftNode;
+    const last = (n: RaftNode) => `index ${n.log.lastIndex} of term ${n.log.lastTerm}`;
+    const stale = sim.node<RaftNode>(4) as RaftNode;
+    sim.note(
+      `Nodes 0 to 3 hold entries 1 to ${leader0.log.lastIndex}: leader 0's no-op of term 1 (§8), then x=1 and x=2. Leader 0 has committed up to index ${leader0.commitIndex}. Node 4 holds ${stale.log.lastIndex === 0 ? "nothing" : `only entr${stale.log.lastIndex === 1 ? "y 1" : `ies 1 to ${stale.log.lastIndex}`}`}: the link from node 0 to node 4 failed before x=1 and x=2 were sent.`,
+      { label: "commit" },
+    );
+    // The state above gets a step of its own before the crash (a jump to a label shows every action of its step).
+    sim.step();
+    sim.heading("The leader crashes; node 4 runs first");
     sim.apply({ type: "crash", node: 0 });
     sim.apply({ type: "heal" });
-    sim.note("Voters check §5.4.1 before granting: is the candidate's last entry from a later term, or the same term and at least as far along? Node 4's last entry is index 0, theirs is index 2 of term 1.");
+    sim.note(
+      `Voters check §5.4.1 before granting: is the candidate's last entry from a later term, or the same term and at least as far along? Node 4's last entry is ${last(stale)}; theirs is ${last(sim.node<RaftNode>(1) as RaftNode)}.`,
+      { label: "campaign" },
+    );
     sim.runUntil(() => leaderOf(sim) !== undefined || sim.stopped, { timeout: 2000 });
     sim.runFor(100);
     const leader = leaderOf(sim);
     if (sim.stopped) {
-      sim.note(`Node ${leader?.id ?? "?"} won without entries 1 and 2. A committed entry is missing from a leader's log, and that leader will overwrite it on every follower.`, { label: "violation" });
+      sim.note(`Node ${leader?.id ?? "?"} won term ${leader?.currentTerm ?? "?"} without x=1 and x=2, which were committed. A leader missing committed entries would overwrite them on every follower; the checker stops the run here.`, { label: "violation" });
       return finishStory(sim, `with voting that skips the log comparison, node ${leader?.id ?? "?"} won term ${leader?.currentTerm ?? "?"} holding ${leader?.log.lastIndex ?? 0} entries; the checker flags ${sim.violation?.checker}.`);
     }
-    sim.note(`Node 4 could not win: the nodes that hold the committed entries refused it. Node ${leader?.id} won and still holds both entries, and node 4 receives them from it.`, { label: "safe" });
+    sim.note(`Node 4 could not win: the nodes that hold the committed entries refused it. Node ${leader?.id} won term ${leader?.currentTerm}, holds x=1 and x=2, and node 4 now holds them too.`, { label: "safe" });
     return finishStory(sim, `node 4 was refused; node ${leader?.id ?? "none"} leads term ${leader?.currentTerm ?? "-"} with ${leader?.log.lastIndex ?? 0} entries; node 4 now has ${sim.node<RaftNode>(4)?.log.lastIndex ?? 0}; no invariant broken.`);
   },
 };

@@ -3,7 +3,7 @@
 import { Simulation, type LinkConfig, type Message } from "@course/sim";
 import { createMultiPaxosNode, createPaxosNode, type MultiPaxosMessage, type MultiPaxosNodeOptions, type PaxosMessage, type PaxosNodeOptions } from "@course/paxos";
 import { createRaftNode, type RaftMessage, type RaftOptions } from "@course/raft";
-import { multiPaxosChecker, paxosChecker, raftInvariants } from "@course/check";
+import { checkExactlyOnceMultiPaxos, multiPaxosChecker, paxosChecker, raftInvariants } from "@course/check";
 
 export const FIVE = [0, 1, 2, 3, 4] as const;
 
@@ -17,7 +17,7 @@ export function basicPaxosCluster(seed: number, node: PaxosNodeOptions = {}, opt
 }
 
 export function multiPaxosCluster(seed: number, node: MultiPaxosNodeOptions = {}, options: ClusterOptions = {}): Simulation<MultiPaxosMessage> {
-  return new Simulation<MultiPaxosMessage>({ seed, nodes: FIVE, createNode: createMultiPaxosNode(node), hooks: [multiPaxosChecker()], record: true, ...(options.network ? { network: options.network } : {}) });
+  return new Simulation<MultiPaxosMessage>({ seed, nodes: FIVE, createNode: createMultiPaxosNode(node), hooks: [multiPaxosChecker(), checkExactlyOnceMultiPaxos()], record: true, ...(options.network ? { network: options.network } : {}) });
 }
 
 export function raftCluster(seed: number, node: RaftOptions = {}, options: ClusterOptions = {}): Simulation<RaftMessage> {

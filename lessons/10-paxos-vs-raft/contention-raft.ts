@@ -5,6 +5,7 @@ import type { Scenario } from "../lesson.js";
 import { FIVE, raftCluster } from "./clusters.js";
 import { basicContentionLine, EVEN_NETWORK, measureBasicContention, RIVALS, VALUES, type ContentionResult } from "./contention-basic.js";
 import { networkSends } from "./measure.js";
+import { contentionSpreadLine, contentionSpreads } from "./distributions.js";
 import type { TraceEvent } from "@course/sim";
 
 /** Two clients talk at once here, so each answer says whose it is. */
@@ -77,6 +78,7 @@ export const contentionRaft: Scenario = {
       `Basic Paxos has no leader, so every proposer must fight for the instance, and a lost fight means a whole new instance for the loser's command. Raft settles who may propose once, at election time, and then contention is just a queue at the leader. Multi-Paxos gets the same effect by electing a distinguished proposer.`,
       { label: "what-it-means" },
     );
+    sim.note(contentionSpreadLine(contentionSpreads()), { label: "over-seeds" });
     return finishStory(sim, `${basicContentionLine(basic)}. ${raftContentionLine(result)}.`);
   },
 };

@@ -3,6 +3,7 @@
 import { describeMultiPaxosEvent, finishStory, messageDelaysUntil, type MultiPaxosMessage, type MultiPaxosNode } from "@course/paxos";
 import type { TraceEvent } from "@course/sim";
 import type { Scenario } from "../lesson.js";
+import { sessionClient } from "../04-multi-paxos/cluster.js";
 import { asRun, FIVE, multiPaxosCluster, replyOf } from "./clusters.js";
 import { costLine, trafficLine, type CostRow } from "./cost-row.js";
 import { commandMessages, involvement } from "./measure.js";
@@ -22,10 +23,11 @@ export function measureMultiPaxos(seed: number, narrate = false) {
   if (narrate) sim.heading(`Steady state: ${COMMANDS.length} commands, one after another`, "steady");
   const windowStart = sim.trace.length;
   const row = { messages: [] as number[], network: [] as number[], delays: [] as number[], everywhereMs: [] as number[] };
+  const client = sessionClient(sim, "client");
   for (const command of COMMANDS) {
     const from = sim.trace.length;
     const startedAt = sim.now;
-    const id = sim.request(LEADER, command);
+    const id = client.send(LEADER, command);
     sim.runUntil(() => replyOf(sim, id) !== undefined, { timeout: 2000 });
     const slot = (replyOf(sim, id)?.result as { slot?: number } | undefined)?.slot ?? -1;
     sim.runUntil(() => FIVE.every((n) => (inspect(n)?.log.length ?? 0) > slot), { timeout: 2000 });
@@ -57,7 +59,7 @@ export const costMultiPaxos: Scenario = {
       { label: "messages" },
     );
     sim.note(
-      `Because accepted goes to every learner, each replica knows a command is chosen as soon as the leader does: every replica had applied it ${row.everywhereMs.map((ms) => Math.round(ms)).join("/")} ms after the request.`,
+      `Because every acceptor sends its accepted to every learner, each replica learns that a command is chosen from the acceptors themselves, without waiting for the leader to tell it: every replica had applied it ${row.everywhereMs.map((ms) => Math.round(ms)).join("/")} ms after the request.`,
       { label: "learners" },
     );
     sim.note(trafficLine(row), { label: "traffic" });

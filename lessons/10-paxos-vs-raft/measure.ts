@@ -29,7 +29,7 @@ export function involvement(trace: readonly TraceEvent[], nodes: readonly NodeId
 
 /**
  * The messages one command caused: those that carry it (`carries`), and those sent while a node handled the
- * delivery of one that carries it (the acknowledgements). Heartbeats and unrelated traffic stay out.
+ * delivery of one that carries it (the acknowledgments). Heartbeats and unrelated traffic stay out.
  */
 export function commandMessages(trace: readonly TraceEvent[], fromSeq: number, carries: (msg: Message) => boolean): { total: number; network: number; byType: Record<string, number> } {
   const carrierIds = new Set<number>();

@@ -3,7 +3,7 @@
 import { finishStory, waitForLeader, type RaftNode } from "@course/raft";
 import type { Scenario } from "../lesson.js";
 import { KvClient, formatOp, formatOutcome, perform, type KvCall, type KvOp } from "./client.js";
-import { FIVE, kvCluster, server } from "./cluster.js";
+import { explainNoop, FIVE, kvCluster, server } from "./cluster.js";
 import { checkHistory } from "./history.js";
 import { kvDescriber } from "./narrate.js";
 
@@ -18,22 +18,23 @@ export const clientsScenario: Scenario = {
   id: "clients",
   title: "Clients, sessions and the leader",
   summary:
-    "Three clients each start at a different server. Followers turn them away and name the leader; the leader puts each write in the log and answers once it is committed and applied. Reads write nothing to the log: the leader confirms it still leads with one heartbeat round (ReadIndex) and answers from its state machine. The checker then looks for an order of all operations that explains every answer.",
+    "Three clients each start at a different server. Followers turn them away and name the leader; the leader puts each write in the log and answers once it is committed and applied. Reads write nothing to the log (ReadIndex): once an entry of its term is committed (its election no-op), the leader notes its commit index, confirms it still leads with one heartbeat round, and answers from its state machine once it has applied up to that index. The checker then looks for an order of all operations that explains every answer.",
   protocol: "raft",
   defaultSeed: 1,
   describe: kvDescriber(),
   run({ seed }) {
     const sim = kvCluster(seed);
-    sim.heading("A leader is elected", "election");
+    sim.heading("A leader is elected");
     const leader = waitForLeader(sim, 2000);
     // Let the first heartbeats tell every follower who leads, so a follower can name it.
     sim.runUntil(() => FIVE.every((id) => server(sim, id)?.leaderId === leader?.id), { timeout: 1000 });
-    sim.note(`Node ${leader?.id ?? "?"} leads term ${leader?.currentTerm ?? "?"}. Every follower has heard from it; the clients have not: each starts with the server it happens to know.`);
+    sim.note(`Node ${leader?.id ?? "?"} leads term ${leader?.currentTerm ?? "?"}. Every follower has heard from it; the clients have not: each starts with the server it happens to know.`, { label: "election" });
+    if (leader !== undefined) explainNoop(sim, leader);
     const clients = [new KvClient("c1", FIVE, { firstGuess: 3 }), new KvClient("c2", FIVE, { firstGuess: 1 }), new KvClient("c3", FIVE, { firstGuess: 4 })];
     const calls: KvCall[] = [];
     const startIndex = leader?.log.lastIndex ?? 0;
     ROUNDS.forEach((ops, round) => {
-      sim.heading(`Round ${round + 1}: ${ops.map((op, i) => `${clients[i]?.name} ${formatOp(op)}`).join(", ")}`, `round-${round + 1}`);
+      sim.heading(`Round ${round + 1}: ${ops.map((op, i) => `${clients[i]?.name} ${formatOp(op)}`).join(", ")}`);
       const done = perform(sim, ops.map((op, i) => [clients[i] as KvClient, op] as const));
       calls.push(...done);
       sim.note(done.map((c) => `${c.client}: ${formatOp(c.op)} -> ${formatOutcome(c)}`).join("; "), { label: `answers-${round + 1}` });
@@ -50,7 +51,7 @@ export const clientsScenario: Scenario = {
     const reads = calls.filter((c) => c.op.type === "get");
     const clientEntries = lead.log.all().filter((e) => e.index > startIndex && e.command.kind === "client").length;
     const sessions = lead.kv.toJSON().sessions;
-    sim.heading("What the log and the session table hold", "state");
+    sim.heading("What the log and the session table hold");
     sim.note(
       `${writes.length} writes became ${clientEntries} log entries; ${reads.length} reads wrote nothing to the log. The session table (part of the replicated state, so every server has it) records each client's last command number and its answer: ${Object.entries(sessions)
         .map(([c, s]) => `${c} #${s.seq}`)

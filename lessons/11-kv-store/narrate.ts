@@ -1,7 +1,7 @@
 // Narration for the key-value lesson: Raft's own lines, with client requests and answers told per client.
 
 import type { TraceEvent } from "@course/sim";
-import { raftDescriber, type ClientResult } from "@course/raft";
+import { raftDescriber, serverName, type ClientResult } from "@course/raft";
 import { formatOp, type KvOp } from "./client.js";
 
 /**
@@ -29,7 +29,7 @@ export function kvDescriber(): (event: TraceEvent) => string | undefined {
       refused.set(key, false);
       attemptOf.set(event.request.id, key);
       const verb = before === undefined ? "asks" : before ? "tries" : "retries";
-      return `Client ${client} ${verb} Node ${event.node}: ${formatOp(op)}${session}`;
+      return `Client ${client} ${verb} ${serverName(event.node)}: ${formatOp(op)}${session}`;
     }
     if (event.kind === "client-reply") {
       const r = event.result as ClientResult;
@@ -37,9 +37,9 @@ export function kvDescriber(): (event: TraceEvent) => string | undefined {
       if (key !== undefined && !r.ok && r.error !== "lost-leadership") refused.set(key, true);
       // Answered: the next operation that looks the same (another get of the key) is a new one.
       if (key !== undefined && r.ok) refused.delete(key);
-      const who = `Node ${event.node} answers client ${event.client}`;
+      const who = `${serverName(event.node)} answers client ${event.client}`;
       if (r.ok) return `${who}: ok${r.index === undefined ? "" : ` (log index ${r.index})`}${r.value === undefined ? "" : `, value ${r.value === null ? "(absent)" : `'${r.value}'`}`}`;
-      if (r.error === "not-leader") return `${who}: not the leader${r.leaderHint != null && r.leaderHint !== event.node ? `, try Node ${r.leaderHint}` : ""}`;
+      if (r.error === "not-leader") return `${who}: not the leader${r.leaderHint != null && r.leaderHint !== event.node ? `, try ${serverName(r.leaderHint)}` : ""}`;
       return `${who}: ${r.error}`;
     }
     return raft(event);

@@ -91,10 +91,10 @@ export const storm: Scenario = {
       counters.set(client.name, n);
       return { type: "append", key, value: `${client.name}.${n};` };
     };
-    sim.heading(`${faults.length} faults between ${FAULTS_FROM} and ${FAULTS_UNTIL} ms; three clients keep working`, "storm");
+    sim.heading(`${faults.length} faults between ${FAULTS_FROM} and ${FAULTS_UNTIL} ms; three clients keep working`);
     const calls: KvCall[] = [];
     while (sim.now < FAULTS_UNTIL + 200 && !sim.stopped) calls.push(...perform(sim, clients.map((c) => [c, nextOp(c)] as const), 1500));
-    sim.heading("The storm is over: everything heals; each client reads both keys", "calm");
+    sim.heading("The storm is over: everything heals; each client reads both keys");
     sim.runFor(300);
     for (const key of KEYS) calls.push(...perform(sim, clients.map((c) => [c, { type: "get", key }] as const)));
     sim.runFor(200);

@@ -3,7 +3,7 @@
 import { describe, test } from "vitest";
 import { Simulation, type Message, type ScheduledFault, type SimulationSpec } from "@course/sim";
 import { exerciseKey, type Exercise, type RuleSet } from "./exercise.js";
-import { describeChoice, implChoiceFor, implementation, preview } from "./impl.js";
+import { describeChoice, implChoiceFor, implementation, preview, StudentCodeError, unwrittenFunctions } from "./impl.js";
 import { setGradingMeta, type GradingMeta } from "./meta.js";
 import { DEFAULT_FRESH_SEEDS, seedPlan } from "./seeds.js";
 import { withTimeLimit } from "./guard.js";
@@ -96,15 +96,69 @@ export interface Grader<F extends RuleSet> {
   simulation(points: number, name: string, spec: SimulationTest<F>): void;
 }
 
-/** Declare the graded suite of one exercise. The describe block names the lesson and the exercise. */
+/** A graded test recorded by the suite's body, declared once the suite knows whether it can run. */
+interface Declared {
+  readonly title: string;
+  readonly points: number;
+  readonly declare: () => void;
+}
+
+/**
+ * Declare the graded suite of one exercise. The describe block names the lesson, the exercise and its points.
+ * On the student's code, a stub nobody has started (or a file that does not load) gives one failing test that
+ * says which file to edit, and the graded tests show as skipped, instead of every test failing the same way.
+ */
 export function gradedSuite<F extends RuleSet>(exercise: Exercise<F>, body: (grader: Grader<F>) => void): void {
-  describe(`Lesson ${exercise.lesson}: ${exercise.title} (${exerciseKey(exercise)})`, () => {
-    body(makeGrader(exercise));
+  const declared: Declared[] = [];
+  body(makeGrader(exercise, declared));
+  const total = declared.reduce((s, d) => s + d.points, 0);
+  describe(`Lesson ${exercise.lesson}: ${exercise.title} (${exerciseKey(exercise)}, ${total} pt)`, async () => {
+    const gate = await gateOf(exercise, declared.length, total);
+    if (gate === undefined) {
+      for (const d of declared) d.declare();
+      return;
+    }
+    test(gate.name, ({ task }) => {
+      setGradingMeta(task.meta, { ...baseMeta(exercise, gate.name, 1, "gate"), points: 0 });
+      const err = new Error(gate.message);
+      err.name = "NotReady";
+      err.stack = `${err.name}: ${err.message}`; // the message is the whole story; a stack into the harness only distracts
+      throw err;
+    });
+    for (const d of declared) test.skip(d.title, () => undefined);
   });
 }
 
+/** Why the suite cannot run on the student's code yet, or undefined when it can (or another implementation is bound). */
+async function gateOf(exercise: Exercise, tests: number, points: number): Promise<{ name: string; message: string } | undefined> {
+  // The proof's run on the untouched stub sets COURSE_GATE=off: it must see every graded test fail on its own.
+  if (implChoiceFor(exercise).kind !== "student" || process.env.COURSE_GATE === "off") return undefined;
+  const file = `lessons/${exercise.stubFile}`;
+  let unwritten: string[];
+  try {
+    unwritten = await unwrittenFunctions(exercise);
+  } catch (e) {
+    if (!(e instanceof StudentCodeError)) throw e;
+    return { name: `cannot grade yet: fix ${file}`, message: `cannot grade yet: fix ${file}\n  ${e.message}\n  The ${tests} graded tests (${points} points) run once it loads.` };
+  }
+  if (unwritten.length < exercise.functions.length) return undefined;
+  const names = unwritten.join(" and ");
+  return {
+    name: `not implemented yet: edit ${file}`,
+    message: [
+      `not implemented yet: edit ${file}`,
+      `  ${names} still ${unwritten.length === 1 ? "throws" : "throw"} the stub's TODO error. Write the rule the doc comment describes;`,
+      `  the ${tests} graded tests (${points} points) run as soon as ${unwritten.length === 1 ? "it does" : "one of them does"} something else.`,
+    ].join("\n"),
+  };
+}
+
+/** Characters a shell would read inside double quotes: a test name must not have them, so its replay command copies and pastes anywhere. */
+const SHELL_SPECIAL = /["$`%!\\]/;
+
 function baseMeta(exercise: Exercise, name: string, points: number, kind: GradingMeta["kind"]): GradingMeta {
   if (!(Number.isInteger(points) && points > 0)) throw new Error(`points must be a whole number > 0, got ${points} for "${name}"`);
+  if (SHELL_SPECIAL.test(name)) throw new Error(`test name "${name}" has a character a shell would interpret (" $ \` % ! \\): its replay command would not paste`);
   return { lesson: exercise.lesson, exercise: exercise.id, exerciseTitle: exercise.title, stubFile: exercise.stubFile, test: name, points, kind };
 }
 
@@ -122,18 +176,22 @@ async function noting<T>(body: () => Promise<T>): Promise<T> {
   }
 }
 
-function makeGrader<F extends RuleSet>(exercise: Exercise<F>): Grader<F> {
+function makeGrader<F extends RuleSet>(exercise: Exercise<F>, declared: Declared[]): Grader<F> {
+  const record = (name: string, points: number, declare: (title: string) => void) => {
+    const title = `${name} [${points} pt]`;
+    declared.push({ title, points, declare: () => declare(title) });
+  };
   return {
     unit(points, name, body) {
       const meta = baseMeta(exercise, name, points, "unit");
-      test(`${name} [${points} pt]`, async ({ task, skip }) => {
+      record(name, points, (title) => test(title, async ({ task, skip }) => {
         setGradingMeta(task.meta, meta);
         if (bailing()) return skip("an earlier test already failed (proof run)");
         await noting(async () => {
           const impl = await implementation(exercise);
           withTimeLimit(() => body(impl), UNIT_TIME_LIMIT_MS, `"${name}"`);
         });
-      });
+      }));
     },
     simulation(points, name, spec) {
       const meta = baseMeta(exercise, name, points, "simulation");
@@ -141,14 +199,16 @@ function makeGrader<F extends RuleSet>(exercise: Exercise<F>): Grader<F> {
       const perSeedMs = spec.perSeedMs ?? SEED_TIME_LIMIT_MS;
       // The vitest timeout is the last line of defence; each seed has its own, much shorter limit.
       const timeout = Math.max(30_000, seedPlan(seedsFixed, DEFAULT_FRESH_SEEDS, process.env, spec.fresh).seeds.length * perSeedMs + 10_000);
-      test(
-        `${name} [${points} pt]`,
-        async ({ task, skip }) => {
-          const m = setGradingMeta(task.meta, { ...meta });
-          if (bailing()) return skip("an earlier test already failed (proof run)");
-          await noting(() => runSimulationTest(m, spec, seedsFixed, perSeedMs));
-        },
-        timeout,
+      record(name, points, (title) =>
+        test(
+          title,
+          async ({ task, skip }) => {
+            const m = setGradingMeta(task.meta, { ...meta });
+            if (bailing()) return skip("an earlier test already failed (proof run)");
+            await noting(() => runSimulationTest(m, spec, seedsFixed, perSeedMs));
+          },
+          timeout,
+        ),
       );
     },
   };
@@ -289,12 +349,11 @@ function annotate(sim: Simulation<Message>, message: string): void {
   }
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 /** One line that replays exactly this run: same implementation, same seed, only this test, trace recorded. */
 export function replayCommand(exercise: Pick<Exercise, "folder" | "lesson" | "id">, testName: string, seed: number, keep?: ReadonlySet<number>): string {
-  const faults = keep === undefined ? "" : ` COURSE_FAULTS=${keep.size === 0 ? "none" : [...keep].sort((a, b) => a - b).join(",")}`;
-  return `COURSE_IMPL=${describeChoice(implChoiceFor(exercise))} COURSE_SEED=${seed}${faults} npx vitest run --config lessons/vitest.config.ts lessons/${exercise.folder}/exercise -t "${escapeRegex(testName).replace(/"/g, '\\"')}"`;
+  const choice = describeChoice(implChoiceFor(exercise));
+  const impl = choice === "student" ? "" : ` --impl ${choice}`;
+  const faults = keep === undefined ? "" : ` --faults ${keep.size === 0 ? "none" : [...keep].sort((a, b) => a - b).join(",")}`;
+  // npm and the grade command take the same words on every shell (no VAR=value prefix), and test names hold no shell-special characters.
+  return `npm run grade ${exercise.lesson} --${impl} --seed ${seed}${faults} --test "${testName}"`;
 }

@@ -14,6 +14,9 @@ import { seedPlan } from "./seeds.js";
 import { SeedRun, StepLimitError, replayCommand } from "./graded.js";
 import { writeFailureTrace } from "./traces.js";
 import { describeEpisodes, episodesOf, keepEpisodes, shrinkEpisodes } from "./shrink.js";
+import { runRaft } from "./clusters/raft.js";
+import { CLUSTER_SIZES, ENTRY_CAPS, clusterNodes, entriesPerMessage } from "./clusters/shape.js";
+import { discoverSolutions, SOLUTIONS_DIR, solutionFolderOf } from "./corpus.js";
 import type { ScheduledFault } from "@course/sim";
 
 type Rules = { double: (x: number) => number };
@@ -61,7 +64,22 @@ describe("the implementation switch", () => {
     expect(implChoice({})).toEqual({ kind: "student" });
     expect(implChoice({ COURSE_IMPL: "reference" })).toEqual({ kind: "reference" });
     expect(implChoice({ COURSE_IMPL: "mutant:vote-for-everyone" })).toEqual({ kind: "mutant", name: "vote-for-everyone" });
+    expect(implChoice({ COURSE_IMPL: "file:grading/solutions/x.ts" })).toEqual({ kind: "file", path: "grading/solutions/x.ts" });
     expect(() => implChoice({ COURSE_IMPL: "teacher" })).toThrow(/not understood/);
+  });
+
+  it("grades another file written like the stub (file:<path>), with the same checks as the student's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "course-file-"));
+    const good = join(dir, "good.ts");
+    writeFileSync(good, "export function double(x: number): number {\n  return x + x;\n}\n");
+    const ex = toyExercise(async () => ({}));
+    expect((await implementation(ex, { kind: "file", path: good })).double(4)).toBe(8);
+    const garbage = join(dir, "garbage.ts");
+    writeFileSync(garbage, 'export function double(): unknown {\n  return "eight";\n}\n');
+    await expect(Promise.resolve().then(async () => (await implementation(ex, { kind: "file", path: garbage })).double(4))).rejects.toThrow(/double returned "eight"/);
+    const empty = join(dir, "empty.ts");
+    writeFileSync(empty, "export const nothing = 1;\n");
+    await expect(implementation(ex, { kind: "file", path: empty })).rejects.toThrow(/empty\.ts must export a function named double/);
   });
 
   it("lets COURSE_IMPL_MAP give one exercise its own choice", () => {
@@ -114,9 +132,16 @@ describe("seeds", () => {
     expect(() => seedPlan(5, 3, { COURSE_SEED: "abc" })).toThrow(/whole number/);
   });
 
+  it("stress mode (--seeds N) runs N fresh seeds in every test, even one that caps its fresh seeds", () => {
+    expect(seedPlan(5, 3, { COURSE_FRESH_SEEDS: "50", COURSE_STRESS: "1" }, 1).seeds).toHaveLength(55);
+    expect(seedPlan(5, 3, { COURSE_FRESH_SEEDS: "50" }, 1).seeds).toHaveLength(6);
+  });
+
   it("builds a replay command for the same implementation, seed and test", () => {
     const cmd = replayCommand({ folder: "05-leader-election", lesson: 5, id: "request-vote" }, "elections (under faults)", 123);
-    expect(cmd).toMatch(/^COURSE_IMPL=\S+ COURSE_SEED=123 npx vitest run --config lessons\/vitest.config.ts lessons\/05-leader-election\/exercise -t "elections \\\(under faults\\\)"$/);
+    expect(cmd).toMatch(/^npm run grade 5 --( --impl \S+)? --seed 123 --test "elections \(under faults\)"$/);
+    expect(replayCommand({ folder: "05-leader-election", lesson: 5, id: "request-vote" }, "x", 7, new Set([4, 1]))).toMatch(/ --seed 7 --faults 1,4 --test "x"$/);
+    expect(replayCommand({ folder: "05-leader-election", lesson: 5, id: "request-vote" }, "x", 7, new Set())).toContain(" --faults none ");
   });
 });
 
@@ -210,8 +235,61 @@ describe("shrinking a fault schedule", () => {
     const run = new SeedRun(3, false, new Set([2]));
     expect(run.faults(schedule).map((f) => f.action.type)).toEqual(["link", "link"]);
     expect(run.schedule).toBe(schedule);
-    expect(replayCommand({ folder: "08-raft-safety", lesson: 8, id: "safety" }, "crashes", 3, new Set([4, 1]))).toContain("COURSE_SEED=3 COURSE_FAULTS=1,4 npx vitest");
-    expect(replayCommand({ folder: "08-raft-safety", lesson: 8, id: "safety" }, "crashes", 3, new Set())).toContain("COURSE_FAULTS=none");
+    expect(replayCommand({ folder: "08-raft-safety", lesson: 8, id: "safety" }, "crashes", 3, new Set([4, 1]))).toContain("--seed 3 --faults 1,4 --test \"crashes\"");
+    expect(replayCommand({ folder: "08-raft-safety", lesson: 8, id: "safety" }, "crashes", 3, new Set())).toContain("--faults none");
+  });
+});
+
+describe("graded clusters", () => {
+  it("cycle through clusters of 3, 4, 5 and 7 nodes and AppendEntries caps of 1, 2 and 64 entries, every pair within 12 seeds", () => {
+    const pairs = new Set<string>();
+    for (let seed = 1; seed <= 12; seed++) pairs.add(`${clusterNodes(seed).length}/${entriesPerMessage(seed)}`);
+    expect(pairs.size).toBe(CLUSTER_SIZES.length * ENTRY_CAPS.length);
+    expect(clusterNodes(5)).toContain(0);
+  });
+
+  it("clients keep one command outstanding each, resent unchanged until answered, even while the leader is paused for long", () => {
+    for (const seed of [1, 2, 3]) {
+      const run = new SeedRun(seed, false);
+      const failure = runRaft(run, { raft: {}, rates: { lossy: 0.3 }, leaderFault: { kind: "pause", at: 600, ms: 1200 }, clients: 3 });
+      expect(failure, `seed ${seed}`).toBeUndefined();
+      const sim = run.simulation as NonNullable<typeof run.simulation>;
+      expect(sim.actions.some((a) => a.action.type === "pause"), "the leader was paused").toBe(true);
+      const byClient = new Map<string, typeof sim.requests>();
+      for (const r of sim.requests) byClient.set(r.request.client, [...(byClient.get(r.request.client) ?? []), r]);
+      let retried = 0;
+      for (const [client, requests] of byClient) {
+        const seqs = requests.map((r) => (r.request.op as { seq: number }).seq);
+        // Numbers go up one at a time, and a copy of a command is the same number again.
+        for (let k = 1; k < seqs.length; k++) expect(seqs[k] === seqs[k - 1] || seqs[k] === (seqs[k - 1] as number) + 1, `${client}: ${seqs.join(",")}`).toBe(true);
+        retried += seqs.length - new Set(seqs).size;
+        for (const r of requests) {
+          const seq = (r.request.op as { seq: number }).seq;
+          if (seq === 1) continue;
+          // Command n+1 leaves only after some copy of command n was answered ok.
+          const answered = requests.filter((q) => (q.request.op as { seq: number }).seq === seq - 1 && (q.result as { ok?: boolean } | undefined)?.ok === true && q.replyAt !== undefined);
+          expect(answered.some((q) => (q.replyAt as number) <= r.invokedAt), `${client}'s command ${seq} sent before command ${seq - 1} was answered`).toBe(true);
+        }
+      }
+      expect(retried, "some commands were sent more than once").toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("the solutions corpus", () => {
+  it("has correct and buggy solutions for every exercise, each saying why, in a folder named after its exercise", async () => {
+    const exercises = await discoverExercises();
+    const solutions = await discoverSolutions(exercises);
+    for (const e of exercises) {
+      const mine = solutions.filter((s) => s.key === `${e.lesson}/${e.id}`);
+      expect(mine.filter((s) => s.expectation.correct).length, `${e.lesson}/${e.id} correct solutions`).toBeGreaterThanOrEqual(2);
+      expect(mine.filter((s) => !s.expectation.correct).length, `${e.lesson}/${e.id} buggy solutions`).toBeGreaterThanOrEqual(5);
+      for (const s of mine) {
+        expect(s.file.startsWith(`${SOLUTIONS_DIR}/${solutionFolderOf(e)}/`)).toBe(true);
+        expect(s.name.startsWith(s.expectation.correct ? "correct-" : "buggy-"), s.file).toBe(true);
+        expect(referenceImports(e, s.file), s.file).toEqual([]);
+      }
+    }
   });
 });
 

@@ -1,24 +1,36 @@
-// The implementation switch: COURSE_IMPL=student|reference|mutant:<name> picks what the graded suites run.
+// The implementation switch: COURSE_IMPL=student|reference|mutant:<name>|file:<path> picks what the graded suites run.
 
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { isAbsolute, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { exerciseKey, type Exercise, type RuleSet } from "./exercise.js";
+import { withTimeLimit } from "./guard.js";
 
-export type ImplChoice = { readonly kind: "student" } | { readonly kind: "reference" } | { readonly kind: "mutant"; readonly name: string };
+export type ImplChoice =
+  | { readonly kind: "student" }
+  | { readonly kind: "reference" }
+  | { readonly kind: "mutant"; readonly name: string }
+  /** Another file written like the stub (a submission to grade, or a solution of the course's corpus), relative to the lessons folder. */
+  | { readonly kind: "file"; readonly path: string };
 
 /** Where the lessons folder is, for reading stubs and writing traces. */
 export const LESSONS_DIR = fileURLToPath(new URL("..", import.meta.url));
 
+/** The solutions corpus, graded as file:<path> (see corpus.ts): grading/solutions/<NN>-<exercise id>/<name>.ts, relative to the lessons folder. */
+export const SOLUTIONS_DIR = "grading/solutions";
+
 /**
- * Reads COURSE_IMPL. Unset means the student's file: that is what `npm run grade` grades. The lessons'
- * vitest config sets "reference" for the normal test run, so CI checks the suites against the reference.
+ * Reads COURSE_IMPL. Unset means the student's file: that is what `npm run grade`, a plain `npx vitest` and the
+ * editor grade. Only the course's own test run binds the reference (grading/course-run.config.ts sets
+ * "reference"), and the proof binds mutants (grading/proof-run.config.ts).
  */
 export function implChoice(env: NodeJS.ProcessEnv = process.env): ImplChoice {
   const raw = (env.COURSE_IMPL ?? "student").trim();
   if (raw === "student" || raw === "") return { kind: "student" };
   if (raw === "reference") return { kind: "reference" };
   if (raw.startsWith("mutant:") && raw.length > "mutant:".length) return { kind: "mutant", name: raw.slice("mutant:".length) };
-  throw new Error(`COURSE_IMPL="${raw}" is not understood: use student, reference or mutant:<name>`);
+  if (raw.startsWith("file:") && raw.length > "file:".length) return { kind: "file", path: raw.slice("file:".length) };
+  throw new Error(`COURSE_IMPL="${raw}" is not understood: use student, reference, mutant:<name> or file:<path>`);
 }
 
 /**
@@ -35,7 +47,8 @@ export function implChoiceFor(exercise: Pick<Exercise, "lesson" | "id">, env: No
 }
 
 export function describeChoice(choice: ImplChoice): string {
-  return choice.kind === "mutant" ? `mutant:${choice.name}` : choice.kind;
+  if (choice.kind === "mutant") return `mutant:${choice.name}`;
+  return choice.kind === "file" ? `file:${choice.path}` : choice.kind;
 }
 
 /** A problem with the code under test that a student should read (not a bug in the grader). */
@@ -65,33 +78,39 @@ async function load<F extends RuleSet>(exercise: Exercise<F>, choice: ImplChoice
     }
     return { ...exercise.reference, ...mutant.functions };
   }
+  const file = choice.kind === "file" ? choice.path : exercise.stubFile;
   let module: Partial<F>;
   try {
-    module = await exercise.loadStudent();
+    module = choice.kind === "file" ? ((await import(pathToFileURL(lessonsPath(file)).href)) as Partial<F>) : await exercise.loadStudent();
   } catch (e) {
-    throw new StudentCodeError(`${exercise.stubFile} could not be loaded: ${(e as Error).message}. Fix the syntax or import error first.`);
+    throw new StudentCodeError(`${file} could not be loaded: ${(e as Error).message}. Fix the syntax or import error first.`);
   }
   const out: Partial<F> = {};
   for (const name of exercise.functions) {
     const fn = module[name];
-    if (typeof fn !== "function") throw new StudentCodeError(`${exercise.stubFile} must export a function named ${name} (found ${fn === undefined ? "nothing" : typeof fn}).`);
+    if (typeof fn !== "function") throw new StudentCodeError(`${file} must export a function named ${name} (found ${fn === undefined ? "nothing" : typeof fn}).`);
     if (fn === exercise.reference[name]) {
-      throw new StudentCodeError(`${exercise.stubFile} exports the course's own ${name} instead of yours: write the rule yourself.`);
+      throw new StudentCodeError(`${file} exports the course's own ${name} instead of yours: write the rule yourself.`);
     }
     out[name] = fn as F[typeof name];
   }
-  const copied = referenceImports(exercise);
+  const copied = referenceImports(exercise, file);
   if (copied.length > 0) {
-    throw new StudentCodeError(`${exercise.stubFile} imports the course's reference ${copied.join(", ")}: write the rule yourself (helpers and types are fine).`);
+    throw new StudentCodeError(`${file} imports the course's reference ${copied.join(", ")}: write the rule yourself (helpers and types are fine).`);
   }
   return out as F;
 }
 
-/** Names of graded functions the stub imports from a course package (honour-based, but it should not happen by accident). */
-export function referenceImports(exercise: Pick<Exercise, "stubFile" | "functions" | "forbiddenImports">): string[] {
+/** A path relative to the lessons folder (or absolute) as an absolute path. */
+function lessonsPath(file: string): string {
+  return isAbsolute(file) ? file : join(LESSONS_DIR, file);
+}
+
+/** Names of graded functions the stub (or `file`) imports from a course package (honour-based, but it should not happen by accident). */
+export function referenceImports(exercise: Pick<Exercise, "stubFile" | "functions" | "forbiddenImports">, file: string = exercise.stubFile): string[] {
   let source: string;
   try {
-    source = readFileSync(new URL(exercise.stubFile, new URL("..", import.meta.url)), "utf8");
+    source = readFileSync(lessonsPath(file), "utf8");
   } catch {
     return [];
   }
@@ -109,6 +128,24 @@ export function referenceImports(exercise: Pick<Exercise, "stubFile" | "function
     if (new RegExp(`\\.\\s*${fn}\\b|\\[\\s*["'\`]${fn}["'\`]\\s*\\]`).test(code)) found.push(fn);
   }
   return [...new Set(found)];
+}
+
+/**
+ * The graded functions the student has not started: called with no arguments, each throws its "TODO" error
+ * at once, as the shipped stub does. A result, a TypeError from the missing arguments or any other error
+ * means something has been written. Throws StudentCodeError when the file does not load or lacks an export.
+ */
+export async function unwrittenFunctions(exercise: Exercise): Promise<string[]> {
+  const fns = await load(exercise, { kind: "student" });
+  const unwritten: string[] = [];
+  for (const name of exercise.functions) {
+    try {
+      withTimeLimit(() => (fns[name] as () => unknown)(), 100, name);
+    } catch (e) {
+      if (e instanceof Error && e.message.startsWith("TODO")) unwritten.push(name);
+    }
+  }
+  return unwritten;
 }
 
 function wrapAll<F extends RuleSet>(exercise: Exercise<F>, fns: F, choice: ImplChoice): F {

@@ -8,8 +8,10 @@ export interface GradingMeta {
   /** The file the student edits, relative to the lessons folder. */
   readonly stubFile?: string;
   readonly test: string;
+  /** 0 for a gate: the one test that stands for a whole suite that cannot run yet. */
   readonly points: number;
-  readonly kind: "unit" | "simulation";
+  /** "gate": the stub is untouched or does not load, so the suite shows one message instead of every test failing. */
+  readonly kind: "unit" | "simulation" | "gate";
   /** Simulation tests: seeds run and seeds that failed (in stress mode every seed runs). */
   seedsRun?: number;
   seedsFailed?: number;

@@ -1,27 +1,14 @@
 // CI check that the graded suites mean something: runs the proof (reference 100%, stub 0, every mutant caught) in a child process.
 
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { ProofResult } from "./prove.js";
+import { runJsonScript } from "./script-json.js";
 
 describe("proof that the graded suites mean something", () => {
   it(
     "every suite passes on the reference with full points, scores nothing on the untouched stub, and fails on every mutant",
     () => {
-      const out = join(mkdtempSync(join(tmpdir(), "course-proof-")), "proof.json");
-      const script = fileURLToPath(new URL("./prove.ts", import.meta.url));
-      let log = "";
-      try {
-        log = execFileSync(process.execPath, ["--import", "tsx", script, "--json", out], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-      } catch (e) {
-        const err = e as { stdout?: string; stderr?: string };
-        throw new Error(`the proof failed:\n${err.stdout ?? ""}\n${err.stderr ?? ""}`);
-      }
-      const result = JSON.parse(readFileSync(out, "utf8")) as ProofResult;
+      const { result, log } = runJsonScript<ProofResult>(new URL("./prove.ts", import.meta.url), "the proof failed");
       expect(result.exercises.length, log).toBeGreaterThanOrEqual(1);
       for (const p of result.exercises) {
         expect(p.problems, `${p.key}:\n${log}`).toEqual([]);

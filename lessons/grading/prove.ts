@@ -6,7 +6,8 @@ import { runGradedTests, type RunOutcome, type TestOutcome } from "./collect.js"
 import { exerciseKey, type Exercise } from "./exercise.js";
 import { gradingMetaOf } from "./meta.js";
 import { discoverExercises, stubUntouched, testFileOf } from "./registry.js";
-import type { ProofProject } from "./proof.vitest.config.js";
+import type { ProofProject } from "./proof-run.config.js";
+import { isMain } from "./main.js";
 
 export interface SuiteScore {
   readonly tests: number;
@@ -35,7 +36,8 @@ export interface ProofResult {
   readonly schedules: number;
 }
 
-function score(run: RunOutcome, project: string, file: string): SuiteScore | undefined {
+/** The score of one graded suite (`file`) in one project of a run. */
+export function scoreOf(run: RunOutcome, project: string, file: string): SuiteScore | undefined {
   const m = run.modules.find((x) => x.file === file && x.project === project);
   if (m === undefined) return undefined;
   const points = (t: TestOutcome) => gradingMetaOf({ grading: t.grading })?.points ?? Number(/\[(\d+) pts?\]$/.exec(t.name)?.[1] ?? 0);
@@ -59,7 +61,8 @@ export async function prove(options: { log?: (line: string) => void; ci?: boolea
   const exercises = await discoverExercises();
   const files = new Map(exercises.map((e) => [exerciseKey(e), testFileOf(e)]));
   // Every run of the proof is one vitest project with its own COURSE_IMPL_MAP, so one vitest start serves them all.
-  const base = { COURSE_TRACES: "off", COURSE_IMPL: "reference", COURSE_FRESH_SEEDS: "0" };
+  // COURSE_GATE=off: the untouched stub must fail every graded test on its own, not behind the "not implemented yet" gate.
+  const base = { COURSE_TRACES: "off", COURSE_IMPL: "reference", COURSE_FRESH_SEEDS: "0", COURSE_GATE: "off" };
   const projects: ProofProject[] = [];
   const project = (name: string, chosen: readonly Exercise[], impl: (e: Exercise) => string, bail: boolean) => {
     if (chosen.length === 0) return;
@@ -76,7 +79,7 @@ export async function prove(options: { log?: (line: string) => void; ci?: boolea
   }
   log(`proof: ${projects.length} runs (reference, untouched stubs, ${rounds} rounds of mutants) in one vitest run`);
   const run = await runGradedTests({
-    config: "grading/proof.vitest.config.ts",
+    config: "grading/proof-run.config.ts",
     // Fixed regression seeds only: the proof must give the same verdict every time (fresh seeds run in the normal test run).
     env: { COURSE_PROOF_PLAN: JSON.stringify(projects), COURSE_SEED: undefined, COURSE_STRESS: undefined, COURSE_IMPL_MAP: undefined },
     timeoutMs: 8 * 60_000,
@@ -90,7 +93,7 @@ export async function prove(options: { log?: (line: string) => void; ci?: boolea
     const key = exerciseKey(e);
     const file = files.get(key) as string;
     const problems: string[] = [];
-    const reference = score(run, "reference", file);
+    const reference = scoreOf(run, "reference", file);
     if (Object.keys(e.mutants).length < 3) problems.push(`only ${Object.keys(e.mutants).length} mutants (at least 3 are required)`);
     if (reference === undefined) problems.push(`no results for ${file} (is the graded suite there?)`);
     else {
@@ -99,13 +102,15 @@ export async function prove(options: { log?: (line: string) => void; ci?: boolea
       if (reference.passed !== reference.tests || reference.points !== reference.total) problems.push(`reference scores ${reference.points}/${reference.total}; failing: ${reference.failedTests.join("; ")}`);
     }
     const edited = !untouched.includes(e);
-    const stub = edited ? undefined : score(run, "stub", file);
+    const stub = edited ? undefined : scoreOf(run, "stub", file);
     if (edited && ci) problems.push(`${e.stubFile} is not the untouched stub (every graded function must still throw its TODO error)`);
     if (stub !== undefined && (stub.points > 0 || stub.passed > 0)) problems.push(`the untouched stub passes ${stub.passed} test(s) worth ${stub.points} points; a graded test must not pass without the student's code`);
+    // Every graded test must fail on its own (not merely be skipped): the gate that students see is off in this run.
+    if (stub !== undefined && stub.failedTests.length !== stub.tests) problems.push(`the untouched stub fails only ${stub.failedTests.length} of ${stub.tests} graded tests; each must fail by itself`);
     const mutants: Record<string, SuiteScore> = {};
     for (const name of Object.keys(e.mutants)) {
       const round = projects.find((p) => p.name.startsWith("mutants-") && implOf(p.name, key) === `mutant:${name}`);
-      const s = round === undefined ? undefined : score(run, round.name, file);
+      const s = round === undefined ? undefined : scoreOf(run, round.name, file);
       if (s === undefined) {
         problems.push(`mutant ${name}: no results`);
         continue;
@@ -142,7 +147,7 @@ export function formatProof(result: ProofResult): string[] {
 }
 
 // `npx tsx lessons/grading/prove.ts [--json FILE]`
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+if (isMain(import.meta.url)) {
   const jsonAt = process.argv.indexOf("--json");
   prove({ log: (l) => console.error(l) })
     .then((result) => {

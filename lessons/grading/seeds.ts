@@ -18,7 +18,8 @@ export interface SeedPlan {
 /**
  * COURSE_SEED=N runs only seed N. Otherwise: the fixed seeds 1..`fixed` (the regression set that must always
  * pass, and the one the mutant proof relies on) plus COURSE_FRESH_SEEDS (default `fresh`) random seeds, so
- * every run also explores schedules nobody has tried before.
+ * every run also explores schedules nobody has tried before. A test's `cap` limits the fresh seeds of an ordinary
+ * run; in stress mode (COURSE_STRESS=1, `npm run grade -- --seeds N`) every test runs all of them.
  */
 export function seedPlan(fixed: number, fresh: number, env: NodeJS.ProcessEnv = process.env, cap = Infinity): SeedPlan {
   const stress = env.COURSE_STRESS === "1";
@@ -27,8 +28,10 @@ export function seedPlan(fixed: number, fresh: number, env: NodeJS.ProcessEnv = 
     if (!/^\d+$/.test(one.trim())) throw new Error(`COURSE_SEED must be a whole number, got "${one}"`);
     return { seeds: [Number(one)], fresh: 0, replay: true, stress };
   }
-  // `cap`: a scripted scenario barely depends on its seed, so a test may ask for fewer fresh seeds than the run offers.
-  const freshCount = Math.min(cap, env.COURSE_FRESH_SEEDS !== undefined && /^\d+$/.test(env.COURSE_FRESH_SEEDS) ? Number(env.COURSE_FRESH_SEEDS) : fresh);
+  // `cap`: a scripted scenario barely depends on its seed, so a test may ask for fewer fresh seeds than a run offers
+  // by default. Stress mode (`--seeds N`) asked for N fresh seeds on purpose: every test runs all N.
+  const offered = env.COURSE_FRESH_SEEDS !== undefined && /^\d+$/.test(env.COURSE_FRESH_SEEDS) ? Number(env.COURSE_FRESH_SEEDS) : fresh;
+  const freshCount = stress ? offered : Math.min(cap, offered);
   const seeds: number[] = [];
   for (let s = 1; s <= fixed; s++) seeds.push(s);
   const used = new Set(seeds);

@@ -1,7 +1,8 @@
 // Mounts a lesson's scenarios in the player on its page, or says plainly that the lesson has no scenario yet.
 
 import { findLesson } from "@course/lessons";
-import { createPlayer } from "@course/viz";
+import { createPlayer, type PlayerExtra } from "@course/viz";
+import { historyExtra } from "./kv-history.js";
 
 export interface Mounted {
   readonly element: HTMLElement;
@@ -21,7 +22,9 @@ export function lessonPlayer(n: number): Mounted {
   if (!lesson || lesson.scenarios.length === 0) {
     return notice(`The simulations for lesson ${n} are not written yet. The text below already stands on its own; the runnable scenarios appear here as soon as they land.`);
   }
-  const player = createPlayer({ scenarios: lesson.scenarios });
+  // Lesson 11 judges its clients' history under the charts, with the history chart.
+  const extras: PlayerExtra[] = n === 11 ? [historyExtra()] : [];
+  const player = createPlayer({ scenarios: lesson.scenarios, extras });
   player.element.dataset.lesson = String(n);
   return { element: player.element, destroy: () => player.destroy() };
 }

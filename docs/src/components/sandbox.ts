@@ -51,6 +51,12 @@ export function readSettings(search: string): SandboxSettings {
   };
 }
 
+/** "no random faults", "about one fault per second", "about 2.5 faults per second". */
+export function faultRateText(rate: number): string {
+  if (rate === 0) return "no random faults";
+  return rate === 1 ? "about one fault per second" : `about ${rate} faults per second`;
+}
+
 /** A scenario built from the settings: the same code path as a lesson scenario, so the player treats it alike. */
 export function sandboxScenario(s: SandboxSettings): PlayerScenario {
   const ids: NodeId[] = Array.from({ length: s.nodes }, (_, i) => i + 1);
@@ -62,7 +68,8 @@ export function sandboxScenario(s: SandboxSettings): PlayerScenario {
   return {
     id: "sandbox",
     title: `${PROTOCOLS[s.protocol]}, ${s.nodes} nodes`,
-    summary: `Latency ${network.latency.min}–${network.latency.max} ms, ${s.drop}% loss, ${s.duplicate}% duplicates, about ${s.faultRate} faults per second for ${s.durationMs} ms.`,
+    summary: `Latency ${network.latency.min}–${network.latency.max} ms, ${s.drop}% loss, ${s.duplicate}% duplicates, ${faultRateText(s.faultRate)} for ${s.durationMs} ms.`,
+    protocol: s.protocol === "raft-prevote" ? "raft" : s.protocol,
     defaultSeed: s.seed,
     run({ seed }) {
       const faults = randomFaults({ seed, nodes: ids, end: Math.max(0, s.durationMs - 500), rates: { crash: s.faultRate * 0.5, partition: s.faultRate * 0.3, cut: s.faultRate * 0.2 }, network });

@@ -3,6 +3,7 @@
 import { parseTrace, serializeTrace, toTraceFile, type TraceFile } from "@course/sim";
 import { lessons } from "@course/lessons";
 import { createPlayer, type Player } from "@course/viz";
+import { historyPanel } from "./history-panel.js";
 
 export interface TraceViewer {
   readonly element: HTMLElement;
@@ -17,6 +18,15 @@ function liveLink(file: TraceFile): string | undefined {
   if (!lesson?.scenarios.some((s) => s.id === m[2])) return undefined;
   const variant = typeof file.options?.variant === "string" ? `&variant=${encodeURIComponent(file.options.variant)}` : "";
   return `./lessons/${m[1]}.html?scenario=${encodeURIComponent(m[2] as string)}&seed=${file.seed}${variant}`;
+}
+
+const PROTOCOL_NAMES: Record<string, string> = { raft: "Raft", paxos: "Basic Paxos", "multi-paxos": "Multi-Paxos", "2pc": "two-phase commit" };
+
+/** "lesson-3/lost-promise" -> "Lesson 3: A lost promise: got 2, need 3"; anything else is shown as written. */
+function titleOf(file: TraceFile): string {
+  const m = /^lesson-(\d+)\/(.+)$/.exec(file.scenario);
+  const scenario = m ? lessons.find((l) => l.number === Number(m[1]))?.scenarios.find((s) => s.id === m[2]) : undefined;
+  return m && scenario ? `Lesson ${m[1]}: ${scenario.title}` : file.scenario;
 }
 
 export function traceViewer(): TraceViewer {
@@ -44,8 +54,10 @@ export function traceViewer(): TraceViewer {
 
   function show(file: TraceFile, source: string): void {
     player?.destroy();
-    player = createPlayer({ recorded: { title: `${file.scenario} (seed ${file.seed})`, summary: `${file.events.length} events, ${file.nodes.length} nodes${file.protocol ? `, ${file.protocol}` : ""}, from ${source}.`, seed: file.seed, nodes: file.nodes, events: file.events } });
+    player = createPlayer({ recorded: { title: `${titleOf(file)} (seed ${file.seed})`, summary: `${file.nodes.length} servers${file.protocol ? `, ${PROTOCOL_NAMES[file.protocol] ?? file.protocol}` : ""}, from ${source}.`, seed: file.seed, nodes: file.nodes, events: file.events } });
     mount.replaceChildren(player.element);
+    const history = historyPanel(file as TraceFile & { history?: unknown }, Math.min(960, mount.clientWidth || 640));
+    if (history) mount.append(history);
     const link = liveLink(file);
     status.replaceChildren(`Loaded ${source}.`);
     if (link) {

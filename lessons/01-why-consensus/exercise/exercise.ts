@@ -32,6 +32,15 @@ export const twoPhaseCommitExercise = defineExercise<TwoPhaseCommitRules>({
         },
       },
     },
+    "commit-on-three-yes": {
+      description: "counts yes votes against a hard-coded 3 (the example's participants) instead of the participant list",
+      functions: {
+        decide: (votes, _participants, timedOut) => {
+          for (const v of votes.values()) if (!v) return "abort";
+          return votes.size >= 3 ? "commit" : timedOut ? "abort" : undefined;
+        },
+      },
+    },
     "commit-when-in-doubt": {
       description: "a participant that restarts prepared assumes the transaction committed",
       functions: { recover: (state) => (state === "working" ? { state: "aborted", action: "none" } : state === "prepared" ? { state: "committed", action: "none" } : { state, action: "none" }) },

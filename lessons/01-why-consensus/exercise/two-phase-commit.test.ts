@@ -49,6 +49,23 @@ gradedSuite(twoPhaseCommitExercise, (g) => {
     expectRule({ rule: DECIDE, input: { votes: show(v), participants: P, timedOut: true } }, decide(v, P, true), "commit");
   });
 
+  g.unit(2, "commit rule: with four participants three yes votes are not enough", ({ decide }) => {
+    const four: NodeId[] = [1, 2, 3, 4];
+    const v = votes([[1, true], [2, true], [3, true]]);
+    expectRule(
+      { rule: DECIDE, input: { votes: show(v), participants: four, timedOut: false }, hint: "count against the participant list you are given, not a fixed number: participant 4 may yet vote no" },
+      decide(v, four, false),
+      undefined,
+      (d) => String(d),
+    );
+  });
+
+  g.unit(1, "commit rule: two participants that both voted yes commit", ({ decide }) => {
+    const two: NodeId[] = [1, 2];
+    const v = votes([[1, true], [2, true]]);
+    expectRule({ rule: DECIDE, input: { votes: show(v), participants: two, timedOut: false }, hint: "every participant of this transaction has voted yes" }, decide(v, two, false), "commit");
+  });
+
   g.unit(1, "commit rule: a no vote among yes votes aborts", ({ decide }) => {
     const v = votes([[1, true], [2, true], [3, false]]);
     expectRule({ rule: DECIDE, input: { votes: show(v), participants: P, timedOut: false } }, decide(v, P, false), "abort");
@@ -69,7 +86,7 @@ gradedSuite(twoPhaseCommitExercise, (g) => {
   g.simulation(6, "transactions under crashes of every node, coordinator included, stay atomic and finish", {
     protocol: "2pc",
     seeds: 40,
-    hint: "find the transaction the checker names and read what each participant did after its last restart",
+    hint: "find the transaction the checker names and read what each participant did after its last restart (runs have 2 to 6 participants)",
     run: (impl, run) => runTwoPhaseCommit(run, impl),
   });
 });

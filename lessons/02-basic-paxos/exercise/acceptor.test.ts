@@ -95,9 +95,9 @@ gradedSuite(acceptorExercise, (g) => {
     const state = frozen({ promised: b(5, 2), accepted: { n: b(2, 1), v: "first" } });
     const got = onAccept(state, frozen(accept(b(5, 2), "second")));
     expectRule(
-      { rule: ACCEPT_RULE, input: { state, msg: accept(b(5, 2), "second") }, hint: "promises report the highest-numbered proposal accepted, so keep the newest one" },
-      got.state,
-      { promised: b(5, 2), accepted: { n: b(5, 2), v: "second" } },
+      { rule: ACCEPT_RULE, input: { state, msg: accept(b(5, 2), "second") }, hint: "promises report the highest-numbered proposal accepted, so keep the newest one; the reply tells the learners what was just accepted" },
+      got,
+      { state: { promised: b(5, 2), accepted: { n: b(5, 2), v: "second" } }, reply: { type: "accepted", n: b(5, 2), v: "second" } },
     );
   });
 

@@ -6,7 +6,7 @@ import { compareBallots, type Accept, type AcceptedMsg, type AcceptorState, type
 
 /**
  * Phase 1b, Paxos Made Simple §2.2: an acceptor receiving prepare(n)
- * - refuses it with a nack naming its promise, if it has already promised a number above n
+ * - refuses it exactly when it has already promised a number above n, with a nack naming that promise
  *   (`{ type: "nack", phase: "prepare", n, promised }`, state unchanged);
  * - otherwise promises n (a repeated prepare with the promised number gets the same promise again) and
  *   answers `{ type: "promise", n, accepted }`, where `accepted` is the highest-numbered proposal it has
@@ -18,10 +18,10 @@ export function onPrepare(state: AcceptorState, msg: Prepare): AcceptorStep<Prom
 }
 
 /**
- * Phase 2b, Paxos Made Simple §2.2: an acceptor receiving accept(n, v) accepts it unless it has promised a
- * number above n. Accepting records `{ n, v }` as its accepted proposal, raises its promise to n, and answers
- * `{ type: "accepted", n, v }`. Otherwise it answers `{ type: "nack", phase: "accept", n, promised }` and
- * keeps its state.
+ * Phase 2b, Paxos Made Simple §2.2: an acceptor receiving accept(n, v) accepts it exactly when it has not
+ * promised a number above n. Accepting records `{ n, v }` as its accepted proposal, raises its promise to n, and
+ * answers `{ type: "accepted", n, v }` (the proposal it has just accepted). Otherwise it answers
+ * `{ type: "nack", phase: "accept", n, promised }` and keeps its state.
  */
 export function onAccept(state: AcceptorState, msg: Accept): AcceptorStep<AcceptedMsg | Nack> {
   throw new Error("TODO: onAccept (Paxos Made Simple §2.2, phase 2b)");

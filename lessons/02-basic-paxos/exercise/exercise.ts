@@ -36,6 +36,15 @@ export const acceptorExercise = defineExercise<AcceptorRules>({
         }),
       },
     },
+    "accepted-reply-old-value": {
+      description: "the accepted reply carries the value accepted before this one, so learners count votes for a value the acceptor no longer holds",
+      functions: {
+        onAccept: (state, msg) => {
+          const step = onAccept(state, msg);
+          return step.reply.type === "accepted" ? { ...step, reply: { ...step.reply, v: state.accepted?.v ?? msg.v } } : step;
+        },
+      },
+    },
     "keep-first-accepted": {
       description: "the acceptor keeps reporting the first proposal it accepted instead of the highest-numbered one",
       functions: {

@@ -23,6 +23,16 @@ export const proposerExercise = defineExercise<ProposerRules>({
       description: paxosMutants.sharedProposalNumbers.description,
       functions: { nextProposalNumber: paxosMutants.sharedProposalNumbers.rules.nextProposalNumber },
     },
+    "tie-with-own-id": {
+      description: "stays in a refusal's round when the refusing ballot's node id is at or below its own, so a refusal naming its own id gets that same number back",
+      functions: {
+        nextProposalNumber: (rejections, round, nodeId) => {
+          let next = round + 1;
+          for (const r of rejections) next = Math.max(next, r.node <= nodeId ? r.round : r.round + 1);
+          return { round: next, node: nodeId };
+        },
+      },
+    },
     "forget-own-rounds": {
       description: "the next number only looks above the rejections, not above the rounds this proposer already used, so a retry or a restart reuses a number",
       functions: {

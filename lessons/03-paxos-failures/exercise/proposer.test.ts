@@ -1,8 +1,9 @@
 // Graded suite for exercise 3: choosing the value to propose and the next proposal number, alone and under failures.
 
-import type { Accepted, Ballot } from "@course/paxos";
+import { compareBallots, type Accepted, type Ballot } from "@course/paxos";
 import { gradedSuite } from "../../grading/graded.js";
-import { expectRule, frozen } from "../../grading/failure.js";
+import { expectRule, fail, frozen } from "../../grading/failure.js";
+import { preview } from "../../grading/impl.js";
 import { runBasicPaxos, runRestartedProposer } from "../../grading/clusters/basic-paxos.js";
 import { proposerExercise } from "./exercise.js";
 
@@ -10,6 +11,18 @@ const b = (round: number, node: number): Ballot => ({ round, node });
 const acc = (round: number, node: number, v: string): { accepted: Accepted } => ({ accepted: { n: b(round, node), v } });
 const CHOOSE = "Phase 2a (Paxos Made Simple §2.2): adopt the value of the highest-numbered accepted proposal among the promises, else your own";
 const NEXT = "Phase 1a (Paxos Made Simple §2.2-2.3): a new number above your own rounds and every refusal, carrying your id";
+
+/**
+ * What makes a proposal number right, whatever scheme picks it: it carries the proposer's id (so no other proposer
+ * can use it), its round is a whole number above every round this proposer used, and it is above every refusal.
+ */
+function expectNewNumber(got: Ballot, situation: { rejections: readonly Ballot[]; round: number; nodeId: number }, hint?: string): void {
+  const check = { rule: NEXT, input: situation, ...(hint === undefined ? {} : { hint }) };
+  if (got.node !== situation.nodeId) fail(check, `a ballot carrying the proposer's id (node: ${situation.nodeId})`, preview(got));
+  if (!Number.isSafeInteger(got.round) || got.round <= situation.round) fail(check, `a whole round above ${situation.round}, the last round this proposer used`, preview(got));
+  const beaten = situation.rejections.find((r) => compareBallots(got, r) <= 0);
+  if (beaten !== undefined) fail(check, `a ballot above every refusal, including ${preview(beaten)}`, preview(got));
+}
 
 gradedSuite(proposerExercise, (g) => {
   g.unit(1, "phase 2a: with nothing accepted anywhere, propose your own value", ({ chooseValue }) => {
@@ -37,29 +50,38 @@ gradedSuite(proposerExercise, (g) => {
     expectRule({ rule: CHOOSE, input: { promises, ownValue: "mine" }, hint: "use compareBallots: round first, then node id" }, chooseValue(promises, "mine"), "from-3");
   });
 
-  g.unit(1, "phase 1a: a fresh proposer starts at round 1 with its own id", ({ nextProposalNumber }) => {
-    expectRule({ rule: NEXT, input: { rejections: [], round: 0, nodeId: 3 } }, nextProposalNumber(frozen([]), 0, 3), b(1, 3));
+  g.unit(1, "phase 1a: a fresh proposer gets a number above round 0 with its own id", ({ nextProposalNumber }) => {
+    expectNewNumber(nextProposalNumber(frozen([]), 0, 3), { rejections: [], round: 0, nodeId: 3 });
   });
 
   g.unit(2, "phase 1a: never reuse a round you have already used", ({ nextProposalNumber }) => {
-    expectRule({ rule: NEXT, input: { rejections: [], round: 4, nodeId: 1 }, hint: "a restarted proposer reads its last round from disk; reusing it could send two values with one number" }, nextProposalNumber(frozen([]), 4, 1), b(5, 1));
+    expectNewNumber(nextProposalNumber(frozen([]), 4, 1), { rejections: [], round: 4, nodeId: 1 }, "a restarted proposer reads its last round from disk; reusing it could send two values with one number");
   });
 
   g.unit(2, "phase 1a: go above the highest promise that refused you", ({ nextProposalNumber }) => {
     const rejections = frozen([b(7, 2), b(3, 4)]);
-    expectRule({ rule: NEXT, input: { rejections, round: 2, nodeId: 0 }, hint: "a nack names the promise it holds: anything at or below that round is refused again" }, nextProposalNumber(rejections, 2, 0), b(8, 0));
+    expectNewNumber(nextProposalNumber(rejections, 2, 0), { rejections, round: 2, nodeId: 0 }, "a nack names the promise it holds: a number at or below it is refused again");
   });
 
   g.unit(1, "phase 1a: a refusal below your own round does not pull the number down", ({ nextProposalNumber }) => {
     const rejections = frozen([b(2, 2)]);
-    expectRule({ rule: NEXT, input: { rejections, round: 6, nodeId: 4 } }, nextProposalNumber(rejections, 6, 4), b(7, 4));
+    expectNewNumber(nextProposalNumber(rejections, 6, 4), { rejections, round: 6, nodeId: 4 });
+  });
+
+  g.unit(1, "phase 1a: a refusal that names your own id is beaten too", ({ nextProposalNumber }) => {
+    const rejections = frozen([b(5, 2)]);
+    expectNewNumber(nextProposalNumber(rejections, 3, 2), { rejections, round: 3, nodeId: 2 }, "ballot 5.2 was promised by an acceptor; the same round with the same id is the same number, not a higher one");
   });
 
   g.unit(2, "phase 1a: two proposers in the same situation get different numbers", ({ nextProposalNumber }) => {
     const rejections = frozen([b(3, 0)]);
     const a = nextProposalNumber(rejections, 1, 1);
     const c = nextProposalNumber(rejections, 1, 2);
-    expectRule({ rule: NEXT, input: { rejections, round: 1, nodeIds: [1, 2] }, hint: "numbers come from disjoint sets per proposer: put the proposer's id in the ballot" }, [a, c], [b(4, 1), b(4, 2)]);
+    expectNewNumber(a, { rejections, round: 1, nodeId: 1 });
+    expectNewNumber(c, { rejections, round: 1, nodeId: 2 });
+    if (compareBallots(a, c) === 0) {
+      fail({ rule: NEXT, input: { rejections, round: 1, nodeIds: [1, 2] }, hint: "numbers come from disjoint sets per proposer: put the proposer's id in the ballot" }, "two different ballots", `${preview(a)} for both`);
+    }
   });
 
   g.simulation(6, "competing proposers under crashes and partitions choose one value", {

@@ -5,11 +5,11 @@ import { defineExercise } from "../../grading/exercise.js";
 
 type MergeRules = { mergePhase1: typeof mergePhase1 };
 
-/** The merge with one thing changed, for the mutants: which proposal wins a slot, and what fills a gap. */
-function mergeWith(pick: (seen: SlotAccepted, candidate: SlotAccepted) => boolean, fillGaps: boolean, nextOffset: number): typeof mergePhase1 {
+/** The merge with one thing changed, for the mutants: which proposal wins a slot, what fills a gap, where the search for the top slot starts. */
+function mergeWith(pick: (seen: SlotAccepted, candidate: SlotAccepted) => boolean, fill: "no-op" | "none" | "previous", nextOffset: number, topFrom?: number): typeof mergePhase1 {
   return (promises, fromSlot) => {
     const best = new Map<number, SlotAccepted>();
-    let top = fromSlot - 1;
+    let top = topFrom ?? fromSlot - 1;
     for (const p of promises) {
       for (const [slot, acc] of p.accepted) {
         if (slot < fromSlot) continue;
@@ -19,14 +19,17 @@ function mergeWith(pick: (seen: SlotAccepted, candidate: SlotAccepted) => boolea
       }
     }
     const proposals: Array<readonly [number, Command]> = [];
+    let previous: Command = null;
     for (let slot = fromSlot; slot <= top; slot++) {
       const v = best.get(slot);
-      if (v !== undefined) proposals.push([slot, v.v]);
-      else if (fillGaps) proposals.push([slot, null]);
+      if (v !== undefined) proposals.push([slot, (previous = v.v)]);
+      else if (fill !== "none") proposals.push([slot, fill === "previous" ? previous : null]);
     }
     return { proposals, nextSlot: top + 1 + nextOffset };
   };
 }
+
+const higher = (seen: SlotAccepted, candidate: SlotAccepted) => compareBallots(candidate.n, seen.n) > 0;
 
 export const mergeExercise = defineExercise<MergeRules>({
   lesson: 4,
@@ -41,8 +44,9 @@ export const mergeExercise = defineExercise<MergeRules>({
     mergePhase1: (r) => {
       const m = r as { proposals?: unknown; nextSlot?: unknown } | null;
       if (typeof m !== "object" || m === null) return "it must return an object { proposals, nextSlot }";
-      if (!Array.isArray(m.proposals) || !m.proposals.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === "number" && (typeof p[1] === "string" || p[1] === null))) {
-        return "`proposals` must be an array of [slot, value] pairs (value a string, or null for a no-op)";
+      const isValue = (v: unknown) => v === null || (typeof v === "object" && typeof (v as { op?: unknown }).op === "string");
+      if (!Array.isArray(m.proposals) || !m.proposals.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === "number" && isValue(p[1]))) {
+        return "`proposals` must be an array of [slot, value] pairs (value a command taken from a promise, or null for a no-op)";
       }
       return typeof m.nextSlot === "number" && Number.isInteger(m.nextSlot) ? undefined : "`nextSlot` must be a whole number";
     },
@@ -51,15 +55,23 @@ export const mergeExercise = defineExercise<MergeRules>({
     "no-op-everything": { description: multiPaxosMutants.noOpEverything.description, functions: { mergePhase1: multiPaxosMutants.noOpEverything.rules.mergePhase1 } },
     "adopt-lowest-per-slot": {
       description: "for each slot the leader re-proposes the lowest-numbered accepted value instead of the highest",
-      functions: { mergePhase1: mergeWith((seen, candidate) => compareBallots(candidate.n, seen.n) < 0, true, 0) },
+      functions: { mergePhase1: mergeWith((seen, candidate) => compareBallots(candidate.n, seen.n) < 0, "no-op", 0) },
     },
     "leave-gaps": {
       description: "slots nobody reported are left empty instead of being filled with no-ops, so the log has a hole forever",
-      functions: { mergePhase1: mergeWith((seen, candidate) => compareBallots(candidate.n, seen.n) > 0, false, 0) },
+      functions: { mergePhase1: mergeWith(higher, "none", 0) },
     },
     "next-slot-overlaps": {
       description: "the first free slot is computed one too low, so a new command lands on a slot being re-proposed",
-      functions: { mergePhase1: mergeWith((seen, candidate) => compareBallots(candidate.n, seen.n) > 0, true, -1) },
+      functions: { mergePhase1: mergeWith(higher, "no-op", -1) },
+    },
+    "top-from-zero": {
+      description: "looks for the highest slot starting at 0 instead of just below fromSlot, so with nothing reported from fromSlot on, new commands go into slots already decided",
+      functions: { mergePhase1: mergeWith(higher, "no-op", 0, 0) },
+    },
+    "fill-gap-with-previous": {
+      description: "fills a slot nobody reported with the previous slot's command instead of a no-op, so one command is chosen in two slots",
+      functions: { mergePhase1: mergeWith(higher, "previous", 0) },
     },
   },
 });

@@ -32,6 +32,10 @@ export const requestVoteExercise = defineExercise<RequestVoteRules>({
         },
       },
     },
+    "voted-for-zero-is-free": {
+      description: "tests votedFor for truthiness, so a vote for server 0 looks like no vote and a second candidate of the term is granted",
+      functions: { handleRequestVote: (voter, req) => handleRequestVote(voter.votedFor === 0 ? { ...voter, votedFor: null } : voter, req) },
+    },
     "grant-stale-term": {
       description: "forgets step 1 and grants votes to candidates from an older term",
       functions: {
@@ -68,6 +72,14 @@ export const preVoteExercise = defineExercise<PreVoteRules>({
     "pre-vote-for-current-term": {
       description: "grants a pre-vote for the voter's own current term, an election that could not happen",
       functions: { handlePreVote: (voter, req) => req.term >= voter.currentTerm && !voter.leaderRecentlyHeard && isLogUpToDate(req.lastLogTerm, req.lastLogIndex, voter.lastLogTerm, voter.lastLogIndex) },
+    },
+    "pre-vote-copies-voted-for": {
+      description: "copies RequestVote's votedFor check: once every follower has voted for a leader that then dies for good, nobody grants a pre-vote again",
+      functions: { handlePreVote: (voter, req) => (voter.votedFor === null || voter.votedFor === req.candidateId) && handlePreVote(voter, req) },
+    },
+    "pre-vote-next-term-only": {
+      description: "grants only a pre-vote for exactly currentTerm + 1, refusing a candidate more than one term ahead",
+      functions: { handlePreVote: (voter, req) => req.term === voter.currentTerm + 1 && handlePreVote(voter, req) },
     },
     "pre-vote-grants-always": { description: "grants every pre-vote, which makes PreVote useless", functions: { handlePreVote: () => true } },
   },

@@ -8,7 +8,8 @@ import { runRejoiningServer } from "../../grading/clusters/raft-scripts.js";
 import { preVoteExercise } from "./exercise.js";
 
 type Voter = VoterState & { readonly leaderRecentlyHeard: boolean };
-const voter = (currentTerm: number, lastLogIndex: number, lastLogTerm: number, leaderRecentlyHeard = false): Voter => Object.freeze({ currentTerm, votedFor: null, lastLogIndex, lastLogTerm, leaderRecentlyHeard });
+const voter = (currentTerm: number, lastLogIndex: number, lastLogTerm: number, leaderRecentlyHeard = false, votedFor: number | null = null): Voter =>
+  Object.freeze({ currentTerm, votedFor, lastLogIndex, lastLogTerm, leaderRecentlyHeard });
 const ask = (term: number, lastLogIndex: number, lastLogTerm: number): PreVote => Object.freeze({ type: "PreVote", term, candidateId: 2, lastLogIndex, lastLogTerm });
 const RULE = "PreVote (Raft thesis §9.6): grant only for a newer term, with no live leader heard, to an up-to-date log";
 
@@ -29,6 +30,22 @@ gradedSuite(preVoteExercise, (g) => {
     const v = voter(4, 5, 3);
     const r = ask(4, 5, 3);
     expectRule({ rule: RULE, input: { voter: v, req: r }, hint: "an election for term 4 cannot be won here: this voter is already in term 4" }, handlePreVote(v, r), false);
+  });
+
+  g.unit(3, "§9.6: a vote given in the voter's own term does not stop a pre-vote for a newer one", ({ handlePreVote }) => {
+    const v = voter(3, 5, 3, false, 4);
+    const r = ask(4, 5, 3);
+    expectRule(
+      { rule: RULE, input: { voter: v, req: r }, hint: "votedFor is the vote of term 3; the pre-vote asks about term 4, in which this voter has not voted. Once the leader everyone voted for is gone, refusing here means no election can ever start" },
+      handlePreVote(v, r),
+      true,
+    );
+  });
+
+  g.unit(1, "§9.6: a candidate several terms ahead of the voter is granted", ({ handlePreVote }) => {
+    const v = voter(3, 5, 3);
+    const r = ask(7, 5, 3);
+    expectRule({ rule: RULE, input: { voter: v, req: r }, hint: "the rule is req.term > currentTerm: a voter that missed some terms is simply behind" }, handlePreVote(v, r), true);
   });
 
   g.unit(1, "§9.6: a pre-vote for an older term is refused", ({ handlePreVote }) => {
@@ -61,6 +78,13 @@ gradedSuite(preVoteExercise, (g) => {
     fresh: 10,
     hint: "which servers answer the lonely server's PreVote with a grant, and were they hearing from the leader at the time?",
     run: (impl, run) => runRejoiningServer(run, impl),
+  });
+
+  g.simulation(5, "the leader crashes for good: the others elect a new one through PreVote", {
+    protocol: "raft",
+    seeds: 20,
+    hint: "every follower voted for the dead leader in its term: do they still grant pre-votes for the next term once no leader is heard?",
+    run: (impl, run) => runRaft(run, { raft: { rules: impl, preVote: true, checkQuorum: run.seed % 2 === 0 }, rates: { partition: 0.8, cut: 0.6, lossy: 0.4 }, faultsUntil: 1500, leaderFault: { kind: "crash" } }),
   });
 
   g.simulation(4, "with PreVote and CheckQuorum on, elections under faults stay safe and live", {

@@ -43,6 +43,12 @@ gradedSuite(requestVoteExercise, (g) => {
     expectRule({ rule: STEP2, input: { voter: v, req: r }, hint: "one vote per term: two candidates that each count this vote could both become leader (§5.2)" }, handleRequestVote(v, r), { voteGranted: false, votedFor: 1 });
   });
 
+  g.unit(2, "Election Safety: a vote for server 0 is a vote too", ({ handleRequestVote }) => {
+    const v = voter(3, 0, 4, 2);
+    const r = ask(3, 2, 4, 2);
+    expectRule({ rule: STEP2, input: { voter: v, req: r }, hint: "votedFor 0 names server 0; only null means 'no vote yet' (0 is falsy in JavaScript)" }, handleRequestVote(v, r), { voteGranted: false, votedFor: 0 });
+  });
+
   g.unit(3, "§5.4.1: a longer log whose last term is older is not up-to-date", ({ handleRequestVote }) => {
     const v = voter(6, null, 3, 5);
     const r = ask(6, 2, 10, 4);

@@ -2,7 +2,8 @@
 
 import type { AppendDecision, AppendEntries, FollowerState } from "@course/raft";
 import { gradedSuite } from "../../grading/graded.js";
-import { expectRule, type RuleCheck } from "../../grading/failure.js";
+import { expectRule, fail, type RuleCheck } from "../../grading/failure.js";
+import { preview } from "../../grading/impl.js";
 import { entries, logOf } from "../../grading/raft-fixtures.js";
 import { runRaft } from "../../grading/clusters/raft.js";
 import { appendEntriesExercise } from "./exercise.js";
@@ -17,12 +18,32 @@ const pick = (d: AppendDecision, fields: (keyof AppendDecision)[]) =>
   Object.fromEntries(fields.map((f) => [f, f === "append" ? d.append.map((e) => `${e.index}@t${e.term}`) : d[f]]));
 
 const STEP1 = "Figure 2, AppendEntries receiver, step 1: reply false if term < currentTerm";
-const STEP2 = "Figure 2, AppendEntries receiver, step 2: reply false if the log has no entry at prevLogIndex with term prevLogTerm (§5.3)";
+const STEP2 = "Figure 2, AppendEntries receiver, step 2: reply false if the log has no entry at prevLogIndex with term prevLogTerm, with a hint for the leader (§5.3)";
 const STEP34 = "Figure 2, AppendEntries receiver, steps 3-4: delete a conflicting entry and all after it; append entries not already in the log";
 const STEP5 = "Figure 2, AppendEntries receiver, step 5: if leaderCommit > commitIndex, commitIndex = min(leaderCommit, index of last new entry)";
 
 function check(rule: string, f: FollowerState, r: AppendEntries, hint?: string): RuleCheck {
   return hint === undefined ? { rule, input: show(f, r) } : { rule, input: show(f, r), hint };
+}
+
+/**
+ * A refusal's hint (§5.3) only has to let the leader move back and find the point where the logs agree: a
+ * conflictIndex the leader may resume at (1 <= conflictIndex <= prevLogIndex, and at most lastIndex + 1), and, if a
+ * conflictTerm is given, the term this log holds at prevLogIndex, so the leader, which never has an entry of that term
+ * there (Log Matching), resumes below prevLogIndex. Which usable hint a follower sends is its own choice.
+ */
+function expectUsableHint(f: FollowerState, r: AppendEntries, d: AppendDecision, usual: string): void {
+  const c = check(STEP2, f, r, usual);
+  const hints = { conflictIndex: d.conflictIndex, conflictTerm: d.conflictTerm };
+  const most = Math.min(r.prevLogIndex, f.log.lastIndex + 1);
+  if (d.conflictIndex === undefined) fail(c, `a conflictIndex between 1 and ${most} telling the leader where to resume`, preview(hints));
+  if (!Number.isInteger(d.conflictIndex) || d.conflictIndex < 1 || d.conflictIndex > most) {
+    fail(c, `a conflictIndex between 1 and ${most}: the leader resumes there, so above that it would send the same message again (or past the end of this log)`, preview(hints));
+  }
+  if (d.conflictTerm !== undefined && (r.prevLogIndex > f.log.lastIndex || d.conflictTerm !== f.log.termAt(r.prevLogIndex))) {
+    const held = r.prevLogIndex > f.log.lastIndex ? "no conflictTerm: this log has no entry at prevLogIndex" : `conflictTerm ${f.log.termAt(r.prevLogIndex)}, the term at prevLogIndex, or none`;
+    fail(c, `${held} (a leader that has entries of the term named resumes after its last one, which for another term may be where it was)`, preview(hints));
+  }
 }
 
 gradedSuite(appendEntriesExercise, (g) => {
@@ -41,21 +62,25 @@ gradedSuite(appendEntriesExercise, (g) => {
   g.unit(2, "step 2: a follower whose log is too short refuses and says where its log ends", ({ handleAppendEntries }) => {
     const f = follower(3, 1, [1, 1]);
     const r = req(3, 4, 2, [3], 1);
-    expectRule(
-      check(STEP2, f, r, "there is no entry 4 to check; conflictIndex = lastIndex + 1 tells the leader where to resume"),
-      pick(handleAppendEntries(f, r), ["success", "append", "conflictIndex"]),
-      { success: false, append: [], conflictIndex: 3 },
-    );
+    const d = handleAppendEntries(f, r);
+    expectRule(check(STEP2, f, r), pick(d, ["success", "append", "commitIndex"]), { success: false, append: [], commitIndex: 1 });
+    expectUsableHint(f, r, d, "there is no entry 4 to check: the usual hint is conflictIndex = lastIndex + 1 = 3, where the leader should resume");
   });
 
-  g.unit(3, "step 2: a term mismatch at prevLogIndex is refused with the conflicting term and its first index", ({ handleAppendEntries }) => {
+  g.unit(3, "step 2: a term mismatch at prevLogIndex is refused with a hint that skips back", ({ handleAppendEntries }) => {
     const f = follower(4, 1, [1, 2, 2, 2]);
     const r = req(4, 4, 3, [4], 1);
-    expectRule(
-      check(STEP2, f, r, "entry 4 has term 2, not 3: report conflictTerm 2 and conflictIndex 2, the first index of term 2"),
-      pick(handleAppendEntries(f, r), ["success", "append", "conflictTerm", "conflictIndex"]),
-      { success: false, append: [], conflictTerm: 2, conflictIndex: 2 },
-    );
+    const d = handleAppendEntries(f, r);
+    expectRule(check(STEP2, f, r), pick(d, ["success", "append", "commitIndex"]), { success: false, append: [], commitIndex: 1 });
+    expectUsableHint(f, r, d, "entry 4 has term 2, not 3: the usual hint is conflictTerm 2 with conflictIndex 2, the first index of term 2");
+  });
+
+  g.unit(1, "step 2: a mismatch at the first entry hints an index the leader can use", ({ handleAppendEntries }) => {
+    const f = follower(4, 0, [2, 2]);
+    const r = req(4, 1, 1, [4], 0);
+    const d = handleAppendEntries(f, r);
+    expectRule(check(STEP2, f, r), pick(d, ["success", "append"]), { success: false, append: [] });
+    expectUsableHint(f, r, d, "entry 1 conflicts: the leader must resume at index 1 (prevLogIndex 0, which always matches)");
   });
 
   g.unit(1, "heartbeat: a matching empty message succeeds and changes nothing", ({ handleAppendEntries }) => {
@@ -118,10 +143,30 @@ gradedSuite(appendEntriesExercise, (g) => {
     expectRule(check(STEP5, f, r), pick(handleAppendEntries(f, r), ["success", "commitIndex"]), { success: true, commitIndex: 3 });
   });
 
+  g.unit(3, "step 5: entries past the message do not count toward the commit index", ({ handleAppendEntries }) => {
+    const f = follower(3, 1, [1, 1, 1, 1, 1]);
+    const r = req(3, 1, 1, [1], 5);
+    expectRule(
+      check(STEP5, f, r, "the last new entry is prevLogIndex + entries = 2; entries 3-5 were not checked against the leader's log by this message (the leader may have other entries there)"),
+      pick(handleAppendEntries(f, r), ["success", "truncateFrom", "append", "matchIndex", "commitIndex"]),
+      { success: true, truncateFrom: undefined, append: [], matchIndex: 2, commitIndex: 2 },
+    );
+  });
+
+  g.unit(2, "step 5: a short message with a higher leaderCommit never lowers the commit index", ({ handleAppendEntries }) => {
+    const f = follower(3, 4, [1, 1, 2, 2, 3]);
+    const r = req(3, 2, 1, [2], 6);
+    expectRule(
+      check(STEP5, f, r, "leaderCommit 6 > commitIndex 4, and the last new entry is 3: min(6, 3) would move the commit index back from 4 to 3. Committed stays committed"),
+      pick(handleAppendEntries(f, r), ["success", "commitIndex"]),
+      { success: true, commitIndex: 4 },
+    );
+  });
+
   g.simulation(6, "replication under crashes, partitions and reordering keeps logs matching and commits durable", {
     protocol: "raft",
     seeds: 30,
-    hint: "find the follower named in the violation and the last AppendEntries it handled before it: was it stale, reordered, or from an old leader?",
+    hint: "find the follower named in the violation and the last AppendEntries it handled before it: was it stale, reordered, or from an old leader? Messages carry 1, 2 or 64 entries, so the follower's log often goes on past the message",
     run: (impl, run) => runRaft(run, { raft: { rules: impl } }),
   });
 

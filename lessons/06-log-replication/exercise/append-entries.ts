@@ -10,15 +10,20 @@ import { firstIndexOfTerm, type AppendDecision, type AppendEntries, type Followe
  * Figure 2 of the Raft paper, AppendEntries RPC, receiver implementation (§5.3):
  * 1. Reply false if req.term < currentTerm.
  * 2. Reply false if the log has no entry at prevLogIndex whose term is prevLogTerm (the consistency check).
- *    To let the leader skip back quickly (§5.3, end), include hints: if the log is too short,
- *    conflictIndex = lastIndex + 1; otherwise conflictTerm = the term at prevLogIndex and conflictIndex = the
- *    first index holding that term.
+ *    Include a hint that lets the leader skip back quickly. The usual one: if the log is too short,
+ *    conflictIndex = lastIndex + 1 (and no conflictTerm); otherwise conflictTerm = the term at prevLogIndex and
+ *    conflictIndex = the first index holding that term. The paper sketches the second hint at the end of §5.3; the
+ *    first is how MIT 6.5840's "accelerated log backtracking" reports a short log. Exercise 7 is the leader's side.
+ *    Any hint works that moves the leader back: a conflictIndex from 1 to prevLogIndex (and at most lastIndex + 1),
+ *    with a conflictTerm only if it is the term at prevLogIndex.
  * 3. If an existing entry conflicts with a new one (same index, different term), delete it and all that
  *    follow it (`truncateFrom`). Entries that already match must NOT be deleted: a delayed, older message
  *    would otherwise erase entries a newer one added.
  * 4. Append any new entries not already in the log (`append`).
  * 5. If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new entry), where the
- *    last new entry is prevLogIndex + number of entries in the request. The commit index never goes down.
+ *    last new entry is prevLogIndex + number of entries in the request, not the end of the log: entries past
+ *    the message were not checked against the leader's log. The commit index never goes down: if that minimum
+ *    is below the current commit index, keep the current one.
  * On success, matchIndex = prevLogIndex + number of entries. On failure: append [], matchIndex 0, commitIndex unchanged.
  */
 export function handleAppendEntries(follower: FollowerState, req: AppendEntries): AppendDecision {

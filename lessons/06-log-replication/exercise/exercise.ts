@@ -34,6 +34,34 @@ export const appendEntriesExercise = defineExercise<AppendRules>({
         },
       },
     },
+    "commit-to-last-log-index": {
+      description: "commitIndex = min(leaderCommit, last index of the log) instead of the last new entry, committing entries past the message the leader never checked",
+      functions: {
+        handleAppendEntries: (follower, req) => {
+          const d = handleAppendEntries(follower, req);
+          const last = d.truncateFrom === undefined ? Math.max(follower.log.lastIndex, d.matchIndex) : d.matchIndex;
+          return d.success && req.leaderCommit > follower.commitIndex ? { ...d, commitIndex: Math.min(req.leaderCommit, last) } : d;
+        },
+      },
+    },
+    "literal-step-five": {
+      description: "if leaderCommit > commitIndex sets commitIndex = min(leaderCommit, last new entry) even when that is lower, so a short message moves the commit index back",
+      functions: {
+        handleAppendEntries: (follower, req) => {
+          const d = handleAppendEntries(follower, req);
+          return d.success && req.leaderCommit > follower.commitIndex ? { ...d, commitIndex: Math.min(req.leaderCommit, d.matchIndex) } : d;
+        },
+      },
+    },
+    "hint-past-prev-index": {
+      description: "a refusal for a log that is too short hints conflictIndex = prevLogIndex + 1, so the leader never moves back",
+      functions: {
+        handleAppendEntries: (follower, req) => {
+          const d = handleAppendEntries(follower, req);
+          return !d.success && d.conflictTerm === undefined && d.conflictIndex !== undefined ? { ...d, conflictIndex: req.prevLogIndex + 1 } : d;
+        },
+      },
+    },
     "always-truncate": {
       description: "deletes everything after prevLogIndex on every message, so a delayed older message erases newer entries the follower already acknowledged",
       functions: {

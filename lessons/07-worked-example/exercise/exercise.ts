@@ -46,6 +46,16 @@ export const leaderProgressExercise = defineExercise<ReplyRules>({
         },
       },
     },
+    "no-clamp-to-match": {
+      description: "the new nextIndex is not clamped at matchIndex + 1: a late rejection sends it below acknowledged entries, and at nextIndex 1 without a hint it reaches 0",
+      functions: {
+        handleAppendEntriesReply: (progress, log, reply) => {
+          if (reply.success) return handleAppendEntriesReply(progress, log, reply);
+          const next = reply.conflictTerm === undefined ? (reply.conflictIndex ?? progress.nextIndex - 1) : handleAppendEntriesReply({ nextIndex: progress.nextIndex, matchIndex: 0 }, log, reply).nextIndex;
+          return { matchIndex: progress.matchIndex, nextIndex: Math.min(next, progress.nextIndex) };
+        },
+      },
+    },
     "match-index-goes-back": {
       description: "a late success reply lowers matchIndex and nextIndex to what it reports",
       functions: {

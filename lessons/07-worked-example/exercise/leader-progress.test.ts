@@ -11,7 +11,7 @@ const progress = (nextIndex: number, matchIndex: number): PeerProgress => Object
 const ok = (matchIndex: number): AppendEntriesReply => Object.freeze({ type: "AppendEntriesReply", term: 5, success: true, matchIndex, appended: 1 });
 const no = (hints: { conflictIndex?: number; conflictTerm?: number } = {}): AppendEntriesReply => Object.freeze({ type: "AppendEntriesReply", term: 5, success: false, matchIndex: 0, appended: 0, ...hints });
 const SUCCESS = "Figure 2, rules for leaders: on success, update matchIndex and nextIndex for the follower";
-const BACKUP = "Figure 2, rules for leaders, with §5.3's fast backup: on a failed consistency check, move nextIndex back and retry";
+const BACKUP = "Figure 2, rules for leaders, with fast log backup (sketched at the end of the paper's §5.3; leader side as in MIT 6.5840): on a failed consistency check, move nextIndex back and retry";
 // The leader's log in the paper's Figure 7 style: terms by index 1..10.
 const LEADER = logOf([1, 1, 1, 4, 4, 5, 5, 6, 6, 6]);
 
@@ -33,6 +33,11 @@ gradedSuite(leaderProgressExercise, (g) => {
   g.unit(2, "failure without hints: step back one entry", ({ handleAppendEntriesReply }) => {
     const p = progress(7, 0);
     expectRule({ rule: BACKUP, input: { progress: p, leaderLog: LEADER, reply: no() } }, handleAppendEntriesReply(p, LEADER, no()), { nextIndex: 6, matchIndex: 0 });
+  });
+
+  g.unit(1, "failure without hints at nextIndex 1: stay at 1, the first entry", ({ handleAppendEntriesReply }) => {
+    const p = progress(1, 0);
+    expectRule({ rule: BACKUP, input: { progress: p, leaderLog: LEADER, reply: no() }, hint: "log indices start at 1: there is nothing before entry 1 to step back to" }, handleAppendEntriesReply(p, LEADER, no()), { nextIndex: 1, matchIndex: 0 });
   });
 
   g.unit(2, "failure, follower log too short: resume at its conflictIndex", ({ handleAppendEntriesReply }) => {

@@ -31,6 +31,21 @@ export const safetyExercise = defineExercise<SafetyRules>({
     },
     "forget-voted-for": { description: "writes currentTerm but not votedFor: after a crash a server may vote twice in one term", functions: { persistenceDecision: forgetVotedFor } },
     "skip-log-persistence": { description: "acknowledges entries without writing them: a crash forgets entries the leader counted toward commit", functions: { persistenceDecision: skipLogPersistence } },
+    "majority-of-three": {
+      description: "commits once three servers hold an entry, a majority written for five: too few for seven, too many for three",
+      functions: {
+        advanceCommitIndex: (leader) => {
+          for (let n = leader.log.lastIndex; n > leader.commitIndex; n--) {
+            if (leader.log.termAt(n) === leader.currentTerm && leader.members.filter((m) => leader.matchIndex(m) >= n).length >= 3) return n;
+          }
+          return leader.commitIndex;
+        },
+      },
+    },
+    "last-entry-term": {
+      description: "checks that the last entry of the log is of the current term instead of entry N, so an old-term entry on a majority is committed by counting",
+      functions: { advanceCommitIndex: (leader) => (leader.log.lastTerm === leader.currentTerm ? commitByCountingAnyTerm(leader) : leader.commitIndex) },
+    },
     "commit-on-leader-alone": {
       description: "the leader commits its current-term entries as soon as it has them, without waiting for a majority",
       functions: { advanceCommitIndex: (leader) => (leader.log.lastTerm === leader.currentTerm ? Math.max(leader.commitIndex, leader.log.lastIndex) : leader.commitIndex) },

@@ -13,18 +13,24 @@ import { safetyExercise, type SafetyRules } from "./exercise.js";
 const COMMIT = "Figure 2, rules for leaders, with §5.4.2: commit N if a majority has matchIndex >= N and log[N].term == currentTerm";
 const PERSIST = "Figure 2: currentTerm, votedFor and log[] are written to stable storage before responding to RPCs";
 
-/** A leader (node 1) of `members` with the given log, whose followers have the given matchIndex values. */
-function leader(currentTerm: number, commitIndex: number, terms: number[], follower: Record<number, number>, members: NodeId[] = [1, 2, 3, 4, 5]): LeaderCommitState & { shown: unknown } {
+/** A leader (node `self`, 1 by default) of `members` with the given log, whose followers have the given matchIndex values. */
+function leader(currentTerm: number, commitIndex: number, terms: number[], follower: Record<number, number>, members: NodeId[] = [1, 2, 3, 4, 5], self: NodeId = 1): LeaderCommitState & { shown: unknown } {
   const log = logOf(terms);
   const state = {
     currentTerm,
     commitIndex,
     log,
     members,
-    matchIndex: (n: NodeId) => (n === 1 ? log.lastIndex : (follower[n] ?? 0)),
-    shown: { currentTerm, commitIndex, logTerms: terms, members, matchIndex: { 1: `${log.lastIndex} (the leader itself)`, ...follower } },
+    // Only members have a matchIndex: asking about any other server is a mistake, and it answers 0.
+    matchIndex: (n: NodeId) => (n === self ? log.lastIndex : members.includes(n) ? (follower[n] ?? 0) : 0),
+    shown: { currentTerm, commitIndex, logTerms: terms, members, matchIndex: { [self]: `${log.lastIndex} (the leader itself)`, ...follower } },
   };
   return Object.freeze(state);
+}
+
+/** What a restarted server reads back: storage keeps what hardState says, and a vote that is not there reads as null. */
+function readBack(hard: { currentTerm: number; votedFor?: NodeId | null }): { currentTerm: number; votedFor: NodeId | null } {
+  return { currentTerm: hard.currentTerm, votedFor: hard.votedFor ?? null };
 }
 
 /** The node hands the rule its whole self; the exercise promises only currentTerm and votedFor, so pass just those. */
@@ -69,17 +75,45 @@ gradedSuite(safetyExercise, (g) => {
 
   g.unit(1, "four servers: a majority is three", ({ advanceCommitIndex }) => {
     const l = leader(2, 0, [2, 2], { 2: 2, 3: 0, 4: 0 }, [1, 2, 3, 4]);
-    expectRule({ rule: COMMIT, input: { leader: l.shown } }, advanceCommitIndex(l), 0);
+    expectRule({ rule: COMMIT, input: { leader: l.shown }, hint: "half of four is not a majority: two leaders' majorities must share a server" }, advanceCommitIndex(l), 0);
+  });
+
+  g.unit(2, "three servers 0, 1, 2: the leader and one follower are a majority", ({ advanceCommitIndex }) => {
+    const l = leader(2, 0, [2, 2], { 1: 2, 2: 0 }, [0, 1, 2], 0);
+    expectRule({ rule: COMMIT, input: { leader: l.shown }, hint: "count the members you are given (server 0 is one of them): two of three is a majority" }, advanceCommitIndex(l), 2);
+  });
+
+  g.unit(2, "seven servers: three replicas are not a majority", ({ advanceCommitIndex }) => {
+    const l = leader(2, 0, [2, 2], { 2: 2, 3: 2, 4: 0, 5: 0, 6: 0, 7: 0 }, [1, 2, 3, 4, 5, 6, 7]);
+    expectRule({ rule: COMMIT, input: { leader: l.shown }, hint: "a majority of seven is four: the majority depends on the configuration, not on a fixed number" }, advanceCommitIndex(l), 0);
+  });
+
+  g.unit(3, "Figure 8: the term that matters is entry N's, not the last entry's", ({ advanceCommitIndex }) => {
+    const l = leader(4, 1, [1, 2, 3, 4], { 2: 3, 3: 3, 4: 1, 5: 1 }, [1, 2, 3, 4, 5]);
+    expectRule(
+      { rule: COMMIT, input: { leader: l.shown }, hint: "entry 3 (term 3) is on a majority but entry 4 (term 4, the leader's) is not: log[3].term is 3, so nothing new is committed yet" },
+      advanceCommitIndex(l),
+      1,
+    );
   });
 
   g.unit(2, "persistence: currentTerm and votedFor are both written", ({ persistenceDecision }) => {
     const s = Object.freeze({ currentTerm: 7, votedFor: 3 });
-    expectRule({ rule: PERSIST, input: { state: s }, hint: "a server that forgets its vote can grant a second one in the same term after a restart" }, persistenceDecision(s).hardState, { currentTerm: 7, votedFor: 3 });
+    expectRule({ rule: PERSIST, input: { state: s }, hint: "a server that forgets its vote can grant a second one in the same term after a restart" }, readBack(persistenceDecision(s).hardState), { currentTerm: 7, votedFor: 3 });
   });
 
-  g.unit(1, "persistence: 'no vote yet' is written too", ({ persistenceDecision }) => {
+  g.unit(1, "persistence: a vote for server 0 is written", ({ persistenceDecision }) => {
+    const s = Object.freeze({ currentTerm: 4, votedFor: 0 });
+    expectRule({ rule: PERSIST, input: { state: s }, hint: "votedFor 0 is a vote (for server 0), not 'no vote'" }, readBack(persistenceDecision(s).hardState), { currentTerm: 4, votedFor: 0 });
+  });
+
+  g.unit(1, "persistence: 'no vote yet' reads back as no vote", ({ persistenceDecision }) => {
     const s = Object.freeze({ currentTerm: 2, votedFor: null });
-    expectRule({ rule: PERSIST, input: { state: s } }, persistenceDecision(s).hardState, { currentTerm: 2, votedFor: null });
+    expectRule(
+      { rule: PERSIST, input: { state: s }, hint: "write votedFor: null, or leave it out (storage reads a missing vote back as null); anything else is a vote" },
+      readBack(persistenceDecision(s).hardState),
+      { currentTerm: 2, votedFor: null },
+    );
   });
 
   g.unit(2, "persistence: log entries are written before the reply", ({ persistenceDecision }) => {
@@ -91,9 +125,9 @@ gradedSuite(safetyExercise, (g) => {
     protocol: "raft",
     seeds: 5,
     fresh: 1,
-    hint: "watch phase (c): S1 copies its term-1 entry 2 to a majority in term 3; is it committed then?",
+    hint: "watch phase (c): S1 copies its term-2 entry 2 to a majority in term 4; is it committed then?",
     run: (impl, run) => {
-      runFigure8({ seed: run.seed, rules: plugged(impl), hooks: raftInvariants(), record: run.record, onPhase: (phase, sim) => void (phase === "a" && run.track(sim)) });
+      runFigure8({ seed: run.seed, rules: plugged(impl), hooks: raftInvariants(), record: run.record, onPhase: (phase, moment, sim) => void (phase === "prelude" && moment === "begin" && run.track(sim)) });
       return undefined;
     },
   });

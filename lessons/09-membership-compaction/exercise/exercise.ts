@@ -38,6 +38,15 @@ export const installSnapshotExercise = defineExercise<SnapshotRules>({
       description: "keeps the log after the snapshot even when the entry at lastIncludedIndex has another term, so conflicting entries survive",
       functions: { handleInstallSnapshot: (follower, req) => (handleInstallSnapshot(follower, req).action === "ignore" ? { action: "ignore" } : { action: "install", retainLog: true }) },
     },
+    "array-position": {
+      description: "looks the entry up at lastIncludedIndex - snapshotIndex (a position after the old snapshot) instead of its Raft index",
+      functions: {
+        handleInstallSnapshot: (follower, req) => {
+          const d = handleInstallSnapshot(follower, req);
+          return d.action === "ignore" ? d : { action: "install", retainLog: follower.log.termAt(req.snapshot.lastIncludedIndex - follower.log.snapshotIndex) === req.snapshot.lastIncludedTerm };
+        },
+      },
+    },
     "ignore-if-log-is-longer": {
       description: "ignores a snapshot whenever the log already reaches its last index, without checking the term or the commit index",
       functions: {

@@ -70,14 +70,14 @@ gradedSuite(installSnapshotExercise, (g) => {
   g.simulation(6, "frequent snapshots while servers crash and lag: lagging servers catch up and nothing is lost", {
     protocol: "raft",
     seeds: 30,
-    hint: "find the InstallSnapshot the lagging server received last: what did its log look like, and what did it keep?",
+    hint: "find the InstallSnapshot the lagging server received last: did its log hold the snapshot's last entry (same index and term)? Then the entries after it must be kept; otherwise all of it must go",
     run: (impl, run) => runRaft(run, { raft: { rules: impl, snapshotEvery: 4 }, rates: { crash: 1.2, partition: 0.8, pause: 0.4, lossy: 0.3 }, clients: 3 }),
   });
 
   g.simulation(4, "long partitions and snapshots: divergent followers are replaced by the leader's snapshot", {
     protocol: "raft",
     seeds: 20,
-    hint: "a follower that led in a minority partition holds entries nobody else has: a snapshot must not keep them",
+    hint: "keep the log after the snapshot exactly when its entry at lastIncludedIndex has lastIncludedTerm: a matching suffix may hold entries the leader counted, a mismatching one (say, from a leader in a minority partition) holds entries nobody else has",
     run: (impl, run) => runRaft(run, { raft: { rules: impl, snapshotEvery: 3 }, rates: { partition: 1.5, crash: 0.5 }, duplicate: 0.1, maxLatency: 30 }),
   });
 });

@@ -9,11 +9,14 @@ import type { InstallSnapshot, LogView, SnapshotDecision } from "@course/raft";
 /**
  * Figure 13 of the Raft paper, InstallSnapshot RPC, receiver implementation (§7). `req.snapshot` carries
  * lastIncludedIndex and lastIncludedTerm: the last entry the snapshot replaces.
- * - A snapshot that does not reach past what this server already has committed (lastIncludedIndex <=
- *   commitIndex), or past its own snapshot, carries nothing new: `{ action: "ignore" }`.
+ * - Ignore it exactly when it does not reach past what this server already has committed (lastIncludedIndex <=
+ *   commitIndex) or past its own snapshot: it carries nothing new, `{ action: "ignore" }`.
  * - Otherwise install it. Step 6: if the log has an entry at lastIncludedIndex whose term is lastIncludedTerm,
- *   the entries after it agree with the leader and are kept: `{ action: "install", retainLog: true }`.
- *   Step 7: otherwise the whole log is discarded: `{ action: "install", retainLog: false }`.
+ *   keep the entries after it: `{ action: "install", retainLog: true }`. This server may already have
+ *   acknowledged them, and the leader may have counted them toward a commit, so discarding them could lose a
+ *   committed entry (if one of them conflicts with the leader, AppendEntries' consistency check repairs it later).
+ *   Step 7: otherwise the whole log is discarded: `{ action: "install", retainLog: false }`. Entries after a
+ *   mismatching entry came from another leader's history and must not survive the snapshot.
  */
 export function handleInstallSnapshot(follower: { readonly commitIndex: number; readonly log: LogView }, req: InstallSnapshot): SnapshotDecision {
   throw new Error("TODO: handleInstallSnapshot (Raft Figure 13, §7)");

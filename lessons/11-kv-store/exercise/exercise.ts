@@ -75,6 +75,49 @@ export const sessionsExercise = defineExercise<SessionRules>({
         },
       },
     },
+    "session-never-updates": {
+      description: "records a client's session at its first command only, so a retry of its second or later command runs again",
+      functions: {
+        applyCommand: (state, command) => {
+          const seen = command.kind === "client" ? state.sessions[command.client] : undefined;
+          if (command.kind !== "client" || command.seq === undefined || seen === undefined || command.seq <= seen.seq) return referenceApplyCommand(state, command);
+          const { data, result } = write(state, command);
+          return { state: { data, sessions: state.sessions }, result };
+        },
+      },
+    },
+    "repeat-lowers-session": {
+      description: "a late older repeat writes its number into the session, so a retry of the client's newest command runs a second time",
+      functions: {
+        applyCommand: (state, command) => {
+          const step = referenceApplyCommand(state, command);
+          const seen = command.kind === "client" ? state.sessions[command.client] : undefined;
+          if (command.kind !== "client" || command.seq === undefined || seen === undefined || command.seq >= seen.seq) return step;
+          return { state: { data: step.state.data, sessions: { ...state.sessions, [command.client]: { seq: command.seq, result: seen.result } } }, result: step.result };
+        },
+      },
+    },
+    "seq-zero-unnumbered": {
+      description: "tests seq for truthiness, so command number 0 counts as unnumbered and runs again on every retry",
+      functions: {
+        applyCommand: (state, command) => {
+          if (command.kind !== "client" || command.seq !== 0) return referenceApplyCommand(state, command);
+          const { seq: _zero, ...unnumbered } = command;
+          return referenceApplyCommand(state, unnumbered);
+        },
+      },
+    },
+    "result-is-operand": {
+      description: "answers an append with the value sent instead of the key's new value",
+      functions: {
+        applyCommand: (state, command) => {
+          const step = referenceApplyCommand(state, command);
+          if (command.kind !== "client" || step.result === null || step.state === state) return step;
+          const sessions = command.seq === undefined ? step.state.sessions : { ...step.state.sessions, [command.client]: { seq: command.seq, result: command.op.value } };
+          return { state: { data: step.state.data, sessions }, result: command.op.value };
+        },
+      },
+    },
     "repeat-answers-current-value": {
       description: "answers a repeat with the key's current value instead of the result the command had, so a retry sees a later write's effect",
       functions: {

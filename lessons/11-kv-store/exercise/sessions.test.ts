@@ -42,6 +42,35 @@ gradedSuite(sessionsExercise, (g) => {
     expectRule({ rule: RULE, input: { state: s, command: c }, hint: "a client sends command n+1 only after n was answered, so anything at or below the last number has run" }, applyCommand(s, c).state.data, { x: "1;2;3;" });
   });
 
+  g.unit(3, "§8: a client's second command updates its session, so a retry of it is a repeat", ({ applyCommand }) => {
+    const s = image({ x: "1;" }, { a: { seq: 1, result: "1;" } });
+    const second = applyCommand(s, append("a", "x", "2;", 2));
+    const retry = applyCommand(second.state, append("a", "x", "2;", 2));
+    expectRule(
+      { rule: RULE, input: { state: s, commands: ["append x 2; (seq 2)", "the same command again (a retry)"] }, hint: "the session must remember the client's newest command, not only its first" },
+      [second.result, retry.result, retry.state.data],
+      ["1;2;", "1;2;", { x: "1;2;" }],
+    );
+  });
+
+  g.unit(2, "§8: a late older repeat leaves the session at the newest command", ({ applyCommand }) => {
+    const s = image({ x: "1;2;3;" }, { a: { seq: 3, result: "1;2;3;" } });
+    const late = applyCommand(s, append("a", "x", "2;", 2));
+    const retry = applyCommand(late.state, append("a", "x", "3;", 3));
+    expectRule(
+      { rule: RULE, input: { state: s, commands: ["append x 2; (seq 2, a late copy)", "append x 3; (seq 3, a retry)"] }, hint: "a repeat changes nothing, the session included: after it, command 3 is still the newest the client has run" },
+      [retry.result, retry.state.data],
+      ["1;2;3;", { x: "1;2;3;" }],
+    );
+  });
+
+  g.unit(1, "§8: command number 0 is a number like any other", ({ applyCommand }) => {
+    const s = image({});
+    const first = applyCommand(s, append("a", "x", "0;", 0));
+    const retry = applyCommand(first.state, append("a", "x", "0;", 0));
+    expectRule({ rule: RULE, input: { state: s, commands: ["append x 0; (seq 0)", "the same command again (a retry)"] }, hint: "seq 0 is a number (0 is falsy in JavaScript: compare with undefined)" }, [retry.result, retry.state.data], ["0;", { x: "0;" }]);
+  });
+
   g.unit(2, "§8: the answer to a repeat is the result it had, not the key's value now", ({ applyCommand }) => {
     const s = image({ x: "1;9;" }, { a: { seq: 1, result: "1;" }, b: { seq: 1, result: "1;9;" } });
     const c = append("a", "x", "1;", 1);
@@ -83,5 +112,12 @@ gradedSuite(sessionsExercise, (g) => {
     seeds: 20,
     hint: "after a leader change the same command can be in the log several times; only the first copy may take effect",
     run: (impl, run) => runRaft(run, { raft: {}, applyCommand: impl.applyCommand, rates: { crash: 1.5, partition: 1.2, cut: 0.5 }, clients: 4 }),
+  });
+
+  g.simulation(4, "a leader paused for a long time while its clients retry elsewhere: every command runs once", {
+    protocol: "raft",
+    seeds: 20,
+    hint: "the paused leader still holds the clients' commands; when it resumes, copies of commands a new leader already ran reach the log: each must be answered from the session",
+    run: (impl, run) => runRaft(run, { raft: {}, applyCommand: impl.applyCommand, rates: { partition: 0.4, lossy: 0.3 }, leaderFault: { kind: "pause", at: 600, ms: 1200 }, clients: 3 }),
   });
 });

@@ -1,9 +1,10 @@
-// A five-node Basic Paxos run for graded simulations: competing proposers, random faults, then every node is asked.
+// A Basic Paxos run for graded simulations (3 to 7 nodes): competing proposers, random faults, then every node is asked and every answer checked.
 
 import { randomFaults, type NodeId } from "@course/sim";
 import { paxosChecker } from "@course/check";
 import { createPaxosNode, type BasicPaxosNode, type PaxosMessage, type PaxosRules } from "@course/paxos";
 import type { SeedRun } from "../graded.js";
+import { clusterNodes } from "./shape.js";
 
 export interface BasicPaxosRunOptions {
   readonly rules: Partial<PaxosRules>;
@@ -18,41 +19,50 @@ const NODES: readonly NodeId[] = [0, 1, 2, 3, 4];
 
 /**
  * Three clients propose different values at different nodes while faults strike; once everything has healed,
- * every node is asked again. Returns a failure sentence when a node never answers or two answers differ
- * (the safety checker stops the run earlier if two values are ever chosen).
+ * every node is asked again. Returns a failure sentence when a node never answers, two answers differ, or a client
+ * was told a value other than the one chosen (the safety checker stops the run earlier if two values are ever chosen).
  */
 export function runBasicPaxos(run: SeedRun, o: BasicPaxosRunOptions): string | undefined {
+  const nodes = clusterNodes(run.seed);
+  const at = (k: number) => nodes[k % nodes.length] as NodeId;
   const faultsUntil = o.faultsUntil ?? 1500;
   const rates = o.rates ?? { crash: 1.5, pause: 1, partition: 1, cut: 1, lossy: 0.5 };
-  const faults = run.faults(randomFaults({ seed: run.seed, nodes: NODES, end: faultsUntil, rates, duration: { min: 50, max: 600 } }));
+  const faults = run.faults(randomFaults({ seed: run.seed, nodes, end: faultsUntil, rates, duration: { min: 50, max: 600 } }));
   const sim = run.simulate<PaxosMessage>({
-    nodes: NODES,
+    nodes,
     createNode: createPaxosNode({ rules: o.rules }),
     network: { latency: { kind: "exponential", min: 1, mean: 8, max: 60 }, duplicate: o.duplicate ?? 0.05 },
     faults,
     // Three proposers start close together so that their rounds interleave.
     requests: [
-      { at: 5, node: 0, op: `v${run.seed % 97}-a`, client: "a" },
-      { at: 8 + (run.seed % 7), node: 2, op: `v${run.seed % 89}-b`, client: "b" },
-      { at: 12 + (run.seed % 11), node: 4, op: `v${run.seed % 83}-c`, client: "c" },
+      { at: 5, node: at(0), op: `v${run.seed % 97}-a`, client: "a" },
+      { at: 8 + (run.seed % 7), node: at(2), op: `v${run.seed % 89}-b`, client: "b" },
+      { at: 12 + (run.seed % 11), node: at(4), op: `v${run.seed % 83}-c`, client: "c" },
     ],
     hooks: [paxosChecker()],
   });
   run.drive(sim, faultsUntil + 10, 400_000);
   if (sim.stopped) return undefined;
   // After healing, every node must come to know the one chosen value.
-  const probes = NODES.map((node) => sim.request(node, `late-${node}`, `probe-${node}`));
+  const probes = nodes.map((node) => sim.request(node, `late-${node}`, `probe-${node}`));
   run.drive(sim, 4000, 400_000);
   if (sim.stopped) return undefined;
   const answers = new Map<NodeId, unknown>();
   for (const r of sim.requests) if (probes.includes(r.request.id) && r.replyAt !== undefined) answers.set(r.node, (r.result as { chosen?: unknown })?.chosen);
-  const silent = NODES.filter((n) => !answers.has(n));
+  const silent = nodes.filter((n) => !answers.has(n));
   if (silent.length > 0) {
-    const learned = NODES.map((n) => `${n}: ${sim.node<BasicPaxosNode>(n)?.inspect().learned ?? "nothing"}`).join(", ");
+    const learned = nodes.map((n) => `${n}: ${sim.node<BasicPaxosNode>(n)?.inspect().learned ?? "nothing"}`).join(", ");
     return `liveness: 4 s after every fault had healed, node(s) ${silent.join(", ")} still had not learned a chosen value (learned so far: ${learned}). A majority of acceptors is up and connected, so a value must be chosen.`;
   }
   const distinct = new Set([...answers.values()].map((v) => JSON.stringify(v)));
   if (distinct.size > 1) return `agreement: nodes answered different chosen values: ${[...answers].map(([n, v]) => `${n}: ${JSON.stringify(v)}`).join(", ")}`;
+  // Every client that got an answer during the run must have been told the chosen value.
+  const chosen = [...answers.values()][0];
+  for (const r of sim.requests) {
+    if (probes.includes(r.request.id) || r.replyAt === undefined) continue;
+    const told = (r.result as { chosen?: unknown })?.chosen;
+    if (JSON.stringify(told) !== JSON.stringify(chosen)) return `reply: client ${r.request.client} was told ${JSON.stringify(told)} was chosen, but the value chosen is ${JSON.stringify(chosen)}`;
+  }
   return undefined;
 }
 

@@ -15,6 +15,8 @@ export function runRebootedVoter(run: SeedRun, rules: Partial<RaftRules>): strin
     network: { latency: { kind: "uniform", min: 4, max: 6 } },
     createNode: createRaftNode({
       rules,
+      // Without the election no-op (§8) every log stays empty, so only votedFor on disk can refuse server 3.
+      noopOnElection: false,
       firstTimeouts: { 1: 10, 3: 40 + (run.seed % 5) },
       electionTimeoutOverride: scriptedTimeouts([{ from: 0, to: 1000, node: "others", ms: 2000 }]),
     }),

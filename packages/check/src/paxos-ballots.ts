@@ -6,7 +6,8 @@ import { compareBallots, formatBallot, majority, maxBallot, type Ballot } from "
 /**
  * Remembers, across crashes, what each acceptor promised and accepted, and from that which value each
  * instance (a Basic Paxos run, or one Multi-Paxos slot) has chosen. "Chosen" follows Paxos Made Simple §2.2:
- * a majority of acceptors accepted the same proposal number, even if some later accepted something else.
+ * a majority of acceptors (or `quorum` of them, for a cluster configured with other phase-2 quorums) accepted
+ * the same proposal number, even if some later accepted something else.
  */
 export class BallotLedger<V> {
   private readonly highestPromise = new Map<NodeId, Ballot>();
@@ -15,9 +16,10 @@ export class BallotLedger<V> {
   private readonly chosenValue = new Map<number, { v: V; n: Ballot }>();
 
   constructor(
-    private readonly clusterSize: number,
+    clusterSize: number,
     private readonly show: (v: V) => string,
     private readonly wasProposed: (v: V) => boolean,
+    private readonly quorum: number = majority(clusterSize),
   ) {}
 
   /** An acceptor's promise as read from its state; promises only ever go up in a correct acceptor. */
@@ -49,7 +51,7 @@ export class BallotLedger<V> {
     const voters = this.votersOfBallot.get(key) ?? new Set<NodeId>();
     voters.add(acceptor);
     this.votersOfBallot.set(key, voters);
-    if (voters.size < majority(this.clusterSize)) return undefined;
+    if (voters.size < this.quorum) return undefined;
     const chosen = this.chosenValue.get(instance);
     if (chosen === undefined) {
       if (!this.wasProposed(v)) {
@@ -68,7 +70,7 @@ export class BallotLedger<V> {
 
   /** An independent copy with the same memory (simulation checkpoints); the recorded values are shared, never changed. */
   copy(): BallotLedger<V> {
-    const c = new BallotLedger<V>(this.clusterSize, this.show, this.wasProposed);
+    const c = new BallotLedger<V>(0, this.show, this.wasProposed, this.quorum);
     for (const [k, v] of this.highestPromise) c.highestPromise.set(k, v);
     for (const [k, v] of this.valueOfBallot) c.valueOfBallot.set(k, v);
     for (const [k, v] of this.votersOfBallot) c.votersOfBallot.set(k, new Set(v));

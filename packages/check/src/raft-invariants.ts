@@ -6,11 +6,13 @@ import { durableLogReader, majority, type LogEntry, type RaftMessage, type RaftN
 export type RaftHook = Hook<RaftMessage>;
 
 /**
- * One property, checked against the live servers after an event. What it remembers of the run can be saved and
- * put back (`save`, `restore`), so a search that branches from checkpoints judges each branch by its own past.
+ * One property, checked after an event. `changed` holds the live servers whose fingerprint changed (or that just
+ * came up): whatever a check learns from a server, it learns from those; `live` is every running server. What it
+ * remembers of the run can be saved and put back (`save`, `restore`), so a search that branches from checkpoints
+ * judges each branch by its own past.
  */
 interface Check {
-  (sim: Simulation<RaftMessage>, live: readonly RaftNode[]): Violation | undefined;
+  (sim: Simulation<RaftMessage>, live: readonly RaftNode[], changed: readonly RaftNode[]): Violation | undefined;
   save(): unknown;
   restore(memory: unknown): void;
 }
@@ -51,13 +53,13 @@ class Memory<T extends object> {
 function check<T extends object>(
   initial: T,
   copiers: Copiers<T>,
-  run: (m: Memory<T>, sim: Simulation<RaftMessage>, live: readonly RaftNode[]) => Violation | undefined,
+  run: (m: Memory<T>, sim: Simulation<RaftMessage>, live: readonly RaftNode[], changed: readonly RaftNode[]) => Violation | undefined,
   onRestore?: () => void,
 ): Check {
   const m = new Memory(initial, copiers);
-  const c = ((sim, live) => {
+  const c = ((sim, live, changed) => {
     try {
-      return run(m, sim, live);
+      return run(m, sim, live, changed);
     } finally {
       m.commit();
     }
@@ -126,6 +128,7 @@ function hookOf(makeChecks: () => readonly Check[]): RaftHook {
   let checks = makeChecks();
   let lastStep = -1;
   const live: RaftNode[] = [];
+  const changedNodes: RaftNode[] = [];
   /** Copied on change, like the checks' memory, so checkpoints share it. */
   let prints = new Map<NodeId, Fingerprint>();
   const restart = () => {
@@ -136,6 +139,7 @@ function hookOf(makeChecks: () => readonly Check[]): RaftHook {
     if (sim.stepCount < lastStep) restart();
     lastStep = sim.stepCount;
     live.length = 0;
+    changedNodes.length = 0;
     let changed = false;
     let fresh: Map<NodeId, Fingerprint> | undefined;
     for (const id of sim.nodeIds) {
@@ -152,13 +156,14 @@ function hookOf(makeChecks: () => readonly Check[]): RaftHook {
       const incarnation = sim.incarnation(id);
       if (f === undefined || !sameFingerprint(f, node, incarnation)) {
         changed = true;
+        changedNodes.push(node);
         (fresh ??= new Map(prints)).set(id, { incarnation, role: node.role, term: node.currentTerm, tail: node.log.entryAt(node.log.lastIndex), lastIndex: node.log.lastIndex, commitIndex: node.commitIndex, lastApplied: node.lastApplied });
       }
     }
     if (fresh !== undefined) prints = fresh;
     if (!changed) return undefined;
     for (const check of checks) {
-      const v = check(sim, live);
+      const v = check(sim, live, changedNodes);
       if (v !== undefined) return v;
     }
     return undefined;
@@ -183,8 +188,8 @@ export function electionSafety(): RaftHook {
 }
 
 function electionSafetyCheck(): Check {
-  return check({ leaders: new Map<number, NodeId>() }, { leaders: copyMap }, (m, _sim, live) => {
-    for (const node of live) {
+  return check({ leaders: new Map<number, NodeId>() }, { leaders: copyMap }, (m, _sim, _live, changed) => {
+    for (const node of changed) {
       const id = node.id;
       if (node.role !== "leader") continue;
       const other = m.read("leaders").get(node.currentTerm);
@@ -207,7 +212,8 @@ export function logMatching(): RaftHook {
 }
 
 function logMatchingCheck(): Check {
-  type Known = Map<string, { command: string; prevTerm: number | undefined; node: NodeId }>;
+  /** The first copy seen of each (index, term), by index: entries of several terms at one index are rare. */
+  type Known = Map<number, ReadonlyArray<{ entry: LogEntry; prevTerm: number | undefined; node: NodeId }>>;
   /**
    * A cache, not memory: the entries already examined, marked with the era they were examined in. Within an era
    * the table of known entries only grows, so an entry examined earlier in the era still agrees with it. A restore
@@ -215,8 +221,8 @@ function logMatchingCheck(): Check {
    */
   const seen = new WeakMap<LogEntry, object>();
   let era = {};
-  const run = (m: Memory<{ known: Known }>, _sim: Simulation<RaftMessage>, live: readonly RaftNode[]): Violation | undefined => {
-    for (const node of live) {
+  const run = (m: Memory<{ known: Known }>, _sim: Simulation<RaftMessage>, _live: readonly RaftNode[], changed: readonly RaftNode[]): Violation | undefined => {
+    for (const node of changed) {
       const id = node.id;
       const log = node.log;
       // Logs only change at the end, so an entry already examined means everything before it was too.
@@ -224,15 +230,15 @@ function logMatchingCheck(): Check {
         const e = log.entryAt(i) as LogEntry;
         if (seen.get(e) === era) break;
         seen.set(e, era);
-        const key = `${e.index}:${e.term}`;
-        const command = JSON.stringify(e.command);
         const prevTerm = log.termAt(e.index - 1);
-        const before = m.read("known").get(key);
-        if (before === undefined) m.write("known").set(key, { command, prevTerm, node: id });
-        else if (before.command !== command || (before.prevTerm !== undefined && prevTerm !== undefined && before.prevTerm !== prevTerm)) {
+        const atIndex = m.read("known").get(e.index);
+        const before = atIndex?.find((k) => k.entry.term === e.term);
+        // A new array rather than a push: saved memory shares the old one.
+        if (before === undefined) m.write("known").set(e.index, [...(atIndex ?? []), { entry: e, prevTerm, node: id }]);
+        else if (!sameValue(before.entry.command, e.command) || (before.prevTerm !== undefined && prevTerm !== undefined && before.prevTerm !== prevTerm)) {
           return violation(
             "Log Matching",
-            `entry ${e.index} of term ${e.term} differs between nodes ${before.node} and ${id}: ${before.command} after term ${before.prevTerm} vs ${command} after term ${prevTerm}`,
+            `entry ${e.index} of term ${e.term} differs between nodes ${before.node} and ${id}: ${JSON.stringify(before.entry.command)} after term ${before.prevTerm} vs ${JSON.stringify(e.command)} after term ${prevTerm}`,
             { index: e.index, term: e.term, nodes: [before.node, id] },
           );
         }
@@ -260,9 +266,9 @@ interface CommittedEntry {
  * What the checker learns about committed entries, from any server's commitIndex (sparse, by log index).
  * Returns the lowest index learned in this call (Infinity if none).
  */
-function trackCommitted(sim: Simulation<RaftMessage>, live: readonly RaftNode[], m: Memory<LeaderCompletenessMemory>): number {
+function trackCommitted(sim: Simulation<RaftMessage>, changed: readonly RaftNode[], m: Memory<LeaderCompletenessMemory>): number {
   let lowestNew = Infinity;
-  for (const node of live) {
+  for (const node of changed) {
     const seen = m.read("seenCommit").get(sim, node) ?? 0;
     if (node.commitIndex <= seen) continue;
     for (let i = Math.max(seen, node.log.snapshotIndex) + 1; i <= node.commitIndex; i++) {
@@ -291,10 +297,10 @@ export function leaderCompleteness(): RaftHook {
 
 function leaderCompletenessCheck(): Check {
   const initial: LeaderCompletenessMemory = { committed: [], seenCommit: new PerIncarnation(), checkedTerm: new Map() };
-  return check(initial, { committed: (c) => c.slice(), seenCommit: copyPer, checkedTerm: copyMap }, (m, sim, live) => {
+  return check(initial, { committed: (c) => c.slice(), seenCommit: copyPer, checkedTerm: copyMap }, (m, sim, live, changed) => {
     // A commit can become known after a later-term leader took office (a deposed leader that learns late, or a
     // buggy rule), so new commits are checked against the leaders in office too, not only new leaders.
-    const lowestNew = trackCommitted(sim, live, m);
+    const lowestNew = trackCommitted(sim, changed, m);
     const committed = m.read("committed");
     for (const node of live) {
       const id = node.id;
@@ -327,20 +333,19 @@ export function stateMachineSafety(): RaftHook {
 }
 
 function stateMachineSafetyCheck(): Check {
-  const initial = { applied: new Map<number, { term: number; command: string; node: NodeId }>(), seenApplied: new PerIncarnation() };
-  return check(initial, { applied: copyMap, seenApplied: copyPer }, (m, sim, live) => {
-    for (const node of live) {
+  const initial = { applied: new Map<number, { entry: LogEntry; node: NodeId }>(), seenApplied: new PerIncarnation() };
+  return check(initial, { applied: copyMap, seenApplied: copyPer }, (m, sim, _live, changed) => {
+    for (const node of changed) {
       const id = node.id;
       const seen = m.read("seenApplied").get(sim, node) ?? node.log.snapshotIndex;
       if (node.lastApplied <= seen) continue;
       for (const e of newlyApplied(node, seen)) {
-        const command = JSON.stringify(e.command);
         const before = m.read("applied").get(e.index);
-        if (before === undefined) m.write("applied").set(e.index, { term: e.term, command, node: id });
-        else if (before.term !== e.term || before.command !== command) {
+        if (before === undefined) m.write("applied").set(e.index, { entry: e, node: id });
+        else if (before.entry.term !== e.term || !sameValue(before.entry.command, e.command)) {
           return violation(
             "State Machine Safety",
-            `index ${e.index}: node ${before.node} applied ${before.command} (term ${before.term}) but node ${id} applied ${command} (term ${e.term})`,
+            `index ${e.index}: node ${before.node} applied ${JSON.stringify(before.entry.command)} (term ${before.entry.term}) but node ${id} applied ${JSON.stringify(e.command)} (term ${e.term})`,
             { index: e.index, nodes: [before.node, id] },
           );
         }
@@ -357,8 +362,8 @@ export function commitIndexMonotonic(): RaftHook {
 }
 
 function commitIndexMonotonicCheck(): Check {
-  return check({ last: new PerIncarnation() }, { last: copyPer }, (m, sim, live) => {
-    for (const node of live) {
+  return check({ last: new PerIncarnation() }, { last: copyPer }, (m, sim, _live, changed) => {
+    for (const node of changed) {
       const id = node.id;
       const before = m.read("last").get(sim, node);
       if (before !== undefined && node.commitIndex < before) {
@@ -387,8 +392,8 @@ function appliedEntriesDurableCheck(): Check {
     seenApplied: new PerIncarnation(),
     crashed: new Set<NodeId>(),
   };
-  return check(initial, { unverified: copyMap, recorded: copySet, seenApplied: copyPer, crashed: copySet }, (m, sim, live) => {
-    for (const node of live) {
+  return check(initial, { unverified: copyMap, recorded: copySet, seenApplied: copyPer, crashed: copySet }, (m, sim, live, changed) => {
+    for (const node of changed) {
       const seen = m.read("seenApplied").get(sim, node) ?? node.log.snapshotIndex;
       if (node.lastApplied <= seen) continue;
       for (const e of newlyApplied(node, seen)) {
@@ -455,3 +460,22 @@ export const RAFT_INVARIANT_NAMES = [
   "Commit Index Monotonic",
   "Applied Entries Durable",
 ] as const;
+
+/**
+ * Whether two JSON-like values are equal, field by field: what comparing their JSON would say, without building the
+ * strings (the checks compare commands after nearly every event).
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let keys = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    keys++;
+    if (!sameValue(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) keys--;
+  return keys === 0;
+}

@@ -2,8 +2,8 @@
 
 import { describe, expect, it } from "vitest";
 import { Simulation, type ScheduledFault, type ScheduledRequest } from "@course/sim";
-import { createMultiPaxosNode, multiPaxosMutants, type MultiPaxosMessage, type MultiPaxosNode, type MultiPaxosNodeOptions, type MultiPaxosRules } from "@course/paxos";
-import { multiPaxosChecker, runMultiPaxosRandom, type RandomRunOptions } from "../src/index.js";
+import { createMultiPaxosNode, multiPaxosMutants, type Command, type MultiPaxosMessage, type MultiPaxosNode, type MultiPaxosRules } from "@course/paxos";
+import { multiPaxosChecker, runMultiPaxosRandom, type MultiPaxosRandomOptions } from "../src/index.js";
 
 const NODES = [0, 1, 2, 3, 4];
 
@@ -22,13 +22,14 @@ function scripted(rules: Partial<MultiPaxosRules> | undefined, requests: Schedul
   return sim;
 }
 
-const COMMANDS: ScheduledRequest[] = ["a", "b", "c"].map((op, i) => ({ at: 50 + 20 * i, node: 0, op }));
+const COMMANDS: ScheduledRequest[] = ["a", "b", "c"].map((op, i) => ({ at: 50 + 20 * i, node: 0, op: { op, seq: i + 1 }, client: "alice" }));
+const ops = (log: readonly Command[] | undefined) => log?.map((c) => c?.op ?? null);
 
 describe("multiPaxosChecker on scripted runs", () => {
   it("stays quiet on reference replicas, which all apply the same log", () => {
     const sim = scripted(undefined, COMMANDS);
     expect(sim.violation).toBeUndefined();
-    for (const id of NODES) expect(sim.node<MultiPaxosNode>(id)?.inspect().log).toEqual(["a", "b", "c"]);
+    for (const id of NODES) expect(ops(sim.node<MultiPaxosNode>(id)?.inspect().log)).toEqual(["a", "b", "c"]);
   });
 
   it("fires when a replica applies a slot that one acceptor accepted", () => {
@@ -45,8 +46,8 @@ describe("multiPaxosChecker on scripted runs", () => {
       { at: 121, action: { type: "heal" } },
     ];
     const requests: ScheduledRequest[] = [
-      { at: 20, node: 0, op: "a" },
-      { at: 70, node: 0, op: "b" },
+      { at: 20, node: 0, op: { op: "a", seq: 1 }, client: "alice" },
+      { at: 70, node: 0, op: { op: "b", seq: 2 }, client: "alice" },
     ];
     const run = (rules: Partial<MultiPaxosRules> | undefined) => {
       const sim = new Simulation<MultiPaxosMessage>({
@@ -64,12 +65,12 @@ describe("multiPaxosChecker on scripted runs", () => {
     };
     const good = run(undefined);
     expect(good.violation).toBeUndefined();
-    expect(good.node<MultiPaxosNode>(1)?.inspect().log).toEqual(["a", "b"]);
+    expect(ops(good.node<MultiPaxosNode>(1)?.inspect().log)).toEqual(["a", "b"]);
     expect(run(multiPaxosMutants.noOpEverything.rules).violation?.checker).toBe("Paxos: at most one value chosen");
   });
 });
 
-const CRASHY: RandomRunOptions<MultiPaxosNodeOptions> = { nemesis: { rates: { crash: 6, partition: 1, cut: 1, lossy: 0.5 }, duration: { min: 10, max: 150 } } };
+const CRASHY: MultiPaxosRandomOptions = { nemesis: { rates: { crash: 6, partition: 1, cut: 1, lossy: 0.5 }, duration: { min: 10, max: 150 } } };
 
 describe("randomized runs catch every Multi-Paxos mutant", () => {
   it("finds nothing wrong with the reference under the same harsh settings (so a catch is no false alarm)", () => {

@@ -100,4 +100,20 @@ describe("Raft leader election", () => {
     expect(roleAfterIsolation(true)).not.toBe("leader");
     expect(roleAfterIsolation(false)).toBe("leader");
   });
+
+  it("RPC counts (6.5840 TestCount3B): electing the first leader of three servers costs at most 30 requests, over many seeds", () => {
+    const requests = (counts: Record<string, { sent: number }>) => Object.entries(counts).filter(([type]) => !type.endsWith("Reply")).reduce((n, [, c]) => n + c.sent, 0);
+    for (const preVote of [false, true]) {
+      for (let seed = 1; seed <= 50; seed++) {
+        const sim = checkedCluster(3, { preVote }, seed);
+        electLeader(sim);
+        // The lab counts half a second in, after its first check for a leader: heartbeats are in the bill too.
+        sim.runUntilTime(Math.max(sim.now, 500));
+        sim.assertNoViolation();
+        const total = requests(sim.counters.toJSON());
+        expect(total, `seed ${seed}, PreVote ${preVote}`).toBeGreaterThanOrEqual(1);
+        expect(total, `seed ${seed}, PreVote ${preVote}`).toBeLessThanOrEqual(30);
+      }
+    }
+  });
 });

@@ -1,6 +1,6 @@
 // Test helper for scripted Raft scenarios: a checked cluster, leader lookup and client calls that wait for a reply.
 
-import { Simulation, type LinkConfig, type NodeId } from "@course/sim";
+import { Simulation, type LinkConfig, type NodeId, type Rng } from "@course/sim";
 import { createRaftNode, leaderOf, raftNodes, type ClientResult, type RaftMessage, type RaftNode, type RaftOptions } from "@course/raft";
 import { raftInvariants } from "../src/index.js";
 
@@ -42,6 +42,20 @@ export function submit(sim: Simulation<RaftMessage>, op: unknown, client = "clie
   throw new Error(`request ${JSON.stringify(op)} did not succeed within ${timeout} ms`);
 }
 
+/**
+ * The classic lab's `one()`: submit `op` until a leader commits it, then wait until at least `expected` servers
+ * have that index committed (and agree on it); returns the index.
+ */
+export function one(sim: Simulation<RaftMessage>, op: unknown, expected: number, client = "client", timeout = 10_000): number {
+  const { index } = submit(sim, op, client, timeout) as { index: number };
+  const reached = sim.runUntil(() => committedOn(sim, index).count >= expected, { timeout: 2000 });
+  sim.assertNoViolation();
+  const c = committedOn(sim, index);
+  if (!reached) throw new Error(`index ${index} (${JSON.stringify(op)}) is committed on ${c.count} servers, not ${expected}`);
+  if (c.commands.size > 1) throw new Error(`servers disagree on index ${index}: ${[...c.commands].join(" / ")}`);
+  return index;
+}
+
 /** How many live servers have the entry at `index` committed, and whether they agree on it. */
 export function committedOn(sim: Simulation<RaftMessage>, index: number): { count: number; commands: Set<string> } {
   const commands = new Set<string>();
@@ -62,4 +76,14 @@ export function terms(sim: Simulation<RaftMessage>): number[] {
 
 export function others(sim: Simulation<RaftMessage>, id: NodeId): NodeId[] {
   return sim.nodeIds.filter((x) => x !== id);
+}
+
+/** `length` random lowercase letters: a command's payload for byte counts. */
+export function randomText(rng: Rng, length: number): string {
+  return Array.from({ length }, () => String.fromCharCode(97 + rng.int(0, 25))).join("");
+}
+
+/** Bytes of every message sent so far (the simulator counts them while it copies messages, its default). */
+export function bytesSent(sim: Simulation<RaftMessage>): number {
+  return sim.counters.total().bytes;
 }

@@ -1,6 +1,9 @@
-// Which seeds a randomized test runs: SEED=n replays one, STRESS_SEEDS=n runs more, SEED_START shifts the range.
+// Which seeds a randomized test runs: SEED=n replays one, STRESS_SEEDS=n runs more, SEED_START shifts the range, STRESS_SHARD=i/n takes the i-th of n disjoint pieces.
 
-export function seedsToRun(defaultCount: number): number[] {
+import { parseShard, rangeValues, shardOf } from "../src/index.js";
+
+/** `defaultStart` lets a test keep its own seed range (a second configuration starting at 10,001, say). */
+export function seedsToRun(defaultCount: number, defaultStart = 1): number[] {
   const one = process.env.SEED;
   if (one !== undefined && one !== "") {
     const seed = Number(one);
@@ -8,9 +11,11 @@ export function seedsToRun(defaultCount: number): number[] {
     return [seed];
   }
   const count = Number(process.env.STRESS_SEEDS ?? defaultCount);
-  const start = Number(process.env.SEED_START ?? 1);
+  const start = Number(process.env.SEED_START ?? defaultStart);
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(start)) throw new Error("STRESS_SEEDS and SEED_START must be integers");
-  return Array.from({ length: count }, (_, i) => start + i);
+  const shard = process.env.STRESS_SHARD;
+  const range = { first: start, count };
+  return rangeValues(shard === undefined || shard === "" ? range : shardOf(range, parseShard(shard)));
 }
 
 /** The line a failure prints so that anyone can replay the failing seed alone. */
@@ -36,6 +41,6 @@ export function failuresOver(seeds: readonly number[], testFile: string, run: (s
 }
 
 /** A test timeout that grows with the number of seeds (about 20 ms per Multi-Paxos run on two cores, with room). */
-export function timeoutFor(seeds: readonly number[]): number {
-  return Math.max(30_000, seeds.length * 60);
+export function timeoutFor(seeds: readonly number[], msPerSeed = 60): number {
+  return Math.max(30_000, seeds.length * msPerSeed);
 }

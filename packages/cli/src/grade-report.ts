@@ -1,239 +1,81 @@
-// Turns graded test outcomes into the score: per exercise tests and points, the table, JSON and JUnit reports.
+// The score in the forms a classroom reads: JSON, a Markdown job summary, and per-lesson points for GitHub Classroom's reporter.
 
-import type { RunOutcome, TestOutcome } from "@course/lessons/grading/index.js";
+import { oneLine, type ExerciseScore, type GradeReport } from "@course/lessons/grading/index.js";
 
-export interface GradedTest {
-  readonly name: string;
-  readonly points: number;
-  readonly passed: boolean;
-  readonly kind: "unit" | "simulation" | "unknown";
-  readonly durationMs: number;
-  readonly error?: string;
-  readonly seedsRun?: number;
-  readonly seedsFailed?: number;
-  readonly failedSeeds?: readonly number[];
-  readonly schedules: number;
-  readonly virtualMs: number;
-  readonly replay?: string;
-  readonly traceFile?: string;
-}
-
-export interface ExerciseScore {
-  readonly lesson: number;
-  readonly id: string;
-  readonly title: string;
-  /** The graded suite, relative to the lessons folder. */
-  readonly file: string;
-  /** The stub the student edits, relative to the lessons folder (when the suite reported it). */
-  readonly stubFile?: string;
-  readonly tests: readonly GradedTest[];
-  readonly passed: number;
-  readonly points: number;
-  readonly total: number;
-  /** Errors that stopped the test file before its tests ran. */
-  readonly loadErrors: readonly string[];
-  readonly firstFailure?: string;
-}
-
-export interface GradeReport {
-  readonly impl: string;
-  readonly lessons: readonly number[];
-  readonly exercises: readonly ExerciseScore[];
-  readonly points: number;
-  readonly total: number;
-  readonly testsPassed: number;
-  readonly tests: number;
-  readonly schedules: number;
-  /** Virtual time simulated across all schedules (ms). */
-  readonly virtualMs: number;
-  readonly wallMs: number;
-  readonly timedOut: boolean;
-  readonly unhandledErrors: readonly string[];
-  /** --seeds N: simulation seeds run and failed over the whole run. */
-  readonly stress?: { readonly freshSeeds: number; readonly seedsRun: number; readonly seedsFailed: number };
-  readonly allPassed: boolean;
-}
-
-/** "[3 pt]" at the end of a test name: the points, readable even when a test never started. */
-export function pointsFromName(name: string): number | undefined {
-  const m = /\[(\d+) pts?\]\s*$/.exec(name);
-  return m ? Number(m[1]) : undefined;
-}
-
-export function stripPoints(name: string): string {
-  return name.replace(/\s*\[\d+ pts?\]\s*$/, "");
-}
-
-/** "05-leader-election/exercise/request-vote.test.ts" gives lesson 5 and exercise "request-vote". */
-export function exerciseFromFile(file: string): { lesson: number; id: string } | undefined {
-  const m = /(?:^|\/)(\d+)-[^/]+\/exercise\/(?:.*\/)?([^/]+)\.test\.ts$/.exec(file);
-  return m ? { lesson: Number(m[1]), id: m[2] as string } : undefined;
-}
-
-function gradedTest(t: TestOutcome): GradedTest {
-  const g = t.grading;
-  return {
-    name: g?.test ?? stripPoints(t.name),
-    points: g?.points ?? pointsFromName(t.name) ?? 0,
-    passed: t.state === "passed",
-    kind: g?.kind ?? "unknown",
-    durationMs: Math.round(t.durationMs),
-    ...(t.state === "passed" ? {} : { error: t.error ?? (t.state === "pending" ? "did not finish (stopped by the grader's time limit)" : `did not run (${t.state})`) }),
-    ...(g?.seedsRun === undefined ? {} : { seedsRun: g.seedsRun, seedsFailed: g.seedsFailed ?? 0, failedSeeds: g.failedSeeds ?? [] }),
-    schedules: g?.schedules ?? 0,
-    virtualMs: g?.virtualMs ?? 0,
-    ...(g?.replay === undefined ? {} : { replay: g.replay }),
-    ...(g?.traceFile === undefined ? {} : { traceFile: g.traceFile }),
-  };
-}
-
-export function buildReport(run: RunOutcome, impl: string, lessons: readonly number[], stressSeeds?: number): GradeReport {
-  const byKey = new Map<string, { lesson: number; id: string; title: string; file: string; stubFile?: string; tests: GradedTest[]; loadErrors: string[] }>();
-  for (const m of run.modules) {
-    const where = exerciseFromFile(m.file);
-    if (where === undefined) continue; // not a graded suite (the harness's own tests)
-    const key = `${where.lesson}/${where.id}`;
-    const entry = byKey.get(key) ?? { lesson: where.lesson, id: where.id, title: where.id, file: m.file, tests: [], loadErrors: [] };
-    byKey.set(key, entry);
-    entry.loadErrors.push(...m.errors);
-    for (const t of m.tests) {
-      if (t.grading?.exerciseTitle) entry.title = t.grading.exerciseTitle;
-      if (t.grading?.stubFile) entry.stubFile = t.grading.stubFile;
-      entry.tests.push(gradedTest(t));
-    }
-  }
-  const exercises: ExerciseScore[] = [...byKey.values()]
-    .sort((a, b) => a.lesson - b.lesson || a.id.localeCompare(b.id))
-    .map((e) => {
-      const failed = e.tests.find((t) => !t.passed);
-      const firstFailure = e.loadErrors[0] ?? (failed === undefined ? undefined : `${failed.name} [${failed.points} pt]\n${failed.error ?? "failed"}`);
-      return {
-        ...e,
-        passed: e.tests.filter((t) => t.passed).length,
-        points: e.tests.filter((t) => t.passed).reduce((s, t) => s + t.points, 0),
-        total: e.tests.reduce((s, t) => s + t.points, 0),
-        ...(firstFailure === undefined ? {} : { firstFailure }),
-      };
-    });
-  const all = exercises.flatMap((e) => e.tests);
-  const sims = all.filter((t) => t.seedsRun !== undefined);
-  const allPassed =
-    exercises.length > 0 && !run.timedOut && run.unhandledErrors.length === 0 && exercises.every((e) => e.loadErrors.length === 0 && e.tests.length > 0 && e.passed === e.tests.length);
-  return {
-    impl,
-    lessons,
-    exercises,
-    points: exercises.reduce((s, e) => s + e.points, 0),
-    total: exercises.reduce((s, e) => s + e.total, 0),
-    testsPassed: all.filter((t) => t.passed).length,
-    tests: all.length,
-    schedules: all.reduce((s, t) => s + t.schedules, 0),
-    virtualMs: all.reduce((s, t) => s + t.virtualMs, 0),
-    wallMs: Math.round(run.wallMs),
-    timedOut: run.timedOut,
-    unhandledErrors: run.unhandledErrors,
-    ...(stressSeeds === undefined
-      ? {}
-      : { stress: { freshSeeds: stressSeeds, seedsRun: sims.reduce((s, t) => s + (t.seedsRun ?? 0), 0), seedsFailed: sims.reduce((s, t) => s + (t.seedsFailed ?? 0), 0) } }),
-    allPassed,
-  };
-}
-
-function oneLine(text: string, max: number): string {
-  const line = text.split("\n").find((l) => l.trim() !== "") ?? "";
-  const flat = line.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-export interface Style {
-  readonly bold: (s: string) => string;
-  readonly green: (s: string) => string;
-  readonly red: (s: string) => string;
-  readonly dim: (s: string) => string;
-}
-
-const plain: Style = { bold: (s) => s, green: (s) => s, red: (s) => s, dim: (s) => s };
-
-/** The score table, one row per exercise, and under it the first failure of each exercise in full. */
-export function formatReport(report: GradeReport, style: Style = plain, width = 100): string[] {
-  const rows = report.exercises.map((e) => [
-    String(e.lesson),
-    `${e.title} (${e.id})`,
-    `${e.passed}/${e.tests.length}`,
-    `${e.points}/${e.total}`,
-    e.loadErrors.length > 0 ? "does not load" : e.passed === e.tests.length && e.tests.length > 0 ? "ok" : oneLine(e.firstFailure ?? "", 200),
-  ]);
-  const head = ["lesson", "exercise", "tests", "points", "first failure"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 4 ? 0 : (r[i] as string).length))));
-  const lastWidth = Math.max(20, width - widths.slice(0, 4).reduce((s, w) => s + w + 2, 0));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 4 ? (c.length > lastWidth ? `${c.slice(0, lastWidth - 1)}…` : c) : c.padEnd(widths[i] as number))).join("  ");
-  const out: string[] = [];
-  out.push(style.bold(`Grading ${report.impl === "student" ? "your code" : `the ${report.impl} implementation`}${report.lessons.length > 0 ? ` (lesson ${report.lessons.join(", ")})` : ""}`));
-  out.push("");
-  out.push(style.bold(fmt(head)));
-  for (const [i, r] of rows.entries()) {
-    const e = report.exercises[i] as ExerciseScore;
-    const ok = e.loadErrors.length === 0 && e.passed === e.tests.length && e.tests.length > 0;
-    out.push((ok ? style.green : style.red)(fmt(r)));
-  }
-  out.push("");
-  const pct = report.total === 0 ? 0 : (100 * report.points) / report.total;
-  out.push(style.bold(`Total: ${report.points}/${report.total} points (${pct.toFixed(0)}%), ${report.testsPassed}/${report.tests} tests passed, ${report.schedules} simulated fault schedules (${(report.virtualMs / 1000).toFixed(0)} s of virtual time), ${(report.wallMs / 1000).toFixed(1)} s`));
-  if (report.stress) {
-    const s = report.stress;
-    const rate = s.seedsRun === 0 ? 0 : (100 * s.seedsFailed) / s.seedsRun;
-    out.push(style.bold(`Stress (--seeds ${s.freshSeeds}): ${s.seedsFailed} of ${s.seedsRun} simulated seeds failed (${rate.toFixed(1)}%).${s.seedsFailed > 0 && s.seedsFailed < s.seedsRun ? " Failing on some seeds only is still failing: a flaky solution is a wrong solution." : ""}`));
-    for (const e of report.exercises) {
-      for (const t of e.tests) {
-        if (t.seedsRun !== undefined && (t.seedsFailed ?? 0) > 0) out.push(style.red(`  ${e.lesson}/${e.id} · ${t.name}: failed ${t.seedsFailed} of ${t.seedsRun} seeds (${((100 * (t.seedsFailed ?? 0)) / t.seedsRun).toFixed(1)}%)`));
-      }
-    }
-  }
-  if (report.allPassed && report.stress === undefined && report.impl === "student") {
-    out.push(style.green("Everything passes. Rare bugs hide in rare schedules: try `npm run grade -- --seeds 200` to run every simulation with 200 fresh seeds."));
-  }
-  if (report.timedOut) out.push(style.red("The run was stopped by the grader's overall time limit: a test file never finished."));
-  for (const u of report.unhandledErrors) out.push(style.red(`Unhandled error: ${oneLine(u, 300)}`));
-  const failing = report.exercises.filter((e) => e.firstFailure !== undefined);
-  if (failing.length > 0) {
-    out.push("");
-    out.push(style.bold("First failure of each exercise:"));
-    for (const e of failing) {
-      out.push("");
-      out.push(style.red(`✗ Lesson ${e.lesson}, ${e.title}${e.stubFile === undefined ? ` (${e.file})` : `: edit lessons/${e.stubFile}`}`));
-      for (const line of (e.firstFailure ?? "").split("\n")) out.push(`  ${line}`);
-    }
-  }
-  return out;
-}
-
-/** The report as JSON for a classroom autograder. */
+/** The report as JSON for an autograder or an instructor's script (it carries the graded suites' digest). */
 export function jsonReport(report: GradeReport): string {
   return `${JSON.stringify({ format: "paxos-raft-course/grade", version: 1, ...report }, null, 2)}\n`;
 }
 
-function xml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] as string).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
+
+function status(e: ExerciseScore): string {
+  if (e.loadErrors.length > 0) return "does not load";
+  if (e.notReady !== undefined) return oneLine(e.notReady, 120);
+  return e.passed === e.tests.length && e.tests.length > 0 ? "ok" : oneLine(e.firstFailure ?? "failed", 120);
 }
 
-/** JUnit XML: one testsuite per exercise, one testcase per graded test (points in a property and in the name). */
-export function junitReport(report: GradeReport): string {
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const failures = report.tests - report.testsPassed;
-  lines.push(`<testsuites name="npm run grade" tests="${report.tests}" failures="${failures}" time="${(report.wallMs / 1000).toFixed(3)}">`);
+/** A Markdown score table for GitHub's job summary: points per exercise, the suites' digest, the first failures folded away. */
+export function markdownSummary(report: GradeReport): string {
+  const pct = report.total === 0 ? 0 : Math.round((100 * report.points) / report.total);
+  const lines = [`## Score: ${report.points}/${report.total} points (${pct}%)`, "", "| lesson | exercise | tests | points | status |", "|---:|---|---:|---:|---|"];
   for (const e of report.exercises) {
-    const time = e.tests.reduce((s, t) => s + t.durationMs, 0) / 1000;
-    const errors = e.loadErrors.length > 0 ? 1 : 0;
-    lines.push(`  <testsuite name="${xml(`lesson ${e.lesson}: ${e.title}`)}" tests="${e.tests.length}" failures="${e.tests.length - e.passed}" errors="${errors}" time="${time.toFixed(3)}">`);
-    lines.push(`    <properties><property name="points" value="${e.points}"/><property name="total" value="${e.total}"/></properties>`);
-    for (const err of e.loadErrors) lines.push(`    <testcase classname="${xml(`lesson${e.lesson}.${e.id}`)}" name="load ${xml(e.file)}"><error message="${xml(oneLine(err, 300))}">${xml(err)}</error></testcase>`);
-    for (const t of e.tests) {
-      const open = `    <testcase classname="${xml(`lesson${e.lesson}.${e.id}`)}" name="${xml(`${t.name} [${t.points} pt]`)}" time="${(t.durationMs / 1000).toFixed(3)}"`;
-      if (t.passed) lines.push(`${open}/>`);
-      else lines.push(`${open}><failure message="${xml(oneLine(t.error ?? "failed", 300))}">${xml(t.error ?? "failed")}</failure></testcase>`);
-    }
-    lines.push("  </testsuite>");
+    lines.push(`| ${e.lesson} | ${cell(`${e.title} (${e.id})`)} | ${e.passed}/${e.tests.length} | ${e.points}/${e.total} | ${cell(status(e))} |`);
   }
-  lines.push("</testsuites>");
+  lines.push("");
+  if (report.suites !== undefined) {
+    lines.push(
+      report.suites.matchesCourse
+        ? `Graded suites: the course's own (digest \`${report.suites.digest}\`).`
+        : `**Graded suites differ from the course's** (digest \`${report.suites.digest}\`): ${report.suites.differences.map(cell).join("; ")}`,
+    );
+    lines.push("");
+  }
+  const failing = report.exercises.filter((e) => e.firstFailure !== undefined);
+  if (failing.length > 0) {
+    lines.push("<details><summary>First failure of each exercise</summary>", "");
+    for (const e of failing) lines.push(`**Lesson ${e.lesson}, ${cell(e.title)}**`, "", "```text", (e.firstFailure ?? "").replace(/```/g, "'''"), "```", "");
+    lines.push("</details>", "");
+  }
   return `${lines.join("\n")}\n`;
+}
+
+/** One test as GitHub Classroom's grading reporter reads it: its score counts toward the assignment's points. */
+interface ClassroomTest {
+  readonly name: string;
+  readonly status: "pass" | "fail";
+  readonly score: number;
+  readonly message?: string;
+}
+
+/**
+ * `lesson06=<base64 JSON>` lines for $GITHUB_OUTPUT, one per lesson with exercises: the format of GitHub Classroom's
+ * autograding runners ({ version, status, max_score, tests[{ name, status, score, message }] }), so the grading
+ * reporter adds the points of every passed test, lesson by lesson.
+ */
+export function classroomOutputs(report: GradeReport): string {
+  const lessons = [...new Set(report.exercises.map((e) => e.lesson))].sort((a, b) => a - b);
+  const lines: string[] = [];
+  for (const lesson of lessons) {
+    const exercises = report.exercises.filter((e) => e.lesson === lesson);
+    const tests: ClassroomTest[] = exercises.flatMap((e) =>
+      e.tests.map((t) => {
+        const why = e.loadErrors[0] ?? e.notReady ?? t.error;
+        return { name: `${e.id}: ${t.name} [${t.points} pt]`, status: t.passed ? "pass" : "fail", score: t.passed ? t.points : 0, ...(t.passed || why === undefined ? {} : { message: why.slice(0, 400) }) };
+      }),
+    );
+    const result = {
+      version: 1,
+      status: tests.length > 0 && tests.every((t) => t.status === "pass") ? "pass" : "fail",
+      max_score: exercises.reduce((s, e) => s + e.total, 0),
+      tests,
+    };
+    lines.push(`${classroomRunner(lesson)}=${Buffer.from(JSON.stringify(result)).toString("base64")}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The step output (and grading-reporter runner) name of a lesson: lesson06. */
+export function classroomRunner(lesson: number): string {
+  return `lesson${String(lesson).padStart(2, "0")}`;
 }

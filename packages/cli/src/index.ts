@@ -1,3 +1,3 @@
-// Public API of @course/cli.
+// Public API of @course/cli: what other workspaces' scripts reuse.
 
-export {};
+export { NO_TELEMETRY, runWithoutTelemetry } from "./no-telemetry.js";

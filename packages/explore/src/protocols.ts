@@ -1,7 +1,7 @@
 // What the explorer needs to know about each protocol: nodes, checkers, workload, symmetry, encodings, agreement.
 
 import type { Hook, Message, NodeFactory, NodeId, Simulation } from "@course/sim";
-import { multiPaxosChecker, paxosChecker, raftInvariants, twoPcChecker } from "@course/check";
+import { checkExactlyOnceMultiPaxos, multiPaxosChecker, paxosChecker, raftAppliedOnce, raftInvariants, twoPcChecker } from "@course/check";
 import { createTwoPcNode, type TwoPcNode } from "@course/twopc";
 import { createMultiPaxosNode, createPaxosNode, type MultiPaxosNode } from "@course/paxos";
 import { createRaftNode, type AppendEntries, type InstallSnapshot, type RaftMessage, type RaftNode } from "@course/raft";
@@ -64,8 +64,8 @@ function twoPc(o: SetupOptions): ProtocolSetup {
     nodes,
     createNode: createTwoPcNode({ ...o.nodeOptions, rules: { ...(o.nodeOptions?.rules as object), ...o.rules } }) as NodeFactory<Message>,
     hooks: () => [twoPcChecker() as Hook],
-    // Participants are alike unless some are told to vote no.
-    interchangeable: o.nodeOptions?.votesNo === undefined ? nodes.slice(1) : [],
+    // Participants are alike unless some are told to vote no, or a replicated decision orders them by ballot ids.
+    interchangeable: o.nodeOptions?.votesNo === undefined && o.nodeOptions?.replicateDecision === undefined ? nodes.slice(1) : [],
     workload: [{ op: "t1" }, { op: "t2" }],
     targets: (sim) => (sim.isUp(coordinator) ? [coordinator] : []),
     messageText: json,
@@ -105,22 +105,28 @@ function paxos(o: SetupOptions): ProtocolSetup {
   };
 }
 
+const FINAL_COMMAND = { seq: 1, op: "final" };
+
 function multiPaxos(o: SetupOptions): ProtocolSetup {
   const nodes = ids(o.nodes ?? 3);
   return {
     name: "multi-paxos",
     nodes,
     createNode: createMultiPaxosNode({ ...o.nodeOptions, rules: { ...(o.nodeOptions?.rules as object), ...o.rules } }) as NodeFactory<Message>,
-    hooks: () => [multiPaxosChecker() as Hook],
+    hooks: () => [multiPaxosChecker() as Hook, checkExactlyOnceMultiPaxos() as Hook],
     interchangeable: [],
-    workload: [{ op: "c1" }, { op: "c2" }],
+    // Two clients, one command each (numbered as a client session expects).
+    workload: [
+      { op: { seq: 1, op: "c1" }, client: "a" },
+      { op: { seq: 1, op: "c2" }, client: "b" },
+    ],
     targets: upNodes,
     messageText: json,
     storedText: asIs,
     agreement: {
       goal: "a fresh command sent to node 0 is answered and applied by every replica",
-      drive: (sim, round) => void (round === 0 && sim.request(nodes[0] as NodeId, "final")),
-      done: (sim) => answered(sim, "final") && nodes.every((id) => sim.node<MultiPaxosNode>(id)?.inspect().log.includes("final") === true),
+      drive: (sim, round) => void (round === 0 && sim.request(nodes[0] as NodeId, FINAL_COMMAND, "z")),
+      done: (sim) => answered(sim, FINAL_COMMAND) && nodes.every((id) => sim.node<MultiPaxosNode>(id)?.inspect().log.some((c) => c?.client === "z") === true),
     },
     defaults: { depth: 40, maxStates: 300_000, drops: 0, duplicates: 0, crashes: 0, timers: 3, requests: 1, lifetime: 0 },
   };
@@ -164,9 +170,10 @@ function raft(o: SetupOptions): ProtocolSetup {
     name: "raft",
     nodes,
     createNode: createRaftNode({ ...o.nodeOptions, rules }) as NodeFactory<Message>,
-    hooks: () => raftInvariants() as Hook[],
+    hooks: () => [...raftInvariants(), raftAppliedOnce()] as Hook[],
     interchangeable: nodes,
-    workload: [{ op: "x=1" }, { op: "x=2" }, { op: "x=3" }],
+    // Appends of distinct tokens, so a write executed twice shows in the value (the applied-once check reads it).
+    workload: ["w1;", "w2;", "w3;"].map((value) => ({ op: { type: "append", key: "x", value } })),
     // Clients find the leader: a request to a follower is only refused.
     targets: (sim) => nodes.filter((id) => sim.node<RaftNode>(id)?.role === "leader"),
     messageText: raftMessageText,

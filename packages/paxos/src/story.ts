@@ -1,4 +1,4 @@
-// Tools for scripted scenarios: put a phase heading just before the step that starts the phase, end with a result.
+// Tools for scripted scenarios: a phase heading just before the step that starts the phase, checkpoints, a result.
 
 import type { Message, Simulation } from "@course/sim";
 
@@ -22,4 +22,15 @@ export function headingBefore<M extends Message>(sim: Simulation<M>, reached: (s
 export function finishStory<M extends Message>(sim: Simulation<M>, result: string): { sim: Simulation<M>; result: string } {
   sim.note(result, { style: "result" });
   return { sim, result };
+}
+
+/**
+ * A labeled note that is the last thing at its step. A jump to a label shows the state after every event and
+ * action of the label's step, so the scenario's next action must not share that step: this runs until one more
+ * event has happened (at most `timeout` ms) before returning.
+ */
+export function checkpoint<M extends Message>(sim: Simulation<M>, text: string, label: string, timeout = 1000): void {
+  sim.note(text, { label });
+  const step = sim.stepCount;
+  sim.runUntil((s) => s.stepCount > step, { timeout });
 }

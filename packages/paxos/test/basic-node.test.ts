@@ -59,4 +59,32 @@ describe("Basic Paxos node", () => {
     const late = sim.request(4, "y");
     expect(sim.requests.find((r) => r.request.id === late)?.result).toEqual({ chosen: "x" });
   });
+
+  it("with a distinguished proposer, only that node issues proposals, and one round suffices", () => {
+    const sim = new Simulation<PaxosMessage>({ seed: 1, nodes: NODES, createNode: createPaxosNode({ distinguishedProposer: 1 }) });
+    sim.request(1, "a");
+    sim.request(3, "b");
+    sim.runFor(300);
+    const prepares = sim.trace.filter((e) => e.kind === "send" && e.msg.type === "prepare");
+    expect(new Set(prepares.map((e) => (e.kind === "send" ? e.from : -1)))).toEqual(new Set([1]));
+    expect(prepares.length).toBe(NODES.length);
+    for (const n of NODES) expect(view(sim, n)?.learned).toBe("a");
+    expect(sim.requests.map((r) => r.result)).toEqual([{ chosen: "a" }, { chosen: "a" }]);
+  });
+
+  it("with a distinguished proposer, another node's client value is forwarded to it and chosen", () => {
+    const sim = new Simulation<PaxosMessage>({ seed: 1, nodes: NODES, createNode: createPaxosNode({ distinguishedProposer: 0 }) });
+    sim.request(4, "y");
+    sim.runFor(300);
+    expect(sim.trace.some((e) => e.kind === "send" && e.msg.type === "forward" && e.from === 4 && e.to === 0)).toBe(true);
+    for (const n of NODES) expect(view(sim, n)?.learned).toBe("y");
+  });
+
+  it("forwards again when the first forward is lost", () => {
+    const sim = new Simulation<PaxosMessage>({ seed: 1, nodes: NODES, createNode: createPaxosNode({ distinguishedProposer: 0 }), faults: [{ at: 0, action: { type: "cut", from: 4, to: 0 } }, { at: 20, action: { type: "heal" } }] });
+    sim.request(4, "y");
+    sim.runFor(400);
+    expect(sim.trace.filter((e) => e.kind === "send" && e.msg.type === "forward").length).toBeGreaterThan(1);
+    expect(view(sim, 0)?.learned).toBe("y");
+  });
 });

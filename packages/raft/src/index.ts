@@ -10,6 +10,6 @@ export * from "./rules/index.js";
 export * from "./buggy.js";
 export type * from "./types.js";
 export { leaderOf, raftNodes, waitForLeader, scriptedTimeouts, succeeded, type TimeoutWindow } from "./script.js";
-export { runFigure8, FIGURE8_SERVERS, type Figure8Options, type PhaseHook } from "./scenarios/figure8.js";
-export { raftDescriber, type DescriberOptions } from "./narrate.js";
+export { runFigure8, FIGURE8_SERVERS, type Figure8Future, type Figure8Options, type Figure8Phase, type PhaseHook } from "./scenarios/figure8.js";
+export { raftDescriber, serverName, type DescriberOptions } from "./narrate.js";
 export { finishStory, sendsByType, formatCounts } from "./story.js";

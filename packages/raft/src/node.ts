@@ -34,8 +34,25 @@ interface PendingRead {
   readIndex: number | undefined;
 }
 
+/** A server being added: a non-voting learner until its log is within a round of the leader's (thesis §4.2.1). */
+interface CatchUp {
+  readonly node: NodeId;
+  /** Client requests waiting for this addition: answered when the configuration entry commits, or when it is given up. */
+  readonly requestIds: number[];
+  round: number;
+  /** The round ends once the learner holds every entry up to here: the leader's last index when the round began. */
+  roundEnd: number;
+  roundStartedAt: number;
+}
+
 /** How many recently applied entries a server remembers for the State Machine Safety checker. */
 const APPLIED_MEMORY = 1024;
+/** At most this many AppendEntries kept aside because they arrived before the entries they follow. */
+const EARLY_LIMIT = 64;
+/** Thesis §4.2.1 suggests a fixed number of catch-up rounds ("such as ten") before giving up on a new server. */
+const CATCH_UP_ROUNDS = 10;
+/** A round that outlasts this many maximum election timeouts means the new server is down or hopelessly slow. */
+const CATCH_UP_ROUND_LIMIT = 4;
 
 export class RaftNode implements SimNode<RaftMessage> {
   readonly id: NodeId;
@@ -56,15 +73,29 @@ export class RaftNode implements SimNode<RaftMessage> {
   readonly matchIndex = new Map<NodeId, number>();
   /** Highest index already sent to each follower: a success reply then only triggers a send if something new remains. */
   private readonly sentUpTo = new Map<NodeId, number>();
+  /**
+   * Pipelined sends to each follower not yet acknowledged, oldest first: the last index each carried and when it left.
+   * A follower refusing a later message for a gap that one of these will fill (the network reordered them) is not
+   * sent the entries again unless that send is older than a heartbeat interval and so presumed lost.
+   */
+  private readonly inFlight = new Map<NodeId, Array<{ readonly upTo: number; readonly at: number }>>();
+  /**
+   * A follower's AppendEntries that arrived ahead of the entries they follow (the network reordered the leader's
+   * pipelined stream), by prevLogIndex. They are refused as usual, and applied as if they had just arrived once the
+   * log reaches them, so the leader need not send their entries again.
+   */
+  private readonly early = new Map<number, { readonly from: NodeId; readonly msg: AppendEntries }>();
   /** Entries applied lately, oldest first (bounded), so checkers can compare what every server executed. */
   readonly recentlyApplied: LogEntry[] = [];
 
   private readonly initialMembers: readonly NodeId[];
+  private peerIds: readonly NodeId[] = [];
   private votes = new Set<NodeId>();
   private rejections = new Set<NodeId>();
   private heardFromLeaderAt = -Infinity;
   private recentActive = new Set<NodeId>();
-  private pendingWrites = new Map<number, { requestId: number; term: number }>();
+  private pendingWrites = new Map<number, { requestIds: readonly number[]; term: number }>();
+  private catchUp: CatchUp | undefined;
   private pendingReads: PendingRead[] = [];
   private readSeq = 0;
   private readAcks = new Map<NodeId, number>();
@@ -102,19 +133,22 @@ export class RaftNode implements SimNode<RaftMessage> {
       ctx.setTimer("heartbeat", this.options.heartbeatInterval);
     } else if (name === "check-quorum" && this.role === "leader") this.checkQuorum(ctx);
     else if (name === "transfer-timeout") this.transferTarget = null;
+    else if (name === "catch-up" && this.role === "leader" && this.catchUp !== undefined) {
+      this.giveUpCatchUp(ctx, this.catchUp, `a round of copying took more than ${CATCH_UP_ROUND_LIMIT * this.options.electionTimeout.max} ms (is it down?)`);
+    }
     this.persistHardState(ctx);
   }
 
   onMessage(from: NodeId, msg: RaftMessage, ctx: Ctx): void {
-    // Thesis §4.2.3, disruptive servers: a server removed from the configuration never hears of its removal (the
-    // leader stops sending to it), so it times out and campaigns in ever higher terms, deposing leaders it cannot
-    // replace. Vote requests from outside our configuration are dropped; ignoring one is as safe as losing it.
-    if ((msg.type === "RequestVote" || msg.type === "PreVote") && !this.members.includes(msg.candidateId)) return;
     // Figure 2, rules for all servers: a higher term in any message makes us adopt it and become a follower.
-    // Exceptions: pre-votes never change terms, and (§6) a server that hears from a live leader ignores vote requests.
+    // Exceptions: pre-votes never change terms, and a server that heard from a live leader ignores vote requests.
     if (msg.term > this.currentTerm) {
       const preVoteTraffic = msg.type === "PreVote" || (msg.type === "PreVoteReply" && msg.voteGranted);
-      if (msg.type === "RequestVote" && !msg.transfer && this.options.checkQuorum && this.leaderRecentlyHeard(ctx)) return;
+      // Thesis §4.2.3, disruptive servers: a removed server never hears of its removal (the leader stops sending to
+      // it), so it times out and campaigns in ever higher terms. A server that heard from a leader within the minimum
+      // election timeout neither adopts the term nor votes, with or without CheckQuorum. Vote requests from servers
+      // outside our configuration are answered otherwise (thesis §4.1): a new server's vote may be needed.
+      if (msg.type === "RequestVote" && !msg.transfer && this.leaderRecentlyHeard(ctx)) return;
       if (!preVoteTraffic) {
         const leader = msg.type === "AppendEntries" || msg.type === "InstallSnapshot" ? msg.leaderId : null;
         this.becomeFollower(ctx, msg.term, leader);
@@ -173,10 +207,16 @@ export class RaftNode implements SimNode<RaftMessage> {
       commitIndex: this.commitIndex,
       lastApplied: this.lastApplied,
       members: this.members,
+      learners: this.learners,
       electionDeadline: this.electionDeadline,
       ...(leader ? { nextIndex: Object.fromEntries(this.nextIndex), matchIndex: Object.fromEntries(this.matchIndex) } : {}),
       kv: this.kv.entries(),
     };
+  }
+
+  /** Servers this leader is catching up before they join the configuration (thesis §4.2.1); empty on a follower. */
+  get learners(): readonly NodeId[] {
+    return this.role === "leader" && this.catchUp !== undefined ? [this.catchUp.node] : [];
   }
 
   isMember(): boolean {
@@ -185,8 +225,8 @@ export class RaftNode implements SimNode<RaftMessage> {
 
   /**
    * Everything that decides what this server does next, for an exhaustive search, with node ids through `rename`.
-   * Left out: clock readings (election deadline, last heard from a leader), the membership (it follows from the log
-   * and the snapshot) and the entries kept for checkers.
+   * Left out: clock readings (election deadline, last heard from a leader, when a pipelined send left or a catch-up
+   * round began), the membership and peers (they follow from the log and the snapshot) and the entries kept for checkers.
    */
   canonical(rename: (id: NodeId) => NodeId = (id) => id): string {
     const hard = this.persistedHard;
@@ -211,8 +251,22 @@ export class RaftNode implements SimNode<RaftMessage> {
       this.readSeq,
       byNodeText(this.readAcks, rename),
       idText(this.transferTarget, rename),
+      byNodeText(new Map([...this.inFlight].map(([id, sends]) => [id, sends.map((f) => f.upTo)])), rename),
+      [...this.early].map(([at, { from, msg }]) => `${at}<${rename(from)}:${msg.term}/${msg.prevLogTerm}/${msg.leaderCommit}/${msg.readSeq ?? ""}/${entriesText(msg.entries, rename)}`).join(","),
+      this.catchUp === undefined ? "-" : `${rename(this.catchUp.node)}/${this.catchUp.requestIds.join(",")}/${this.catchUp.round}/${this.catchUp.roundEnd}`,
       `${hard.currentTerm}/${"votedFor" in hard ? idText(hard.votedFor ?? null, rename) : "?"}`,
     ].join("|");
+  }
+
+  /**
+   * Members campaign. So does a server that the latest, still uncommitted configuration removes (thesis §4.2.2): until
+   * that entry commits, the old configuration may need it to elect anyone (its log may be the only up-to-date one).
+   * It does not count its own vote. Any other server outside the configuration (a learner, say) waits.
+   */
+  private mayCampaign(): boolean {
+    if (this.isMember()) return true;
+    const index = this.configIndex();
+    return index > this.commitIndex && this.configAt(index - 1).includes(this.id);
   }
 
   // ---- elections (§5.2) --------------------------------------------------------------------------
@@ -225,8 +279,7 @@ export class RaftNode implements SimNode<RaftMessage> {
 
   private onElectionTimeout(ctx: Ctx): void {
     if (this.role === "leader") return;
-    // A server outside the configuration never campaigns: it waits to be added (§6).
-    if (!this.isMember()) return this.resetElectionTimer(ctx);
+    if (!this.mayCampaign()) return this.resetElectionTimer(ctx);
     if (this.options.preVote) this.startPreVote(ctx);
     else this.startElection(ctx, false);
   }
@@ -308,9 +361,11 @@ export class RaftNode implements SimNode<RaftMessage> {
     if (wasLeader) {
       ctx.cancelTimer("heartbeat");
       ctx.cancelTimer("check-quorum");
+      ctx.cancelTimer("catch-up");
       this.nextIndex.clear();
       this.matchIndex.clear();
       this.sentUpTo.clear();
+      this.inFlight.clear();
       this.transferTarget = null;
       this.failPendingClients(ctx);
     }
@@ -324,10 +379,12 @@ export class RaftNode implements SimNode<RaftMessage> {
     this.electionDeadline = null;
     this.readAcks.clear();
     this.recentActive.clear();
+    this.early.clear();
     // Figure 2: nextIndex starts just after the leader's last entry, matchIndex at 0.
     for (const p of this.peers()) this.trackPeer(p);
-    if (this.options.noopOnElection) this.appendLocal(ctx, { kind: "noop" });
-    this.broadcastAppend(ctx);
+    // §8: a no-op of the new term lets everything earlier commit as soon as a majority stores it.
+    if (this.options.noopOnElection) this.propose(ctx, { kind: "noop" });
+    else this.broadcastAppend(ctx);
     ctx.setTimer("heartbeat", this.options.heartbeatInterval);
     if (this.options.checkQuorum) ctx.setTimer("check-quorum", this.options.electionTimeout.max);
   }
@@ -342,18 +399,29 @@ export class RaftNode implements SimNode<RaftMessage> {
 
   // ---- log replication (§5.3) --------------------------------------------------------------------
 
-  private peers(): NodeId[] {
-    return this.members.filter((m) => m !== this.id);
+  /** The other members (kept with the configuration: a leader walks this list on every heartbeat). */
+  private peers(): readonly NodeId[] {
+    return this.peerIds;
   }
 
   private trackPeer(p: NodeId): void {
     this.nextIndex.set(p, this.log.lastIndex + 1);
     this.matchIndex.set(p, 0);
     this.sentUpTo.set(p, 0);
+    this.inFlight.set(p, []);
   }
 
+  private untrackPeer(p: NodeId): void {
+    this.nextIndex.delete(p);
+    this.matchIndex.delete(p);
+    this.sentUpTo.delete(p);
+    this.inFlight.delete(p);
+  }
+
+  /** Every follower of the configuration, and the learner being caught up (it gets entries but has no vote). */
   private broadcastAppend(ctx: Ctx): void {
     for (const p of this.peers()) this.sendAppend(ctx, p);
+    if (this.catchUp !== undefined) this.sendAppend(ctx, this.catchUp.node);
   }
 
   private sendAppend(ctx: Ctx, peer: NodeId): void {
@@ -377,7 +445,10 @@ export class RaftNode implements SimNode<RaftMessage> {
     };
     ctx.send(peer, msg);
     this.sentUpTo.set(peer, Math.max(this.sentUpTo.get(peer) ?? 0, prevLogIndex + entries.length));
-    if (this.options.pipeline && entries.length > 0) this.nextIndex.set(peer, prevLogIndex + entries.length + 1);
+    if (this.options.pipeline && entries.length > 0) {
+      this.nextIndex.set(peer, prevLogIndex + entries.length + 1);
+      this.inFlight.get(peer)?.push({ upTo: prevLogIndex + entries.length, at: ctx.now });
+    }
   }
 
   private onAppendEntries(from: NodeId, msg: AppendEntries, ctx: Ctx): void {
@@ -396,6 +467,8 @@ export class RaftNode implements SimNode<RaftMessage> {
       this.changeLog(ctx, d.truncateFrom, d.append);
       this.commitIndex = d.commitIndex;
       this.applyCommitted(ctx);
+    } else if (d.conflictTerm === undefined && msg.entries.length > 0 && msg.prevLogIndex > this.log.lastIndex && this.early.size < EARLY_LIMIT) {
+      this.early.set(msg.prevLogIndex, { from, msg });
     }
     const reply: { -readonly [K in keyof AppendEntriesReply]: AppendEntriesReply[K] } = {
       type: "AppendEntriesReply",
@@ -409,20 +482,45 @@ export class RaftNode implements SimNode<RaftMessage> {
     if (msg.readSeq !== undefined) reply.readSeq = msg.readSeq;
     this.persistHardState(ctx);
     ctx.send(from, reply);
+    if (d.success) this.takeEarly(ctx);
+  }
+
+  /** Applies the kept-aside AppendEntries that now follow the end of the log (those of older terms are dropped). */
+  private takeEarly(ctx: Ctx): void {
+    if (this.early.size === 0) return;
+    for (const k of this.early.keys()) if (k < this.log.lastIndex) this.early.delete(k);
+    const next = this.early.get(this.log.lastIndex);
+    if (next === undefined) return;
+    this.early.delete(this.log.lastIndex);
+    if (next.msg.term === this.currentTerm) this.onAppendEntries(next.from, next.msg, ctx);
   }
 
   private onAppendEntriesReply(from: NodeId, msg: AppendEntriesReply, ctx: Ctx): void {
     if (this.role !== "leader" || msg.term !== this.currentTerm || !this.nextIndex.has(from)) return;
     if (msg.readSeq !== undefined) this.readAcks.set(from, Math.max(this.readAcks.get(from) ?? 0, msg.readSeq));
     const before = { nextIndex: this.nextIndex.get(from) as number, matchIndex: this.matchIndex.get(from) ?? 0 };
+    const inFlight = this.inFlight.get(from);
+    if (!msg.success && msg.conflictTerm === undefined && msg.conflictIndex !== undefined && inFlight !== undefined) {
+      // The follower's log ends before this message's: if entries it lacks are on their way, this message overtook them.
+      const filling = inFlight.find((f) => f.upTo >= (msg.conflictIndex as number));
+      if (filling !== undefined && ctx.now - filling.at < this.options.heartbeatInterval) return this.processReads(ctx);
+    }
     const after = this.rules.handleAppendEntriesReply(before, this.log, msg);
+    if (inFlight !== undefined) {
+      if (!msg.success) inFlight.length = 0;
+      else while (inFlight.length > 0 && (inFlight[0] as { upTo: number }).upTo <= after.matchIndex) inFlight.shift();
+    }
     this.nextIndex.set(from, after.nextIndex);
     this.matchIndex.set(from, after.matchIndex);
     if (msg.success) {
       // Only a new acknowledgement can move the commit index; a heartbeat's echo of old progress cannot.
-      if (after.matchIndex > before.matchIndex) this.maybeAdvanceCommit(ctx);
+      if (after.matchIndex > before.matchIndex) {
+        if (after.matchIndex > this.commitIndex) this.maybeAdvanceCommit(ctx);
+        if (from === this.catchUp?.node) this.advanceCatchUp(ctx, this.catchUp);
+      }
       const unsent = (this.sentUpTo.get(from) ?? 0) < this.log.lastIndex;
-      if (this.role === "leader" && after.matchIndex > before.matchIndex && after.nextIndex <= this.log.lastIndex && unsent && !this.options.pipeline) this.sendAppend(ctx, from);
+      // More to send (a follower catching up, or batches larger than one message): the next batch goes now.
+      if (this.role === "leader" && after.matchIndex > before.matchIndex && after.nextIndex <= this.log.lastIndex && unsent) this.sendAppend(ctx, from);
     } else if (after.nextIndex !== before.nextIndex) {
       this.sentUpTo.set(from, after.nextIndex - 1);
       this.sendAppend(ctx, from); // retry at once from the backed-up position
@@ -442,9 +540,17 @@ export class RaftNode implements SimNode<RaftMessage> {
     else this.noteConfigEntries(append);
   }
 
-  private appendLocal(ctx: Ctx, command: Command): LogEntry {
+  /**
+   * A leader's new entry: append it, send it, and commit it at once when this server alone is a majority (in a
+   * one-member configuration no acknowledgement will ever come to advance the commit index). `requestIds` are the
+   * clients to answer once it is applied.
+   */
+  private propose(ctx: Ctx, command: Command, requestIds: readonly number[] = []): LogEntry {
     const entry: LogEntry = { index: this.log.lastIndex + 1, term: this.currentTerm, command };
     this.changeLog(ctx, undefined, [entry]);
+    if (requestIds.length > 0) this.pendingWrites.set(entry.index, { requestIds, term: entry.term });
+    this.broadcastAppend(ctx);
+    this.maybeAdvanceCommit(ctx);
     return entry;
   }
 
@@ -459,8 +565,12 @@ export class RaftNode implements SimNode<RaftMessage> {
     if (next === this.commitIndex) return;
     this.commitIndex = next;
     this.applyCommitted(ctx);
-    // Thesis §4.2.2: a leader removed by a committed configuration steps down.
-    if (this.role === "leader" && !this.isMember() && this.configIndex() <= this.commitIndex) this.becomeFollower(ctx, this.currentTerm, null);
+    // Thesis §4.2.2: a leader removed by a committed configuration steps down, first telling the members the new
+    // commit index (else they learn it only from the next leader, which without the election no-op may take a while).
+    if (this.role === "leader" && !this.isMember() && this.configIndex() <= this.commitIndex) {
+      this.broadcastAppend(ctx);
+      this.becomeFollower(ctx, this.currentTerm, null);
+    }
   }
 
   private applyCommitted(ctx: Ctx): void {
@@ -475,7 +585,7 @@ export class RaftNode implements SimNode<RaftMessage> {
       if (pending !== undefined) {
         this.pendingWrites.delete(e.index);
         const result: ClientResult = pending.term === e.term ? { ok: true, index: e.index, value } : { ok: false, error: "lost-leadership", leaderHint: this.leaderId };
-        ctx.reply(pending.requestId, result);
+        for (const id of pending.requestIds) ctx.reply(id, result);
       }
     }
     this.maybeSnapshot(ctx);
@@ -491,20 +601,68 @@ export class RaftNode implements SimNode<RaftMessage> {
    * intermediate C_old,new state to get wrong. The price is one change in flight at a time, enforced below.
    */
   private changeMembership(ctx: Ctx, request: ClientRequest, node: NodeId, add: boolean): void {
-    if (this.configIndex() > this.commitIndex) return ctx.reply(request.id, { ok: false, error: "retry" } satisfies ClientResult);
-    // The fix to the single-server algorithm (raft-dev, 2015): first commit an entry of the current term.
-    if (this.log.termAt(this.commitIndex) !== this.currentTerm) {
-      if (this.log.lastTerm !== this.currentTerm) this.appendLocal(ctx, { kind: "noop" });
-      this.broadcastAppend(ctx);
-      return ctx.reply(request.id, { ok: false, error: "retry" } satisfies ClientResult);
+    const refuse = (error: "retry" | "bad-request", reason?: string) => ctx.reply(request.id, { ok: false, error, ...(reason === undefined ? {} : { reason }) } satisfies ClientResult);
+    if (!ctx.nodes.includes(node)) return refuse("bad-request", `there is no server ${node}`);
+    if (!add && this.members.length === 1 && this.members[0] === node) {
+      return refuse("bad-request", `server ${node} is the last member: a configuration without members could never elect a leader or commit anything`);
     }
-    const has = this.members.includes(node);
-    if (has === add) return ctx.reply(request.id, { ok: true } satisfies ClientResult);
-    const members = add ? [...this.members, node].sort((a, b) => a - b) : this.members.filter((m) => m !== node);
-    const entry = this.appendLocal(ctx, { kind: "config", members });
-    this.pendingWrites.set(entry.index, { requestId: request.id, term: entry.term });
-    this.broadcastAppend(ctx);
-    this.maybeAdvanceCommit(ctx);
+    // One change at a time, and only once an entry of this term is committed (the fix to the single-server
+    // algorithm, raft-dev 2015). A leader that inherited an uncommitted configuration commits it the same way: with
+    // an entry of its own term after it.
+    if (!this.readyForChange()) {
+      if (this.log.lastTerm !== this.currentTerm) this.propose(ctx, { kind: "noop" });
+      if (!this.readyForChange()) return refuse("retry", "the previous change or this term's first entry is not committed yet");
+    }
+    const catchUp = this.catchUp;
+    if (catchUp !== undefined) {
+      if (add && catchUp.node === node) catchUp.requestIds.push(request.id);
+      else refuse("retry", `server ${catchUp.node} is still being added`);
+      return;
+    }
+    if (this.members.includes(node) === add) return ctx.reply(request.id, { ok: true } satisfies ClientResult);
+    if (add) return this.startCatchUp(ctx, node, request.id);
+    this.propose(ctx, { kind: "config", members: this.members.filter((m) => m !== node) }, [request.id]);
+  }
+
+  private readyForChange(): boolean {
+    return this.configIndex() <= this.commitIndex && this.log.termAt(this.commitIndex) === this.currentTerm;
+  }
+
+  /**
+   * Thesis §4.2.1, catching up new servers: a new server joins as a learner that receives entries but does not vote,
+   * so that adding an empty server cannot leave the cluster unable to commit while it copies the log. The leader
+   * replicates in rounds, each ending when the learner holds what the leader had when the round began; once a round
+   * takes less than an election timeout, the learner is within a round of the leader and becomes a member.
+   */
+  private startCatchUp(ctx: Ctx, node: NodeId, requestId: number): void {
+    this.catchUp = { node, requestIds: [requestId], round: 1, roundEnd: this.log.lastIndex, roundStartedAt: ctx.now };
+    this.trackPeer(node);
+    ctx.setTimer("catch-up", CATCH_UP_ROUND_LIMIT * this.options.electionTimeout.max);
+    this.sendAppend(ctx, node);
+  }
+
+  private advanceCatchUp(ctx: Ctx, c: CatchUp): void {
+    if ((this.matchIndex.get(c.node) ?? 0) < c.roundEnd) return;
+    if (ctx.now - c.roundStartedAt < this.options.electionTimeout.min) {
+      this.catchUp = undefined;
+      ctx.cancelTimer("catch-up");
+      this.propose(ctx, { kind: "config", members: [...this.members, c.node].sort((a, b) => a - b) }, c.requestIds);
+      return;
+    }
+    if (c.round >= CATCH_UP_ROUNDS) return this.giveUpCatchUp(ctx, c, `it was still more than a round behind after ${CATCH_UP_ROUNDS} rounds`);
+    c.round++;
+    c.roundEnd = this.log.lastIndex;
+    c.roundStartedAt = ctx.now;
+    ctx.setTimer("catch-up", CATCH_UP_ROUND_LIMIT * this.options.electionTimeout.max);
+  }
+
+  /** Thesis §4.2.1: the leader abandons a change whose new server is unavailable or too slow to ever catch up. */
+  private giveUpCatchUp(ctx: Ctx, c: CatchUp, why: string): void {
+    this.catchUp = undefined;
+    ctx.cancelTimer("catch-up");
+    this.untrackPeer(c.node);
+    const result: ClientResult = { ok: false, error: "retry", reason: `server ${c.node} was not added: ${why}` };
+    for (const id of c.requestIds) ctx.reply(id, result);
   }
 
   private configIndex(): number {
@@ -530,14 +688,10 @@ export class RaftNode implements SimNode<RaftMessage> {
 
   private setMembers(members: readonly NodeId[]): void {
     this.members = members;
+    this.peerIds = members.filter((m) => m !== this.id);
     if (this.role !== "leader") return;
     for (const p of this.peers()) if (!this.nextIndex.has(p)) this.trackPeer(p);
-    for (const p of [...this.nextIndex.keys()]) {
-      if (!members.includes(p)) {
-        this.nextIndex.delete(p);
-        this.matchIndex.delete(p);
-      }
-    }
+    for (const p of [...this.nextIndex.keys()]) if (!members.includes(p) && p !== this.catchUp?.node) this.untrackPeer(p);
   }
 
   // ---- snapshots (§7) ----------------------------------------------------------------------------
@@ -584,6 +738,7 @@ export class RaftNode implements SimNode<RaftMessage> {
     this.matchIndex.set(from, match);
     this.nextIndex.set(from, Math.max(this.nextIndex.get(from) as number, match + 1));
     this.maybeAdvanceCommit(ctx);
+    if (this.role === "leader" && from === this.catchUp?.node) this.advanceCatchUp(ctx, this.catchUp);
     if (this.role === "leader" && match < this.log.lastIndex) this.sendAppend(ctx, from);
   }
 
@@ -599,10 +754,7 @@ export class RaftNode implements SimNode<RaftMessage> {
       case "put":
       case "append": {
         const command: Command = { kind: "client", client: request.client, ...(op.seq === undefined ? {} : { seq: op.seq }), op: { type: op.type, key: op.key, value: op.value } };
-        const entry = this.appendLocal(ctx, command);
-        this.pendingWrites.set(entry.index, { requestId: request.id, term: entry.term });
-        this.broadcastAppend(ctx);
-        this.maybeAdvanceCommit(ctx);
+        this.propose(ctx, command, [request.id]);
         return;
       }
       case "get":
@@ -623,10 +775,10 @@ export class RaftNode implements SimNode<RaftMessage> {
   private startRead(ctx: Ctx, request: ClientRequest, key: string): void {
     if (this.options.unsafeLocalReads) return ctx.reply(request.id, { ok: true, value: this.kv.get(key) } satisfies ClientResult);
     const termCommitted = this.log.termAt(this.commitIndex) === this.currentTerm;
-    if (!termCommitted && this.log.lastTerm !== this.currentTerm) this.appendLocal(ctx, { kind: "noop" });
     this.readSeq++;
     this.pendingReads.push({ requestId: request.id, key, seq: this.readSeq, readIndex: termCommitted ? this.commitIndex : undefined });
-    this.broadcastAppend(ctx);
+    if (!termCommitted && this.log.lastTerm !== this.currentTerm) this.propose(ctx, { kind: "noop" });
+    else this.broadcastAppend(ctx);
     this.processReads(ctx);
   }
 
@@ -662,10 +814,12 @@ export class RaftNode implements SimNode<RaftMessage> {
   private failPendingClients(ctx: Ctx): void {
     const lost: ClientResult = { ok: false, error: "lost-leadership", leaderHint: this.leaderId };
     const notDone: ClientResult = { ok: false, error: "not-leader", leaderHint: this.leaderId };
-    for (const { requestId } of this.pendingWrites.values()) ctx.reply(requestId, lost);
+    for (const { requestIds } of this.pendingWrites.values()) for (const id of requestIds) ctx.reply(id, lost);
     for (const r of this.pendingReads) ctx.reply(r.requestId, notDone);
+    for (const id of this.catchUp?.requestIds ?? []) ctx.reply(id, notDone);
     this.pendingWrites.clear();
     this.pendingReads = [];
+    this.catchUp = undefined;
   }
 
   // ---- persistence (Figure 2) ----------------------------------------------------------------------

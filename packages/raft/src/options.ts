@@ -12,7 +12,11 @@ export interface RaftOptions {
   readonly preVote?: boolean;
   /** A leader that has not heard from a majority for an election timeout steps down; followers that have heard from a leader recently ignore vote requests (§6, thesis §9.6). */
   readonly checkQuorum?: boolean;
-  /** Advance nextIndex as soon as entries are sent instead of waiting for the reply (etcd's pipelined "replicate" state). */
+  /**
+   * Advance nextIndex as soon as entries are sent instead of waiting for the reply (etcd's pipelined "replicate"
+   * state), so back-to-back commands each cross the wire once (default on). Off, every send repeats the entries not
+   * yet acknowledged.
+   */
   readonly pipeline?: boolean;
   /** Most entries in one AppendEntries (default 64). */
   readonly maxEntriesPerMessage?: number;
@@ -20,7 +24,10 @@ export interface RaftOptions {
   readonly snapshotEvery?: number;
   /** The configuration at start (default: every simulated node). A node outside it waits to be added. */
   readonly members?: readonly NodeId[];
-  /** Append a no-op when elected, to commit earlier-term entries at once (§8). Off by default so indices match the paper's figures. */
+  /**
+   * Append a no-op when elected (§8, as etcd does; default on): earlier-term entries commit as soon as it does, and
+   * ReadIndex reads need no extra round. Off, indices match the paper's figures (Figure 8, the worked example).
+   */
   readonly noopOnElection?: boolean;
   /** Scripted first election timeouts per node (ms) for scenarios that need a given server to time out first. */
   readonly firstTimeouts?: Readonly<Record<number, number>>;
@@ -59,11 +66,11 @@ export function resolveOptions(o: RaftOptions): ResolvedOptions {
     heartbeatInterval: o.heartbeatInterval ?? 50,
     preVote: o.preVote ?? false,
     checkQuorum: o.checkQuorum ?? false,
-    pipeline: o.pipeline ?? false,
+    pipeline: o.pipeline ?? true,
     maxEntriesPerMessage: o.maxEntriesPerMessage ?? 64,
     snapshotEvery: o.snapshotEvery ?? 0,
     members: o.members,
-    noopOnElection: o.noopOnElection ?? false,
+    noopOnElection: o.noopOnElection ?? true,
     firstTimeouts: o.firstTimeouts ?? {},
     electionTimeoutOverride: o.electionTimeoutOverride,
     unsafeLocalReads: o.unsafeLocalReads ?? false,

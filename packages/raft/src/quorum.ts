@@ -24,7 +24,19 @@ export function voteResult(members: readonly NodeId[], granted: ReadonlySet<Node
 
 /** The largest index N such that a majority of `members` have matchIndex >= N. */
 export function quorumIndex(members: readonly NodeId[], matchIndex: (node: NodeId) => number): number {
-  if (members.length === 0) return 0;
-  const sorted = members.map(matchIndex).sort((a, b) => b - a);
-  return sorted[majority(members.length) - 1] as number;
+  const n = members.length;
+  if (n === 0) return 0;
+  // Insertion sort, highest first: a leader runs this on every acknowledgement, for a handful of members.
+  const sorted: number[] = [];
+  for (const m of members) {
+    const v = matchIndex(m);
+    let k = sorted.length;
+    sorted.push(v);
+    while (k > 0 && (sorted[k - 1] as number) < v) {
+      sorted[k] = sorted[k - 1] as number;
+      k--;
+    }
+    sorted[k] = v;
+  }
+  return sorted[majority(n) - 1] as number;
 }

@@ -124,7 +124,13 @@ export type ClientResult =
    * "not-leader", "retry" and "bad-request" mean the command was not executed; "lost-leadership" means the
    * server stopped leading before the outcome was known: the command may still be committed by a later leader.
    */
-  | { readonly ok: false; readonly error: "not-leader" | "retry" | "bad-request" | "lost-leadership"; readonly leaderHint?: NodeId | null };
+  | {
+      readonly ok: false;
+      readonly error: "not-leader" | "retry" | "bad-request" | "lost-leadership";
+      readonly leaderHint?: NodeId | null;
+      /** Why, in words, where the error alone does not say (a refused or abandoned membership change). */
+      readonly reason?: string;
+    };
 
 /** The JSON the node shows the trace and the charts. */
 export interface RaftView {
@@ -139,6 +145,8 @@ export interface RaftView {
   readonly commitIndex: number;
   readonly lastApplied: number;
   readonly members: readonly NodeId[];
+  /** Servers the leader is bringing up to date before they join the configuration (thesis §4.2.1); empty elsewhere. */
+  readonly learners: readonly NodeId[];
   /** Virtual time at which the election timer fires (null on a leader or a node outside the configuration). */
   readonly electionDeadline: number | null;
   readonly nextIndex?: Readonly<Record<number, number>>;

@@ -1,7 +1,7 @@
 // Paxos acceptor table: each acceptor's promised ballot and accepted (ballot, value), how they changed, and the chosen value.
 
 import type { NodeId, TraceEvent } from "@course/sim";
-import { eventsThrough, nodesOf } from "./model.js";
+import { countThroughStep, nodesOf } from "./model.js";
 import { nodeName } from "./palette.js";
 import { paxosAcceptor, short } from "./views.js";
 
@@ -27,18 +27,29 @@ export function traceHasAcceptors(events: readonly TraceEvent[]): boolean {
   return false;
 }
 
-export function acceptorTable(events: readonly TraceEvent[], options: AcceptorTableOptions = {}): HTMLElement {
-  const nodes = options.nodes ?? nodesOf(events);
-  const step = options.step ?? (events.length ? (events[events.length - 1] as TraceEvent).step : 0);
-  const end = eventsThrough(events, step);
-  const keep = options.history ?? 4;
-  const rows = new Map<NodeId, Row>();
+interface RowChange extends Row {
+  readonly step: number;
+}
+
+/** Per trace, each acceptor's rows in step order: worked out once, looked up per frame. */
+const changesCache = new WeakMap<readonly TraceEvent[], { length: number; byNode: Map<NodeId, RowChange[]>; multiSlot: boolean }>();
+
+function acceptorChanges(events: readonly TraceEvent[], keep: number): { byNode: Map<NodeId, RowChange[]>; multiSlot: boolean } {
+  const cached = changesCache.get(events);
+  // A simulation's trace array grows when the run is extended: rebuild then.
+  if (cached && cached.length === events.length) return cached;
+  const byNode = new Map<NodeId, RowChange[]>();
   let multiSlot = false;
-  for (let i = 0; i < end; i++) {
-    const e = events[i] as TraceEvent;
+  const push = (id: NodeId, row: RowChange) => {
+    const list = byNode.get(id);
+    if (list) list.push(row);
+    else byNode.set(id, [row]);
+  };
+  const latest = (id: NodeId) => byNode.get(id)?.at(-1);
+  for (const e of events) {
     if (e.kind === "crash" || e.kind === "restart") {
-      const r = rows.get(e.node);
-      if (r) r.down = e.kind === "crash";
+      const r = latest(e.node);
+      if (r) push(e.node, { ...r, down: e.kind === "crash", step: e.step });
       continue;
     }
     if (e.kind !== "state") continue;
@@ -48,16 +59,23 @@ export function acceptorTable(events: readonly TraceEvent[], options: AcceptorTa
     if (a.slots) multiSlot = true;
     const accepted = a.acceptedN === undefined || a.acceptedN === null ? "–" : a.slots ? `${String(a.acceptedN)} = ${short(a.acceptedV)}` : `(${short(a.acceptedN)}, ${short(a.acceptedV)})`;
     const chosen = a.chosen === undefined || a.chosen === null ? undefined : short(a.chosen, 18);
-    const r = rows.get(e.node);
-    if (!r) {
-      rows.set(e.node, { promised, accepted, chosen, history: [], down: false });
-    } else {
-      if (r.promised !== promised || r.accepted !== accepted) r.history = [...r.history, `${r.promised} / ${r.accepted}`].slice(-keep);
-      r.promised = promised;
-      r.accepted = accepted;
-      r.chosen = chosen;
-      r.down = false;
-    }
+    const r = latest(e.node);
+    const history = r && (r.promised !== promised || r.accepted !== accepted) ? [...r.history, `${r.promised} / ${r.accepted}`].slice(-keep) : r?.history ?? [];
+    push(e.node, { promised, accepted, chosen, history, down: false, step: e.step });
+  }
+  const out = { length: events.length, byNode, multiSlot };
+  changesCache.set(events, out);
+  return out;
+}
+
+export function acceptorTable(events: readonly TraceEvent[], options: AcceptorTableOptions = {}): HTMLElement {
+  const nodes = options.nodes ?? nodesOf(events);
+  const step = options.step ?? (events.length ? (events[events.length - 1] as TraceEvent).step : 0);
+  const { byNode, multiSlot } = acceptorChanges(events, options.history ?? 4);
+  const rows = new Map<NodeId, Row>();
+  for (const [id, changes] of byNode) {
+    const n = countThroughStep(changes, step);
+    if (n > 0) rows.set(id, changes[n - 1] as RowChange);
   }
   const doc = globalThis.document;
   const wrap = doc.createElement("div");
@@ -69,8 +87,8 @@ export function acceptorTable(events: readonly TraceEvent[], options: AcceptorTa
   if (chosenValues.length > 1) caption.classList.add("bad");
   const table = doc.createElement("table");
   table.innerHTML = multiSlot
-    ? "<thead><tr><th>node</th><th>promised n</th><th>accepted slots (newest)</th></tr></thead>"
-    : "<thead><tr><th>node</th><th>promised n</th><th>accepted (n, v)</th><th>learned</th><th>earlier</th></tr></thead>";
+    ? "<thead><tr><th scope='col'>server</th><th scope='col'>promised n</th><th scope='col'>accepted slots (newest)</th></tr></thead>"
+    : "<thead><tr><th scope='col'>server</th><th scope='col'>promised n</th><th scope='col'>accepted (n, v)</th><th scope='col'>learned</th><th scope='col'>earlier</th></tr></thead>";
   const body = doc.createElement("tbody");
   for (const id of nodes) {
     const r = rows.get(id);

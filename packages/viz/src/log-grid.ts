@@ -3,7 +3,7 @@
 import * as d3 from "d3";
 import type { NodeId, TraceEvent } from "@course/sim";
 import { nodesOf, snapshotAt, type ClusterSnapshot } from "./model.js";
-import { CRASHED, nodeName, termColor } from "./palette.js";
+import { CRASHED, INK, INK_FAINT, nodeName, overWhite, termColor, textOn } from "./palette.js";
 import { commitIndex, indexMap, logCells, logOffset, role, type LogCell } from "./views.js";
 
 export interface LogGridOptions {
@@ -50,31 +50,35 @@ export function logGrid(events: readonly TraceEvent[], options: LogGridOptions =
     .attr("data-first-index", String(firstIndex)).attr("data-last-index", String(lastIndex));
   const header = svg.append("g").attr("class", "index-header");
   for (let i = firstIndex; i <= Math.min(lastIndex, maxIndex); i++) {
-    header.append("text").attr("x", x(i) + cellW / 2).attr("y", 14).attr("text-anchor", "middle").attr("font-size", 10).attr("fill", "#7b8794").text(i);
+    header.append("text").attr("x", x(i) + cellW / 2).attr("y", 14).attr("text-anchor", "middle").attr("font-size", 10).attr("fill", INK_FAINT).attr("data-bg", "#ffffff").text(i);
   }
   rows.forEach((r, ri) => {
     const y = top + ri * rowH;
     const g = svg.append("g").attr("class", "log-row").attr("data-node", String(r.id));
     g.append("text").attr("x", 4).attr("y", y + rowH / 2 + 4).attr("font-size", 12).attr("font-weight", r === leader ? 800 : 600)
-      .attr("fill", r.status === "crashed" ? CRASHED : "#33404d").text(`${nodeName(r.id)}${r === leader ? "★" : ""}`);
+      .attr("fill", r.status === "crashed" ? CRASHED : INK).attr("data-bg", "#ffffff").text(`${nodeName(r.id)}${r === leader ? "★" : ""}`);
     if (r.status === "crashed") {
-      g.append("text").attr("x", labelW + 4).attr("y", y + rowH / 2 + 4).attr("font-size", 11).attr("fill", "#8a94a0").text("crashed: its log is on disk, unseen until restart");
+      g.append("text").attr("x", labelW + 4).attr("y", y + rowH / 2 + 4).attr("font-size", 11).attr("fill", INK_FAINT).attr("data-bg", "#ffffff").text(width >= 420 ? "crashed: its log is on disk, unseen until restart" : "crashed");
       return;
     }
     if (r.offset >= firstIndex) {
       g.append("rect").attr("class", "snapshot-cell").attr("x", labelW).attr("y", y + 3).attr("width", Math.max(0, x(r.offset + 1) - labelW - 2)).attr("height", rowH - 6).attr("fill", "#e9edf2").attr("rx", 3);
-      g.append("text").attr("x", labelW + 4).attr("y", y + rowH / 2 + 4).attr("font-size", 10).attr("fill", "#6b7785").text("snapshot");
+      if (x(r.offset + 1) - labelW - 2 >= 50) g.append("text").attr("x", labelW + 4).attr("y", y + rowH / 2 + 4).attr("font-size", 10).attr("fill", INK_FAINT).attr("data-bg", "#e9edf2").text("snapshot");
     }
     for (const c of r.cells as LogCell[]) {
       if (c.index < firstIndex || c.index > lastIndex) continue;
       const committed = c.chosen ?? (r.commit !== undefined && c.index <= r.commit);
-      const cell = g.append("g").attr("class", `log-cell${committed ? " committed" : ""}`).attr("data-index", String(c.index)).attr("data-term", c.term === undefined ? "" : String(c.term));
+      const info = `${nodeName(r.id)}, index ${c.index}${c.term === undefined ? "" : `, term ${c.term}`}${c.label ? `: ${c.label}` : ""}${committed ? " (committed)" : " (not committed)"}`;
+      const cell = g.append("g").attr("class", `log-cell${committed ? " committed" : ""}`).attr("data-index", String(c.index)).attr("data-term", c.term === undefined ? "" : String(c.term)).attr("data-info", info);
+      const base = c.term === undefined ? (committed ? "#4f6d8c" : "#c9d3de") : termColor(c.term);
+      // Uncommitted cells are a pale tint of the term's colour: computed as an opaque colour so the text on it is checked.
+      const fill = committed || c.term === undefined ? base : overWhite(base, 0.35);
       cell.append("rect").attr("x", x(c.index) + 1).attr("y", y + 3).attr("width", cellW - 2).attr("height", rowH - 6).attr("rx", 3)
-        .attr("fill", c.term === undefined ? (committed ? "#5b7a99" : "#c9d3de") : termColor(c.term)).attr("fill-opacity", committed ? 1 : 0.35)
-        .attr("stroke", committed ? "#1f2a36" : termColor(c.term)).attr("stroke-width", committed ? 1.2 : 1).attr("stroke-dasharray", committed ? null : "3 2");
+        .attr("fill", fill)
+        .attr("stroke", committed ? INK : base).attr("stroke-width", committed ? 1.2 : 1).attr("stroke-dasharray", committed ? null : "3 2");
       cell.append("text").attr("x", x(c.index) + cellW / 2).attr("y", y + rowH / 2 + 4).attr("text-anchor", "middle").attr("font-size", c.term === undefined && c.label.length > 3 ? 9 : 11).attr("font-weight", 700)
-        .attr("fill", committed ? "white" : "#1f2a36").text(c.term === undefined ? (c.label === "no-op" ? "∅" : c.label.slice(0, 4)) : String(c.term));
-      cell.append("title").text(`index ${c.index}${c.term === undefined ? "" : `, term ${c.term}`}${c.label ? `: ${c.label}` : ""}${committed ? " (committed)" : ""}`);
+        .attr("fill", textOn(fill)).attr("data-bg", fill).text(c.term === undefined ? (c.label === "no-op" ? "∅" : c.label.slice(0, 4)) : String(c.term));
+      cell.append("title").text(info);
     }
     if (r.commit !== undefined && r.commit >= firstIndex - 1 && r.commit <= lastIndex) {
       const cx = x(r.commit + 1) - 1;
@@ -96,7 +100,7 @@ export function logGrid(events: readonly TraceEvent[], options: LogGridOptions =
     }
   });
   if (rows.every((r) => r.cells.length === 0)) {
-    svg.append("text").attr("class", "empty-note").attr("x", labelW + 14).attr("y", top + (rows.length * rowH) / 2 + 4).attr("font-size", 12).attr("fill", "#6b7785").text("No entries yet: every log is empty.");
+    svg.append("text").attr("class", "empty-note").attr("x", labelW + 14).attr("y", top + (rows.length * rowH) / 2 + 4).attr("font-size", 12).attr("fill", INK_FAINT).attr("data-bg", "#ffffff").text("No entries yet: every log is empty.");
   }
   return svg.node() as SVGSVGElement;
 }

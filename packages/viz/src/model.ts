@@ -1,5 +1,6 @@
 // Replays a recorded trace up to a step and says what the cluster looked like then: views, faults, messages in flight.
 
+import * as d3 from "d3";
 import type { Message, NodeId, TraceEvent } from "@course/sim";
 
 export type NodeStatus = "up" | "crashed" | "paused";
@@ -55,27 +56,20 @@ export function lastStep(events: readonly TraceEvent[]): number {
   return events.length === 0 ? 0 : (events[events.length - 1] as TraceEvent).step;
 }
 
-/** Index of the first event whose step is greater than `step` (binary search: traces are ordered by step). */
+/** How many leading items have a step at or before `step` (binary search: traces and everything read from them are in step order). */
+export function countThroughStep<T extends { readonly step: number }>(items: readonly T[], step: number): number {
+  return bisectStep.right(items as T[], step);
+}
+const bisectStep = d3.bisector((d: { readonly step: number }) => d.step);
+
+/** Index of the first event whose step is greater than `step`. */
 export function eventsThrough(events: readonly TraceEvent[], step: number): number {
-  let lo = 0;
-  let hi = events.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((events[mid] as TraceEvent).step <= step) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return countThroughStep(events, step);
 }
 
 /** The step whose events are the last ones at or before virtual time `time`. */
 export function stepAtTime(events: readonly TraceEvent[], time: number): number {
-  let lo = 0;
-  let hi = events.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((events[mid] as TraceEvent).time <= time) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = d3.bisector((e: TraceEvent) => e.time).right(events as TraceEvent[], time);
   return lo === 0 ? 0 : (events[lo - 1] as TraceEvent).step;
 }
 
@@ -184,12 +178,30 @@ export function snapshotAt(events: readonly TraceEvent[], step: number, nodes: r
   return s;
 }
 
+function cloneSnapshot(s: ClusterSnapshot): ClusterSnapshot {
+  return {
+    step: s.step,
+    time: s.time,
+    // Views are parsed JSON that nothing mutates: sharing them is safe; timers and sets are copied.
+    nodes: new Map([...s.nodes].map(([id, n]) => [id, { id, status: n.status, view: n.view, timers: new Map(n.timers) }])),
+    blocked: new Set(s.blocked),
+    inFlight: new Map(s.inFlight),
+    applied: s.applied,
+  };
+}
+
+/** Events between two kept copies of the snapshot: a seek backwards replays at most this many. */
+export const CHECKPOINT_EVERY = 256;
+
 /**
- * Keeps a snapshot and moves it forward cheaply while a player plays; going back replays from the start
- * (the trace is the replay: a prefix of it is exactly what a rewind to that step would record).
+ * Keeps a snapshot and moves it forward cheaply while a player plays. Going back restores the nearest copy
+ * kept every CHECKPOINT_EVERY events and replays the trace from there (the trace is the replay: a prefix of it is
+ * exactly what a rewind to that step would record), so a seek costs the same anywhere in a long run.
  */
 export class SnapshotCursor {
   private snap: ClusterSnapshot;
+  /** checkpoints[i] is the snapshot after (i + 1) * CHECKPOINT_EVERY events. */
+  private checkpoints: ClusterSnapshot[] = [];
   constructor(
     private events: readonly TraceEvent[],
     private readonly nodes: readonly NodeId[],
@@ -201,12 +213,21 @@ export class SnapshotCursor {
   reset(events: readonly TraceEvent[]): void {
     this.events = events;
     this.snap = emptySnapshot(this.nodes);
+    this.checkpoints = [];
   }
 
+  /** The cluster after every event with step <= `step`. The returned object is reused by the next call. */
   at(step: number): ClusterSnapshot {
-    if (step < this.snap.step) this.snap = emptySnapshot(this.nodes);
     const end = eventsThrough(this.events, step);
-    for (let i = this.snap.applied; i < end; i++) applyEvent(this.snap, this.events[i] as TraceEvent);
+    if (end < this.snap.applied) {
+      const k = Math.min(this.checkpoints.length, Math.floor(end / CHECKPOINT_EVERY));
+      this.snap = k === 0 ? emptySnapshot(this.nodes) : cloneSnapshot(this.checkpoints[k - 1] as ClusterSnapshot);
+    }
+    for (let i = this.snap.applied; i < end; i++) {
+      applyEvent(this.snap, this.events[i] as TraceEvent);
+      const applied = i + 1;
+      if (applied % CHECKPOINT_EVERY === 0 && this.checkpoints.length === applied / CHECKPOINT_EVERY - 1) this.checkpoints.push(cloneSnapshot(this.snap));
+    }
     this.snap.step = step;
     return this.snap;
   }

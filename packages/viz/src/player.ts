@@ -1,16 +1,23 @@
-// The player: controls and charts bound to a simulation and a position, with time travel, clicks that fork history, and a shareable URL.
+// The player: controls and charts bound to a run and a position, with time travel, inspector panels, actions that fork the run, and a shareable URL.
 
-import type { FaultAction, Message, NodeId, Simulation, TraceEvent } from "@course/sim";
+import type { Message, NodeId, RecordedAction, RequestRecord, Simulation, TraceEvent } from "@course/sim";
 import { acceptorTable, traceHasAcceptors } from "./acceptors.js";
-import { replayTo } from "./fork.js";
-import { clusterView } from "./cluster.js";
+import { ClusterRenderer } from "./cluster.js";
+import { configGrid, traceHasMembership } from "./config-view.js";
+import { describeReaderActions, droppedByFork, forkWith, type Forked, type ReaderAction, type ReaderFault } from "./fork.js";
+import { clientList, kvTable, traceHasClients } from "./kv-view.js";
 import { logGrid, traceHasLogs } from "./log-grid.js";
-import { labelledNotes, lastStep, SnapshotCursor, stepAtTime } from "./model.js";
+import { eventsThrough, labelledNotes, SnapshotCursor, stepAtTime, type ClusterSnapshot, type FlightMessage } from "./model.js";
+import { Narration } from "./narration.js";
+import { outcomeText } from "./outcome.js";
+import { Pace } from "./pace.js";
+import { Inspector, type InspectorContext } from "./panels.js";
 import { nodeName, typeColor } from "./palette.js";
-import { role, term } from "./views.js";
-import { spaceTime } from "./spacetime.js";
+import { SpaceTimeRenderer } from "./spacetime.js";
 import { moveTimelineCursor, timelineBand } from "./timeline.js";
-import { readUrlState, writeUrlState, type PlayerUrlState, type ReaderFault } from "./url-state.js";
+import { TraceIndex } from "./trace-index.js";
+import { readUrlState, writeUrlState, type PlayerUrlState } from "./url-state.js";
+import { el } from "./dom.js";
 
 /** What the player needs from a scenario (a lesson's Scenario fits this shape). */
 export interface PlayerScenario {
@@ -19,11 +26,13 @@ export interface PlayerScenario {
   readonly summary?: string;
   readonly defaultSeed: number;
   readonly variants?: Readonly<Record<string, string>>;
+  /** "raft", "paxos", "multi-paxos" or "2pc": picks the example a reader's client request starts from. */
+  readonly protocol?: string;
   run(options: { seed: number; variant?: string }): { sim: Simulation<Message>; result: string };
   describe?(event: TraceEvent): string | undefined;
 }
 
-/** A recorded run to explore without its code: time travel works, clicks do not (there is nothing to fork). */
+/** A recorded run to explore without its code: time travel works, actions do not (there is nothing to fork). */
 export interface RecordedRun {
   readonly title: string;
   readonly summary?: string;
@@ -32,25 +41,48 @@ export interface RecordedRun {
   readonly events: readonly TraceEvent[];
 }
 
+/** What an extra chart sees: the run, the position, and (for a live run) the simulation's client requests. */
+export interface ExtraContext {
+  readonly events: readonly TraceEvent[];
+  readonly nodes: readonly NodeId[];
+  readonly step: number;
+  readonly snapshot: ClusterSnapshot;
+  readonly width: number;
+  /** Every client request of the run with its answer, when the run is live. */
+  readonly requests: readonly RequestRecord[] | undefined;
+}
+
+/** A chart a page adds under the player's own (drawn when the step or the run changes, not every frame). */
+export interface PlayerExtra {
+  readonly id: string;
+  readonly title: string;
+  /** Drawn once per run (and width) rather than at every step: for views of the whole run. */
+  readonly perRun?: boolean;
+  applies(events: readonly TraceEvent[], nodes: readonly NodeId[]): boolean;
+  render(ctx: ExtraContext): Node;
+}
+
 export interface PlayerOptions {
   /** Scenarios to run live; or pass `recorded` instead. */
   readonly scenarios?: readonly PlayerScenario[];
   readonly recorded?: RecordedRun;
-  /** Keep scenario, seed, variant, position and the reader's faults in the page URL (default true). */
+  /** Keep scenario, seed, variant, position and the reader's actions in the page URL (default true). */
   readonly urlState?: boolean;
   /** Start here instead of what the URL says. */
   readonly initial?: PlayerUrlState;
-  /** After a click, run this many virtual ms beyond the click (or to the old end, if later). */
+  /** After an action, run this many virtual ms beyond it (or to the old end, if later). */
   readonly extendMs?: number;
-  /** Listen for keyboard shortcuts on the document (default true). */
+  /** Listen for keyboard shortcuts (default true). */
   readonly keyboard?: boolean;
-  /** Virtual milliseconds per real second when playing (default 100). */
+  /** Playback speed multiplier (default 1: a message hop lasts about half a second). */
   readonly speed?: number;
+  /** More charts for this page (a lesson's own views). */
+  readonly extras?: readonly PlayerExtra[];
 }
 
 export interface Player {
   readonly element: HTMLElement;
-  /** Move to a step (clamped to the trace). */
+  /** Move to a step (clamped to the run). */
   seek(step: number): void;
   play(): void;
   pause(): void;
@@ -59,21 +91,40 @@ export interface Player {
   readonly trace: readonly TraceEvent[];
 }
 
-const SPEEDS = [25, 50, 100, 200, 500, 1000];
+const SPEEDS = [0.25, 0.5, 1, 2, 5, 10];
+/** Real milliseconds a single step forward animates for at 1x. */
+const STEP_ANIMATION_MS = 450;
+const NARRATION_LINES = 9;
+/** How often, while playing, the per-step views (logs, tables, narration) catch up with the step. */
+const STEP_VIEWS_WHILE_PLAYING_MS = 120;
+const REQUEST_EXAMPLES: Record<string, string> = { "2pc": "t#", raft: "x=#", paxos: "x=#", "multi-paxos": "x=#" };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") e.className = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-}
 
 function formatMs(ms: number): string {
   return `${ms < 10 && ms % 1 !== 0 ? ms.toFixed(1) : Math.round(ms)} ms`;
 }
+
+const ease = (p: number) => 1 - (1 - p) * (1 - p);
+
+/** Put `next` in `box` unless the box already shows exactly that (an unchanged view is not laid out again). */
+function replaceIfChanged(box: HTMLElement, next: Node, force: boolean): void {
+  const current = box.firstChild;
+  if (!force && box.childNodes.length === 1 && current !== null && current.isEqualNode(next)) return;
+  box.replaceChildren(next);
+}
+
+/** Run `fn` when the browser is idle (or soon, where idle callbacks do not exist). */
+function later(fn: () => void): void {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(() => fn(), { timeout: 1000 });
+  else setTimeout(fn, 30);
+}
+
+/** Built-in extras: membership (lesson 9), the key-value data on each server and the clients (lesson 11, the sandbox). */
+const BUILT_IN_EXTRAS: readonly PlayerExtra[] = [
+  { id: "config", title: "Configuration each server uses", applies: traceHasMembership, render: (c) => configGrid(c.snapshot, c.nodes, { width: Math.min(c.width, 520) }) },
+  { id: "clients", title: "Clients", applies: traceHasClients, render: (c) => clientList(c.events, c.step) },
+  { id: "kv", title: "Key-value data on each server", applies: traceHasClients, render: (c) => kvTable(c.snapshot, c.nodes) },
+];
 
 export function createPlayer(options: PlayerOptions): Player {
   const recorded = options.recorded;
@@ -82,163 +133,314 @@ export function createPlayer(options: PlayerOptions): Player {
   const useUrl = (options.urlState ?? true) && !recorded;
   const extendMs = options.extendMs ?? 1500;
   const initial: PlayerUrlState = options.initial ?? (useUrl && typeof location !== "undefined" ? readUrlState(location.search) : {});
+  const extras = [...BUILT_IN_EXTRAS, ...(options.extras ?? [])];
 
   let scenario = scenarios.find((s) => s.id === initial.scenario) ?? (scenarios[0] as PlayerScenario);
   let seed = initial.seed ?? scenario.defaultSeed;
   let variant = initial.variant !== undefined && scenario.variants?.[initial.variant] !== undefined ? initial.variant : undefined;
+  // The run: the scenario's own (its script of recorded actions kept apart), or a fork of it.
   let sim: Simulation<Message> | undefined;
-  let result = "";
+  let script: readonly RecordedAction[] = [];
+  let faults: ReaderFault[] = [];
+  let firstFork: number | undefined;
+  let made = new Map<number, string>();
+  let forkNotice: { said: string; lines: string[]; caveat?: string } | undefined;
+  let error: string | undefined;
+  // Per-run lookups, rebuilt by setTrace().
   let events: readonly TraceEvent[] = [];
   let nodes: readonly NodeId[] = [];
-  let cursor!: SnapshotCursor;
-  let faults: ReaderFault[] = [];
+  let index = new TraceIndex([]);
+  let pace = new Pace(index);
+  let narration = new Narration([], undefined);
+  let cursor = new SnapshotCursor([], []);
+  let derived = { hasLogs: false, hasAcceptors: false, violation: undefined as TraceEvent | undefined, notes: [] as ReturnType<typeof labelledNotes>, extras: [] as PlayerExtra[] };
+  let outcome: string | undefined;
+  // Position and playback.
   let step = 0;
   let time = 0;
   let playing = false;
-  let speed = options.speed ?? 100;
+  let speed = options.speed ?? 1;
+  let playSeconds = 0;
   let frame = 0;
   let lastFrameAt = 0;
+  let animation: { from: number; to: number; startedAt: number; duration: number; arriving: Array<{ m: FlightMessage; f0: number }> } | undefined;
   let width = 720;
-  let error: string | undefined;
+  let drawnStep = -1;
+  let drawnWidth = -1;
+  let drawnViews: unknown[] = [];
+  let stepViewsAt = 0;
+  let narrationCopy: HTMLOListElement | undefined;
 
   // ---- layout -----------------------------------------------------------------------------------
-  const root = el("div", { class: "sim-player", tabindex: "-1" });
+  const root = el("div", { class: "sim-player" });
   const header = el("div", { class: "player-header" });
-  const scenarioSelect = el("select", { "aria-label": "Scenario", "data-control": "scenario" });
+  const scenarioSelect = el("select", { "data-control": "scenario", id: `scenario-${Math.random().toString(36).slice(2, 8)}` });
   for (const s of scenarios) scenarioSelect.append(el("option", { value: s.id }, s.title));
   const summary = el("p", { class: "player-summary" });
   header.append(scenarios.length > 1 ? el("label", { class: "scenario-pick" }, "Scenario ", scenarioSelect) : el("h3", { class: "player-title" }, scenario.title), summary);
 
-  const btn = (action: string, label: string, title: string) => el("button", { type: "button", "data-action": action, title, "aria-label": title }, label);
-  const resetBtn = btn("reset", "⟲", "Reset: the scenario from its seed, without your faults");
+  /** Symbol buttons get their name from aria-label; worded buttons keep their words as their name (a title adds the hint). */
+  const btn = (action: string, label: string, title: string) => el("button", { type: "button", "data-action": action, title, ...(/\w/.test(label) ? {} : { "aria-label": title }) }, label);
+  const resetBtn = btn("reset", "⟲", "Reset: the scenario's own run, without your changes");
   const backBtn = btn("back", "◀", "Step back one event (←)");
   const playBtn = btn("play", "▶ Play", "Play or pause (space)");
   const fwdBtn = btn("forward", "▶|", "Step forward one event (→)");
   const slider = el("input", { type: "range", min: "0", max: "0", value: "0", "aria-label": "Position in the run", "data-control": "slider" });
-  const speedSelect = el("select", { "aria-label": "Speed", "data-control": "speed" });
-  for (const s of SPEEDS) speedSelect.append(el("option", { value: String(s) }, `${s} ms/s`));
-  const seedInput = el("input", { type: "number", step: "1", "aria-label": "Seed", "data-control": "seed", class: "seed-input" });
+  const speedSelect = el("select", { "data-control": "speed" });
+  for (const s of SPEEDS) speedSelect.append(el("option", { value: String(s) }, `${s}×`));
+  const seedInput = el("input", { type: "number", step: "1", "data-control": "seed", class: "seed-input" });
   const diceBtn = btn("new-seed", "new seed", "Try another seed");
-  const variantSelect = el("select", { "aria-label": "Rules", "data-control": "variant" });
-  const position = el("span", { class: "position", "aria-live": "polite" });
-  const controls = el("div", { class: "player-controls" },
+  const seedGroup = el("span", { class: "group seed-group" }, el("label", {}, "seed ", seedInput), diceBtn);
+  const variantSelect = el("select", { "data-control": "variant" });
+  const position = el("span", { class: "position", "aria-live": "off" });
+  const controls = el("div", { class: "player-controls", role: "toolbar", "aria-label": "Player controls" },
     el("span", { class: "group" }, resetBtn, backBtn, playBtn, fwdBtn),
     el("span", { class: "group slider-group" }, slider, position),
-    el("span", { class: "group" }, el("label", {}, "speed ", speedSelect), el("label", {}, "seed ", seedInput), diceBtn),
+    el("span", { class: "group" }, el("label", {}, "speed ", speedSelect)),
+    seedGroup,
   );
   const breakRow = el("div", { class: "break-it" }, el("label", {}, "Break it: ", variantSelect), el("span", { class: "variant-note" }));
-  const jumps = el("div", { class: "jumps" });
-  const banner = el("div", { class: "violation-banner", hidden: "" });
+  const jumps = el("div", { class: "jumps", role: "group", "aria-label": "Labelled points of the story" });
+  const notice = el("div", { class: "fork-notice", role: "status" });
+  const banner = el("div", { class: "violation-banner", role: "alert" });
   const clusterBox = el("div", { class: "chart-box cluster-box" });
-  const narration = el("ol", { class: "narration", "aria-label": "What happened" });
-  const hint = el("p", { class: "hint" }, "Click a node to crash or restart it, a link to cut or heal it: the run forks from that moment (invariant checks cover the scenario's own run). Keys: space plays, ← and → step.");
+  const legend = el("div", { class: "legend", role: "list", "aria-label": "Message types" });
+  // Focusable, so keyboard users can scroll it too.
+  const narrationList = el("ol", { class: "narration", "aria-label": "What happened, newest first", tabindex: "0" });
   const resultLine = el("p", { class: "result-line" });
-  const side = el("div", { class: "side" }, el("h4", {}, "What happened"), narration, resultLine);
-  const legend = el("div", { class: "legend", "aria-label": "Message types" });
-  const top = el("div", { class: "player-top" }, el("div", { class: "cluster-col" }, clusterBox, legend, hint), side);
+  const hint = el("p", { class: "hint" }, "Click or tap a server for its state and actions, a message for its contents, a link to cut or heal it. Any action forks the run from that moment. Keys: space plays and pauses, ← and → step, Enter opens what has focus, Esc closes the panel.");
   const timelineBox = el("div", { class: "chart-box timeline-box" });
   const spaceBox = el("div", { class: "chart-box space-box" });
   const logBox = el("div", { class: "chart-box log-box" });
-  const acceptorBox = el("div", { class: "chart-box acceptor-box" });
-  const titled = (title: string, box: HTMLElement) => el("section", { class: "chart-section" }, el("h4", {}, title), box);
-  const logSection = titled("Logs (index × term; solid = committed; ▼ nextIndex, underline matchIndex)", logBox);
-  const acceptorSection = titled("Acceptors", acceptorBox);
-  root.append(header, controls, breakRow, jumps, banner, top, titled("Timeline", timelineBox), titled("Messages over time (hover an arrow for its body)", spaceBox), logSection, acceptorSection);
+  // Tables may scroll sideways on a phone: such a region must be reachable by keyboard.
+  const acceptorBox = el("div", { class: "chart-box acceptor-box", tabindex: "0", role: "region", "aria-label": "Acceptors" });
+  const titled = (title: string, box: HTMLElement, cls = "") => el("section", { class: `chart-section ${cls}`.trim() }, el("h4", {}, title), box);
+  const logSection = titled("Logs (index × term; solid = committed; ▼ nextIndex, underline matchIndex)", logBox, "log-section");
+  const acceptorSection = titled("Acceptors", acceptorBox, "acceptor-section");
+  const extraSections = new Map<string, { section: HTMLElement; box: HTMLElement }>();
+  for (const x of extras) {
+    const box = el("div", { class: `chart-box extra-box ${x.id}-box`, tabindex: "0", role: "region", "aria-label": x.title });
+    extraSections.set(x.id, { section: titled(x.title, box, `extra-section ${x.id}-section`), box });
+  }
 
-  // ---- running ----------------------------------------------------------------------------------
-  function load(keepFaults: readonly ReaderFault[] = []): void {
+  const inspector = new Inspector({
+    act: (a) => act(a),
+    showMessage: (id) => inspector.showMessage(id, inspectorContext(), true),
+    closed: () => drawFrame(),
+  });
+  const cluster = new ClusterRenderer({
+    onNode: (id) => openNode(id),
+    // A recorded run has nothing to fork: its links are not buttons.
+    ...(recorded ? {} : { onLink: (a: NodeId, b: NodeId) => linkAction(a, b) }),
+    onMessage: (id) => openMessage(id),
+  });
+  const spaceTime = new SpaceTimeRenderer((id) => openMessage(id));
+  clusterBox.append(cluster.element);
+  spaceBox.append(spaceTime.element);
+  const side = el("div", { class: "side" }, inspector.element, el("h4", {}, "What happened"), narrationList);
+  const top = el("div", { class: "player-top" }, el("div", { class: "cluster-col" }, clusterBox, legend), side);
+  root.append(header, controls, breakRow, jumps, notice, banner, top, resultLine, hint, titled("Timeline of the whole run", timelineBox), titled("Messages over time (click or tap an arrow)", spaceBox), logSection, acceptorSection, ...[...extraSections.values()].map((x) => x.section));
+  let timelineSvg: SVGSVGElement | undefined;
+
+  // ---- the run ------------------------------------------------------------------------------------
+  function load(): void {
     error = undefined;
+    faults = [];
+    firstFork = undefined;
+    made = new Map();
+    forkNotice = undefined;
     if (recorded) {
       nodes = recorded.nodes;
-      refreshTrace();
+      setTrace(recorded.events);
       return;
     }
     try {
       const run = scenario.run(variant === undefined ? { seed } : { seed, variant });
       sim = run.sim;
-      result = run.result;
-      faults = [];
+      script = [...sim.actions];
       nodes = sim.nodeIds;
-      for (const f of keepFaults) forkAt(f.afterStep, [f.action], false);
     } catch (e) {
+      sim = undefined;
       error = `This scenario failed to run: ${(e as Error).message}`;
     }
-    refreshTrace();
+    setTrace(sim ? sim.trace : []);
   }
 
-  // Facts about the whole trace, worked out once per trace rather than on every animation frame.
-  let derived = { hasLogs: false, hasAcceptors: false, violation: undefined as TraceEvent | undefined, notes: [] as ReturnType<typeof labelledNotes> };
-  let timelineSvg: SVGSVGElement | undefined;
-  let timelineKey = "";
-  let narratedStep = -1;
-
-  function refreshTrace(): void {
-    events = recorded ? recorded.events : sim ? sim.trace : [];
-    cursor = new SnapshotCursor(events, nodes);
-    slider.max = String(lastStep(events));
-    derived = { hasLogs: traceHasLogs(events), hasAcceptors: traceHasAcceptors(events), violation: events.find((e) => e.kind === "violation"), notes: labelledNotes(events) };
-    // A colour key for the message types this run sends, in order of first use.
-    const types = [...new Set(events.flatMap((e) => (e.kind === "send" && e.from !== e.to ? [e.msg.type] : [])))];
-    legend.replaceChildren(...types.map((t) => el("span", { class: "legend-item" }, el("span", { class: "swatch", style: `background:${typeColor(t)}` }), t)));
+  /** A new run (load, fork, extension): rebuild the per-run lookups; everything else is computed on demand. */
+  function setTrace(trace: readonly TraceEvent[]): void {
+    events = trace;
+    index = new TraceIndex(trace);
+    pace = new Pace(index);
+    narration = new Narration(trace, scenario.describe?.bind(scenario), made);
+    cursor = new SnapshotCursor(trace, nodes);
+    derived = {
+      hasLogs: traceHasLogs(trace),
+      hasAcceptors: traceHasAcceptors(trace),
+      violation: trace.find((e) => e.kind === "violation"),
+      notes: labelledNotes(trace),
+      extras: extras.filter((x) => x.applies(trace, nodes)),
+    };
+    outcome = undefined;
+    slider.max = String(index.lastStep);
+    legend.replaceChildren(...index.types.map((t) => el("span", { class: "legend-item", role: "listitem" }, el("span", { class: "swatch", style: `background:${typeColor(t)}`, "aria-hidden": "true" }), t)));
+    spaceTime.setTrace(index);
     timelineSvg = undefined;
-    narratedStep = -1;
+    drawnStep = -1;
+    for (const x of extras) if (x.perRun) (extraSections.get(x.id) as { box: HTMLElement }).box.replaceChildren();
+    narrateWhileIdle(narration);
+    renderJumps();
+    renderNotice();
   }
 
-  /** Replay to `at`, apply the reader's actions, and run on: history forks at that point. */
-  function forkAt(at: number, actions: readonly FaultAction[], rerender = true): void {
+  /** Narrate the run ahead in small slices while the browser is idle, so a far seek does not pay for it. */
+  function narrateWhileIdle(which: Narration): void {
+    const slice = () => {
+      if (which !== narration || which.prepare(400)) return;
+      later(slice);
+    };
+    later(slice);
+  }
+
+  /** Apply a reader's actions: the run forks at the current step (drops and copies where the network handles the message). */
+  function act(...actions: ReaderAction[]): void {
     if (!sim) return;
-    const before = sim.trace;
-    const endTime = before.length ? (before[before.length - 1] as TraceEvent).time : sim.now;
-    const fork = replayTo(sim, at);
-    for (const a of actions) fork.apply(a);
-    faults = [...faults.filter((f) => f.afterStep <= at), ...actions.map((action) => ({ afterStep: at, action }))];
-    fork.runUntilTime(Math.max(endTime, fork.now + extendMs));
-    sim = fork;
-    if (rerender) {
-      refreshTrace();
-      step = at;
-      time = timeOfStep(at);
-      render();
+    pause();
+    try {
+      adoptFork(forkWith(sim, actions.map((action) => ({ afterStep: step, action })), extendMs));
       saveUrl();
+    } catch (e) {
+      forkNotice = { said: `That did not work: ${(e as Error).message}`, lines: [] };
+      renderNotice();
     }
+    drawStepViews(true);
+    drawFrame();
+  }
+
+  function adoptFork(forked: Forked): void {
+    const undone = faults.filter((f) => f.afterStep > forked.forkStep);
+    faults = [...faults.filter((f) => f.afterStep <= forked.forkStep), ...forked.faults];
+    firstFork = Math.min(firstFork ?? Infinity, forked.forkStep);
+    made = new Map([...[...made].filter(([seq]) => seq < forked.start), ...forked.made]);
+    const at = forked.sim.trace[forked.start];
+    const when = at ? ` at ${formatMs(at.time)}` : "";
+    const checked = (forked.sim.spec.hooks?.length ?? 0) > 0 ? " The scenario's invariant checkers watch every step of the new run." : "";
+    forkNotice = {
+      said: `${describeReaderActions(forked.faults.map((f) => f.action))}${when}: the run forks after step ${forked.forkStep}, and everything from there on is the new run.${checked}`,
+      lines: droppedByFork(script, firstFork, undone),
+      ...(forked.caveat ? { caveat: forked.caveat } : {}),
+    };
+    sim = forked.sim;
+    setTrace(sim.trace);
+    step = Math.min(step, index.lastStep);
+    time = timeOfStep(step);
+    playSeconds = pace.playAt(time);
+  }
+
+  function renderNotice(): void {
+    notice.hidden = forkNotice === undefined;
+    if (!forkNotice) return notice.replaceChildren();
+    const back = el("button", { type: "button", "data-action": "back-to-scenario" }, "Back to the scenario's own run");
+    back.addEventListener("click", () => restart(seed));
+    notice.replaceChildren(
+      el("p", { class: "said" }, forkNotice.said),
+      ...(forkNotice.caveat ? [el("p", {}, forkNotice.caveat)] : []),
+      ...forkNotice.lines.map((l) => el("p", { class: "dropped" }, l)),
+      back,
+    );
   }
 
   function timeOfStep(k: number): number {
-    const snap = cursor.at(k);
-    return snap.time;
+    return cursor.at(k).time;
   }
 
-  function nodeClicked(id: NodeId): void {
-    if (!sim) return;
-    const snap = cursor.at(step);
-    const status = snap.nodes.get(id)?.status ?? "up";
-    pause();
-    forkAt(step, [status === "crashed" ? { type: "restart", node: id } : status === "paused" ? { type: "resume", node: id } : { type: "crash", node: id }]);
-  }
-
-  function linkClicked(a: NodeId, b: NodeId): void {
-    if (!sim) return;
+  /** A link is cut or healed both ways at once. */
+  function linkAction(a: NodeId, b: NodeId): void {
     const snap = cursor.at(step);
     const cut = snap.blocked.has(`${a}>${b}`) || snap.blocked.has(`${b}>${a}`);
-    pause();
-    forkAt(step, cut ? [{ type: "heal", from: a, to: b }, { type: "heal", from: b, to: a }] : [{ type: "cut", from: a, to: b }, { type: "cut", from: b, to: a }]);
+    const type = cut ? "heal" : "cut";
+    act({ type, from: a, to: b }, { type, from: b, to: a });
   }
 
-  // ---- position ---------------------------------------------------------------------------------
+  // ---- inspector ----------------------------------------------------------------------------------
+  function inspectorContext(): InspectorContext {
+    return {
+      snap: cursor.at(step),
+      step,
+      now: Math.max(time, cursor.at(step).time),
+      index,
+      nodes,
+      sendLine: (m) => narration.sendLine(m.copyOf ?? m.id, m.sendStep),
+      interactive: sim !== undefined && !recorded,
+      requestExample: REQUEST_EXAMPLES[scenario.protocol ?? "raft"] ?? "x=#",
+    };
+  }
+
+  function openNode(id: NodeId): void {
+    const keyboard = document.activeElement instanceof SVGElement;
+    inspector.showNode(id, inspectorContext(), keyboard);
+    drawFrame();
+  }
+
+  function openMessage(id: number): void {
+    pause();
+    inspector.showMessage(id, inspectorContext());
+    drawFrame();
+  }
+
+  // ---- position -----------------------------------------------------------------------------------
+  /**
+   * Every move of the position goes through here: the snapshot for `k` comes from the trace (nearest saved copy,
+   * then forward), and only views that depend on the step are redrawn.
+   */
   function seek(k: number, keepTime = false): void {
-    const end = lastStep(events);
-    step = Math.max(0, Math.min(end, Math.round(k)));
-    if (!keepTime) time = timeOfStep(step);
-    render();
+    animation = undefined;
+    step = Math.max(0, Math.min(index.lastStep, Math.round(k)));
+    if (!keepTime) {
+      time = timeOfStep(step);
+      playSeconds = pace.playAt(time);
+    }
+    drawStepViews(false);
+    drawFrame();
   }
 
   function forward(): void {
-    if (step >= lastStep(events) && sim && !sim.stopped) {
-      // At the end of what was computed: let the simulation run one more event.
-      if (sim.step()) refreshTrace();
+    if (step >= index.lastStep && sim && !sim.stopped && !recorded) {
+      // At the end of what was computed: let the simulation run on a while (once, not per frame).
+      const before = events.length;
+      sim.runFor(extendMs / 3);
+      if (sim.trace.length > before) setTrace(sim.trace);
     }
-    seek(step + 1);
+    const from = Math.max(time, timeOfStep(step));
+    const next = Math.min(index.lastStep, step + 1);
+    if (next === step) return;
+    // Messages this step delivers keep flying until they land: the step is animated, not jumped.
+    const before = cursor.at(step);
+    const flying = new Map(before.inFlight);
+    step = next;
+    const after = cursor.at(step);
+    const arriving: Array<{ m: FlightMessage; f0: number }> = [];
+    for (const [id, m] of flying) {
+      if (after.inFlight.has(id)) continue;
+      const span = m.deliverAt - m.sentAt;
+      arriving.push({ m, f0: span <= 0 ? 1 : Math.max(0, Math.min(1, (from - m.sentAt) / span)) });
+    }
+    const to = after.time;
+    playSeconds = pace.playAt(to);
+    animation = { from, to, startedAt: performance.now(), duration: STEP_ANIMATION_MS / Math.max(1, speed), arriving };
+    time = to;
+    drawStepViews(false);
+    drawFrame();
+    if (!playing) {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(animate);
+    }
     saveUrl();
+  }
+
+  function animate(now: number): void {
+    if (!animation || playing) return;
+    drawFrame(now);
+    if (animation) frame = requestAnimationFrame(animate);
   }
 
   function back(): void {
@@ -248,29 +450,37 @@ export function createPlayer(options: PlayerOptions): Player {
 
   function tick(now: number): void {
     if (!playing) return;
-    const dt = Math.min(100, now - lastFrameAt);
+    const dt = Math.min(0.1, (now - lastFrameAt) / 1000);
     lastFrameAt = now;
-    const end = lastStep(events);
-    time += (dt / 1000) * speed;
-    const endTime = events.length ? (events[events.length - 1] as TraceEvent).time : 0;
-    if (time >= endTime || step >= end) {
-      time = endTime;
-      seek(end);
+    playSeconds += dt * speed;
+    time = pace.timeAt(playSeconds);
+    if (time >= index.endTime) {
+      time = index.endTime;
+      seek(index.lastStep);
       pause();
       return;
     }
     const k = stepAtTime(events, time);
-    seek(Math.max(step, k), true);
+    if (k > step) step = k;
+    // While playing, the views that change per step (logs, tables, narration) are redrawn a few times a second:
+    // the cluster and the diagram still move every frame, and pausing brings everything to the exact step.
+    if (step !== drawnStep && now - stepViewsAt >= STEP_VIEWS_WHILE_PLAYING_MS) {
+      stepViewsAt = now;
+      drawStepViews(false);
+    }
+    drawFrame();
     frame = requestAnimationFrame(tick);
   }
 
   function play(): void {
     if (playing) return;
-    if (step >= lastStep(events)) seek(0);
+    if (step >= index.lastStep) seek(0);
     playing = true;
+    animation = undefined;
     playBtn.textContent = "⏸ Pause";
     root.dataset.playing = "true";
     lastFrameAt = performance.now();
+    cancelAnimationFrame(frame);
     frame = requestAnimationFrame(tick);
   }
 
@@ -278,6 +488,7 @@ export function createPlayer(options: PlayerOptions): Player {
     if (!playing) return;
     playing = false;
     cancelAnimationFrame(frame);
+    drawStepViews(false);
     playBtn.textContent = "▶ Play";
     root.dataset.playing = "false";
     saveUrl();
@@ -295,7 +506,7 @@ export function createPlayer(options: PlayerOptions): Player {
     history.replaceState(history.state, "", `${location.pathname}${search}${location.hash}`);
   }
 
-  // ---- drawing ----------------------------------------------------------------------------------
+  // ---- drawing ------------------------------------------------------------------------------------
   function renderStatic(): void {
     scenarioSelect.value = scenario.id;
     summary.textContent = scenario.summary ?? "";
@@ -306,8 +517,11 @@ export function createPlayer(options: PlayerOptions): Player {
     variantSelect.value = variant ?? "";
     breakRow.hidden = recorded !== undefined || Object.keys(scenario.variants ?? {}).length === 0;
     (breakRow.querySelector(".variant-note") as HTMLElement).textContent = variant === undefined ? "" : scenario.variants?.[variant] ?? "";
+  }
+
+  function renderJumps(): void {
     jumps.replaceChildren();
-    for (const n of labelledNotes(events)) {
+    for (const n of derived.notes) {
       const b = el("button", { type: "button", class: n.heading ? "jump heading" : "jump", "data-label": n.label, title: n.text }, n.label);
       b.addEventListener("click", () => {
         pause();
@@ -317,101 +531,127 @@ export function createPlayer(options: PlayerOptions): Player {
       jumps.append(b);
     }
     jumps.hidden = jumps.childElementCount === 0;
-    resultLine.textContent = result ? `How the scenario's own run ends: ${result}${faults.length ? " (before your changes)" : ""}` : "";
   }
 
-  function renderNarration(): void {
-    const lines: Array<{ text: string; time: number; cls: string }> = [];
-    // Without the scenario's own narration, role changes are the story worth telling.
-    const roles = new Map<NodeId, string | undefined>();
-    for (const e of events) {
-      if (e.step > step) break;
-      if (e.kind === "note") lines.push({ text: e.node === undefined ? e.text : `${nodeName(e.node)}: ${e.text}`, time: e.time, cls: e.style ?? "plain" });
-      else if (e.kind === "violation") lines.push({ text: `✗ ${e.checker}: ${e.message}`, time: e.time, cls: "violation" });
-      else if (e.kind === "crash" || e.kind === "restart" || e.kind === "pause" || e.kind === "resume") lines.push({ text: `${nodeName(e.node)} ${e.kind === "crash" ? "crashes" : e.kind === "restart" ? "restarts" : e.kind === "pause" ? "pauses" : "resumes"}`, time: e.time, cls: "fault" });
-      else if (e.kind === "cut" || e.kind === "heal" || e.kind === "partition" || e.kind === "isolate") lines.push({ text: describeNetwork(e), time: e.time, cls: "fault" });
-      else if (scenario.describe) {
-        const d = scenario.describe(e);
-        if (d) lines.push({ text: d, time: e.time, cls: "plain" });
-      } else if (e.kind === "state") {
-        const r = role(e.view);
-        if (r !== roles.get(e.node)) {
-          if (roles.has(e.node) || (r !== "follower" && r !== "acceptor")) {
-            const t = term(e.view);
-            lines.push({ text: `${nodeName(e.node)} is ${r ?? "?"}${t === undefined ? "" : ` in term ${t}`}`, time: e.time, cls: r === "leader" ? "heading" : "plain" });
-          }
-          roles.set(e.node, r);
-        }
-      }
-    }
-    const shown = lines.slice(-9);
-    // Newest first in the document; the list is laid out bottom-up (column-reverse), so it reads downwards
-    // and stays scrolled to the newest line even before it is attached to the page.
-    narration.replaceChildren(...shown.reverse().map((l) => el("li", { class: l.cls }, el("span", { class: "t" }, formatMs(l.time)), " ", l.text)));
-    if (lines.length === 0) narration.append(el("li", { class: "plain muted" }, "Nothing yet: press play or step forward."));
-  }
-
-  function render(): void {
+  /** What depends on the step only: logs, acceptors, narration, extras, the banner, the panel. */
+  function drawStepViews(force: boolean): void {
     if (error) {
       banner.hidden = false;
       banner.textContent = error;
       return;
     }
+    if (!force && step === drawnStep && width === drawnWidth) return;
     const started = performance.now();
+    const widthChanged = width !== drawnWidth;
+    drawnStep = step;
+    drawnWidth = width;
     const snap = cursor.at(step);
-    const now = Math.max(time, snap.time);
-    root.dataset.step = String(step);
-    root.dataset.time = String(now);
     slider.value = String(step);
-    const end = lastStep(events);
-    position.textContent = `step ${step} / ${end} · ${formatMs(now)}`;
-    const w = width;
-    const wide = w >= 760;
-    const clusterW = wide ? Math.floor(w * 0.55) : w;
-    clusterBox.replaceChildren(clusterView(events, { width: clusterW, height: Math.round(Math.min(Math.max(clusterW * (wide ? 0.7 : 0.9), 260), 380)), step, time: now, nodes, snapshot: snap, ...(sim ? { onNodeClick: nodeClicked, onLinkClick: linkClicked } : {}) }));
-    const key = `${events.length}:${w}`;
-    if (!timelineSvg || key !== timelineKey) {
-      timelineSvg = timelineBand(events, { width: w, time: now, nodes, onSeek: (t) => { pause(); seek(stepAtTime(events, t)); saveUrl(); }, onJump: (k) => { pause(); seek(k); saveUrl(); } });
-      timelineKey = key;
-      timelineBox.replaceChildren(timelineSvg);
-    } else moveTimelineCursor(timelineSvg, now);
-    spaceBox.replaceChildren(spaceTime(events, { width: w, step, time: now, nodes }));
-    const hasLogs = derived.hasLogs;
-    logSection.hidden = !hasLogs;
-    if (hasLogs) logBox.replaceChildren(logGrid(events, { width: w, step, nodes, snapshot: snap }));
-    const hasAcceptors = derived.hasAcceptors;
-    acceptorSection.hidden = !hasAcceptors;
-    if (hasAcceptors) acceptorBox.replaceChildren(acceptorTable(events, { step, nodes }));
-    const violation = derived.violation;
-    if (violation && violation.kind === "violation") {
-      banner.hidden = false;
-      const reached = step >= violation.step;
-      banner.className = `violation-banner${reached ? " reached" : ""}`;
-      const jump = el("button", { type: "button", "data-action": "jump-violation" }, "show me");
-      jump.addEventListener("click", () => { pause(); seek(violation.step); saveUrl(); });
-      banner.replaceChildren(el("strong", {}, reached ? "Invariant broken: " : "This run breaks an invariant at step " + violation.step + ": "), `${violation.checker}: ${violation.message} `, jump);
-    } else {
-      banner.hidden = true;
+    slider.setAttribute("aria-valuetext", `step ${step} of ${index.lastStep}`);
+    // The log grid only changes when some server's view or status does.
+    const views = nodes.flatMap((id) => [snap.nodes.get(id)?.view, snap.nodes.get(id)?.status]);
+    const viewsChanged = force || widthChanged || views.length !== drawnViews.length || views.some((v, i) => v !== drawnViews[i]);
+    drawnViews = views;
+    logSection.hidden = !derived.hasLogs;
+    if (derived.hasLogs && viewsChanged) logBox.replaceChildren(logGrid(events, { width, step, nodes, snapshot: snap }));
+    acceptorSection.hidden = !derived.hasAcceptors;
+    if (derived.hasAcceptors) {
+      const table = acceptorTable(events, { step, nodes });
+      replaceIfChanged(acceptorBox, table, force || widthChanged);
     }
+    for (const x of extras) {
+      const slot = extraSections.get(x.id) as { section: HTMLElement; box: HTMLElement };
+      const on = derived.extras.includes(x);
+      slot.section.hidden = !on;
+      if (on && (!x.perRun || force || widthChanged || slot.box.childElementCount === 0)) replaceIfChanged(slot.box, x.render({ events, nodes, step, snapshot: snap, width, requests: sim?.requests }), force || widthChanged);
+    }
+    const lines = narration.latest(step, NARRATION_LINES);
+    const list = el("ol", {}, ...lines.reverse().map((l) => el("li", { class: l.cls }, el("span", { class: "t" }, formatMs(l.time)), " ", l.text)));
+    if (lines.length === 0) list.append(el("li", { class: "plain quiet" }, "Nothing yet: press play or step forward."));
+    // Newest first: the list reads downwards from what just happened. Unchanged lines stay as they are.
+    if (force || !list.isEqualNode(narrationCopy ?? null)) {
+      narrationCopy = list.cloneNode(true) as HTMLOListElement;
+      narrationList.replaceChildren(...list.childNodes);
+    }
+    renderBanner();
     for (const b of jumps.querySelectorAll<HTMLButtonElement>("button.jump")) {
       const n = derived.notes.find((x) => x.label === b.dataset.label);
       b.classList.toggle("passed", n !== undefined && n.step <= step);
     }
-    if (narratedStep !== step) {
-      narratedStep = step;
-      renderNarration();
+    if (outcome === undefined) outcome = outcomeText(events, nodes);
+    resultLine.textContent = `${faults.length ? "How your changed run ends" : "How this run ends"}: ${outcome}`;
+    inspector.refresh(inspectorContext());
+    root.dataset.stepMs = (performance.now() - started).toFixed(2);
+  }
+
+  function renderBanner(): void {
+    const violation = derived.violation;
+    if (!violation || violation.kind !== "violation") {
+      banner.hidden = true;
+      return;
     }
+    banner.hidden = false;
+    const reached = step >= violation.step;
+    banner.className = `violation-banner${reached ? " reached" : ""}`;
+    const jump = el("button", { type: "button", "data-action": "jump-violation" }, "show me");
+    jump.addEventListener("click", () => {
+      pause();
+      seek(violation.step);
+      saveUrl();
+    });
+    const whose = faults.length ? "Your changed run" : "This run";
+    banner.replaceChildren(el("strong", {}, reached ? "Invariant broken: " : `${whose} breaks an invariant at step ${violation.step}: `), `${violation.checker}: ${violation.message} `, jump);
+  }
+
+  /** What moves every frame: the cluster (messages, timers), the space-time window, the timeline cursor, the position. */
+  function drawFrame(now = performance.now()): void {
+    if (error) return;
+    const started = performance.now();
+    const snap = cursor.at(step);
+    let shown = Math.max(time, snap.time);
+    let arriving: Array<{ m: FlightMessage; f: number }> | undefined;
+    if (animation) {
+      const p = Math.min(1, (now - animation.startedAt) / animation.duration);
+      const e = ease(p);
+      shown = animation.from + (animation.to - animation.from) * e;
+      arriving = p < 1 ? animation.arriving.map((a) => ({ m: a.m, f: a.f0 + (1 - a.f0) * e })) : undefined;
+      if (p >= 1) animation = undefined;
+    }
+    root.dataset.step = String(step);
+    root.dataset.time = String(Math.max(time, snap.time));
+    position.textContent = `step ${step} / ${index.lastStep} · ${formatMs(shown)}`;
+    if (widthChanged()) layoutCharts();
+    cluster.update({ snap, now: shown, ...(arriving ? { arriving } : {}), selectedNode: inspector.selectedNode, selectedMessage: inspector.selectedMessage });
+    spaceTime.update({ step, now: shown, selectedMessage: inspector.selectedMessage });
+    if (!timelineSvg) {
+      timelineSvg = timelineBand(events, { width, time: shown, nodes, onSeek: (t) => { pause(); seek(stepAtTime(events, t)); saveUrl(); }, onJump: (k) => { pause(); seek(k); saveUrl(); } });
+      timelineBox.replaceChildren(timelineSvg);
+    } else moveTimelineCursor(timelineSvg, shown);
     // How long drawing took, for the site benchmark's frame budget.
     root.dataset.renderMs = (performance.now() - started).toFixed(2);
   }
 
-  // ---- wiring -----------------------------------------------------------------------------------
-  function restart(newSeed: number, keep: readonly ReaderFault[] = []): void {
+  let laidOutWidth = -1;
+  const widthChanged = () => laidOutWidth !== width;
+  function layoutCharts(): void {
+    laidOutWidth = width;
+    const wide = width >= 760;
+    const clusterW = wide ? Math.floor(width * 0.55) : width;
+    cluster.layout(nodes, clusterW, Math.round(Math.min(Math.max(clusterW * (wide ? 0.7 : 0.85), 260), 380)));
+    spaceTime.layout(nodes, width);
+    timelineSvg = undefined;
+  }
+
+  // ---- wiring -------------------------------------------------------------------------------------
+  function restart(newSeed: number): void {
     pause();
     seed = newSeed;
-    load(keep);
+    inspector.close();
+    load();
+    laidOutWidth = -1;
     step = 0;
     time = 0;
+    playSeconds = 0;
     renderStatic();
     seek(0);
     saveUrl();
@@ -438,14 +678,25 @@ export function createPlayer(options: PlayerOptions): Player {
     variant = undefined;
     restart(scenario.defaultSeed);
   });
+  // Tapping a chart element that carries words (a log cell, a stretch of the timeline) shows them in the panel.
+  for (const box of [timelineBox, logBox, ...[...extraSections.values()].map((x) => x.box)]) {
+    box.addEventListener("click", (ev) => {
+      const target = (ev.target as Element).closest?.("[data-info]");
+      if (!target) return;
+      inspector.showInfo("Details", target.getAttribute("data-info") ?? "", inspectorContext());
+    });
+  }
 
+  /** Keys act on the player that holds the focus, or on the page's first player when focus is elsewhere. */
   const onKey = (e: KeyboardEvent) => {
     const target = e.target as HTMLElement | null;
-    if (target && /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName) && e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
-    if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return;
+    const owner = target?.closest?.(".sim-player");
+    if (owner ? owner !== root : document.querySelector(".sim-player") !== root) return;
+    if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName) && !(e.key === " " && (target as HTMLInputElement).type === "range")) return;
     if (e.key === " " || e.key === "k") {
       e.preventDefault();
-      playing ? pause() : play();
+      if (playing) pause();
+      else play();
     } else if (e.key === "ArrowRight" || e.key === "l") {
       e.preventDefault();
       pause();
@@ -454,25 +705,50 @@ export function createPlayer(options: PlayerOptions): Player {
       e.preventDefault();
       pause();
       back();
+    } else if (e.key === "Escape" && !inspector.element.hidden) {
+      inspector.close();
     }
   };
-  if (options.keyboard ?? true) document.addEventListener("keydown", onKey);
+  // A button activates on Space's keyup: inside the player, Space is the play key, so that activation is held back.
+  const onKeyUp = (e: KeyboardEvent) => {
+    if (e.key === " " && (e.target as HTMLElement | null)?.closest?.(".sim-player") === root && (e.target as HTMLElement).tagName === "BUTTON") e.preventDefault();
+  };
+  if (options.keyboard ?? true) {
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("keyup", onKeyUp);
+  }
 
   const resizeObserver = new ResizeObserver((entries) => {
     const w = Math.floor(entries[0]?.contentRect.width ?? width);
     if (w > 0 && Math.abs(w - width) > 4) {
       width = w;
-      render();
+      drawStepViews(true);
+      drawFrame();
     }
   });
   resizeObserver.observe(root);
 
   if (recorded) {
-    hint.textContent = "A recorded trace: step, play and jump freely. To crash nodes or cut links, open the scenario on its lesson page.";
-    for (const c of [seedInput, diceBtn, resetBtn]) c.hidden = true;
+    hint.textContent = "A recorded trace: step, play and jump freely, and click servers and messages to inspect them. To act on the run, open the scenario on its lesson page.";
+    seedGroup.hidden = true;
+    resetBtn.hidden = true;
     breakRow.hidden = true;
   }
-  load(initial.faults ?? []);
+  load();
+  // A shared link's actions, replayed in order; actions after the same step (a link cut both ways) fork together.
+  const linked = initial.faults ?? [];
+  for (let i = 0; i < linked.length && sim; ) {
+    const first = linked[i] as ReaderFault;
+    const plain = first.action.type !== "drop" && first.action.type !== "duplicate";
+    let j = i + 1;
+    while (plain && j < linked.length && (linked[j] as ReaderFault).afterStep === first.afterStep && !["drop", "duplicate"].includes((linked[j] as ReaderFault).action.type)) j++;
+    try {
+      adoptFork(forkWith(sim, linked.slice(i, j), extendMs));
+    } catch {
+      // A link from another version of the run: skip the action rather than break the page.
+    }
+    i = j;
+  }
   renderStatic();
   seek(initial.step ?? 0);
 
@@ -483,7 +759,9 @@ export function createPlayer(options: PlayerOptions): Player {
     pause,
     destroy() {
       pause();
+      cancelAnimationFrame(frame);
       document.removeEventListener("keydown", onKey);
+      document.removeEventListener("keyup", onKeyUp);
       resizeObserver.disconnect();
     },
     get step() {
@@ -505,12 +783,4 @@ function recordedScenario(run: RecordedRun): PlayerScenario {
       throw new Error("a recorded run cannot be re-run here");
     },
   };
-}
-
-function describeNetwork(e: TraceEvent): string {
-  if (e.kind === "cut") return `link ${nodeName(e.from)}→${nodeName(e.to)} cut`;
-  if (e.kind === "heal") return e.from === undefined ? "network healed" : `link ${nodeName(e.from)}→${nodeName(e.to as number)} healed`;
-  if (e.kind === "partition") return `partition: ${e.groups.map((g) => `{${g.map(nodeName).join(", ")}}`).join(" | ")}`;
-  if (e.kind === "isolate") return `${nodeName(e.node)} isolated`;
-  return e.kind;
 }

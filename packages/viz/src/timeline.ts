@@ -3,7 +3,8 @@
 import * as d3 from "d3";
 import type { NodeId, TraceEvent } from "@course/sim";
 import { downPeriods, labelledNotes, networkFaultPeriods, nodesOf } from "./model.js";
-import { CRASHED, CUT, nodeName, roleColor, termColor } from "./palette.js";
+import { CRASHED, CUT, INK, INK_FAINT, nodeName, roleColor, termColor, textOn } from "./palette.js";
+import { fittedAxis } from "./axis.js";
 import { role, term } from "./views.js";
 
 export interface TimelineOptions {
@@ -49,13 +50,24 @@ export function leaderSegments(events: readonly TraceEvent[]): Array<{ node: Nod
   return out.sort((a, b) => a.from - b.from);
 }
 
+/** Put overlapping segments on separate rows (first row that is free), so none hides another or its label. */
+function packRows(segs: readonly Segment[]): Segment[][] {
+  const rows: Segment[][] = [];
+  for (const s of [...segs].sort((a, b) => a.from - b.from)) {
+    const row = rows.find((r) => (r[r.length - 1] as Segment).to <= s.from);
+    if (row) row.push(s);
+    else rows.push([s]);
+  }
+  return rows.length ? rows : [[]];
+}
+
 export function timelineBand(events: readonly TraceEvent[], options: TimelineOptions = {}): SVGSVGElement {
   const nodes = options.nodes ?? nodesOf(events);
   const width = Math.max(240, options.width ?? 640);
   const endTime = Math.max(1, events.length ? (events[events.length - 1] as TraceEvent).time : 1);
-  const margin = { left: 58, right: 12 };
+  const margin = { left: 58, right: 14 };
   const x = d3.scaleLinear().domain([0, endTime]).range([margin.left, width - margin.right]);
-  const bandH = 16;
+  const rowH = 16;
   const notes = labelledNotes(events);
   const top = notes.length ? 18 : 4;
 
@@ -73,30 +85,41 @@ export function timelineBand(events: readonly TraceEvent[], options: TimelineOpt
     }
   }
   if (maxTerm > 0) termSegs.push({ from: since, to: endTime, label: `term ${maxTerm}`, color: termColor(maxTerm), kind: "term" });
-  const leaders: Segment[] = leaderSegments(events).map((l) => ({ from: l.from, to: l.to ?? endTime, label: `${nodeName(l.node)}${l.term === undefined ? "" : ` (t${l.term})`}`, color: roleColor("leader"), kind: "leader" }));
+  const leaders: Segment[] = leaderSegments(events).map((l) => ({ from: l.from, to: l.to ?? endTime, label: `${nodeName(l.node)}${l.term === undefined ? "" : ` (term ${l.term})`}`, color: roleColor("leader"), kind: "leader" }));
   const faults: Segment[] = [
-    ...downPeriods(events).map((p) => ({ from: p.from, to: p.to ?? endTime, label: `${nodeName(p.node)} ${p.kind === "crashed" ? "down" : "paused"}`, color: p.kind === "crashed" ? CRASHED : "#9aa5b1", kind: "down" })),
+    ...downPeriods(events).map((p) => ({ from: p.from, to: p.to ?? endTime, label: `${nodeName(p.node)} ${p.kind === "crashed" ? "down" : "paused"}`, color: p.kind === "crashed" ? CRASHED : "#647280", kind: "down" })),
     ...networkFaultPeriods(events, nodes).map((p) => ({ from: p.from, to: p.to ?? endTime, label: "links cut", color: CUT, kind: "network" })),
   ];
-  const bands: Array<[string, Segment[]]> = [];
-  if (termSegs.length) bands.push(["terms", termSegs]);
-  if (leaders.length) bands.push(["leader", leaders]);
-  bands.push(["faults", faults]);
-  const height = top + bands.length * (bandH + 6) + 22;
+  const bands: Array<[string, Segment[][]]> = [];
+  if (termSegs.length) bands.push(["terms", [termSegs]]);
+  if (leaders.length) bands.push(["leader", packRows(leaders)]);
+  bands.push(["faults", packRows(faults)]);
+  const bandTops: number[] = [];
+  let y = top;
+  for (const [, rows] of bands) {
+    bandTops.push(y);
+    y += rows.length * (rowH + 2) + 4;
+  }
+  const axisY = y;
+  const height = axisY + 22;
 
-  const svg = d3.create("svg").attr("class", "chart timeline-band").attr("viewBox", `0 0 ${width} ${height}`).attr("width", width).attr("height", height).attr("role", "img").attr("aria-label", "Timeline of terms, leaders and faults");
-  bands.forEach(([name, segs], bi) => {
-    const y = top + bi * (bandH + 6);
-    svg.append("text").attr("x", 4).attr("y", y + bandH - 4).attr("font-size", 11).attr("fill", "#5b6b7b").text(name);
-    svg.append("rect").attr("x", margin.left).attr("y", y).attr("width", width - margin.left - margin.right).attr("height", bandH).attr("fill", "#f3f5f8");
-    // Overlapping fault periods share the band; each keeps its own title.
-    for (const s of segs) {
-      const w = Math.max(2, x(s.to) - x(s.from));
-      const g = svg.append("g").attr("class", `segment ${s.kind}`);
-      g.append("rect").attr("x", x(s.from)).attr("y", y).attr("width", w).attr("height", bandH).attr("fill", s.color).attr("opacity", s.kind === "down" || s.kind === "network" ? 0.6 : 0.9).attr("stroke", "white");
-      if (w > s.label.length * 6 + 6) g.append("text").attr("x", x(s.from) + 4).attr("y", y + bandH - 4).attr("font-size", 10).attr("fill", "white").attr("font-weight", 600).text(s.label);
-      g.append("title").text(`${s.label}: ${Math.round(s.from)}–${Math.round(s.to)} ms`);
-    }
+  const svg = d3.create("svg").attr("class", "chart timeline-band").attr("viewBox", `0 0 ${width} ${height}`).attr("width", width).attr("height", height).attr("role", "img").attr("aria-label", "Timeline of the whole run: terms, leaders and faults");
+  bands.forEach(([name, rows], bi) => {
+    const by = bandTops[bi] as number;
+    svg.append("text").attr("class", "band-label").attr("x", 4).attr("y", by + rowH - 4).attr("font-size", 11).attr("fill", INK_FAINT).attr("data-bg", "#ffffff").text(name);
+    rows.forEach((segs, ri) => {
+      const ry = by + ri * (rowH + 2);
+      svg.append("rect").attr("x", margin.left).attr("y", ry).attr("width", width - margin.left - margin.right).attr("height", rowH).attr("fill", "#f3f5f8");
+      for (const s of segs) {
+        const x0 = x(s.from);
+        const w = Math.max(2, x(s.to) - x0);
+        const g = svg.append("g").attr("class", `segment ${s.kind}`).attr("data-info", `${s.label}: ${Math.round(s.from)}–${Math.round(s.to)} ms`);
+        g.append("rect").attr("x", x0).attr("y", ry).attr("width", w).attr("height", rowH).attr("fill", s.color).attr("stroke", "white");
+        // A label only where it fits inside its own segment; the panel shows it on tap either way.
+        if (w > s.label.length * 6 + 8) g.append("text").attr("x", x0 + 4).attr("y", ry + rowH - 4).attr("font-size", 10).attr("fill", textOn(s.color)).attr("data-bg", s.color).attr("font-weight", 600).text(s.label);
+        g.append("title").text(`${s.label}: ${Math.round(s.from)}–${Math.round(s.to)} ms`);
+      }
+    });
   });
   for (const n of notes) {
     const g = svg.append("g").attr("class", "note-marker").attr("data-label", n.label).style("cursor", options.onJump ? "pointer" : "default");
@@ -110,11 +133,10 @@ export function timelineBand(events: readonly TraceEvent[], options: TimelineOpt
       });
     }
   }
-  const axisY = top + bands.length * (bandH + 6);
-  svg.append("g").attr("class", "axis").attr("transform", `translate(0,${axisY})`).call(d3.axisBottom(x).ticks(Math.max(2, Math.floor(width / 120))).tickFormat((d) => `${d} ms`).tickSizeOuter(0));
+  svg.append("g").attr("class", "axis").attr("transform", `translate(0,${axisY})`).call(fittedAxis(x, width));
   svg.attr("data-x0", String(x(0))).attr("data-x1", String(x(endTime))).attr("data-end", String(endTime));
   const cursorX = x(options.time ?? 0);
-  svg.append("line").attr("class", "cursor").attr("x1", cursorX).attr("x2", cursorX).attr("y1", 0).attr("y2", axisY).attr("stroke", "#1f2a36").attr("stroke-width", 2)
+  svg.append("line").attr("class", "cursor").attr("x1", cursorX).attr("x2", cursorX).attr("y1", 0).attr("y2", axisY).attr("stroke", INK).attr("stroke-width", 2)
     .attr("visibility", options.time === undefined ? "hidden" : "visible");
   if (options.onSeek) {
     const seek = options.onSeek;

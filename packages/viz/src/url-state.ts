@@ -1,12 +1,9 @@
 // A run as a shareable link: scenario, seed, variant, position and the reader's own faults, in the query string.
 
-import type { FaultAction, NodeId } from "@course/sim";
+import type { NodeId } from "@course/sim";
+import type { ReaderAction, ReaderFault } from "./fork.js";
 
-/** A fault the reader applied by clicking, after `afterStep` steps. */
-export interface ReaderFault {
-  readonly afterStep: number;
-  readonly action: FaultAction;
-}
+export type { ReaderFault } from "./fork.js";
 
 export interface PlayerUrlState {
   scenario?: string;
@@ -18,16 +15,33 @@ export interface PlayerUrlState {
 
 const NODE_FAULTS = new Set(["crash", "restart", "pause", "resume", "isolate"]);
 
-/** "12~crash~3,40~heal" : compact and readable in a link. */
+/** Free text in a fault (a request's value, a timer's name): "~" and "," separate faults, so they are escaped. */
+const escapeText = (t: string) => encodeURIComponent(t).replace(/~/g, "%7E");
+
+/** "12~crash~3,40~heal,51~request~2~x%3D5,60~drop~88" : compact and readable in a link. */
 export function encodeFaults(faults: readonly ReaderFault[]): string {
   return faults
     .map(({ afterStep, action: a }) => {
-      if (a.type === "crash" || a.type === "restart" || a.type === "pause" || a.type === "resume" || a.type === "isolate") return `${afterStep}~${a.type}~${a.node}`;
-      if (a.type === "cut") return `${afterStep}~cut~${a.from}~${a.to}`;
-      if (a.type === "heal") return a.from === undefined ? `${afterStep}~heal` : `${afterStep}~heal~${a.from}~${a.to}`;
-      return undefined;
+      switch (a.type) {
+        case "crash":
+        case "restart":
+        case "pause":
+        case "resume":
+        case "isolate":
+          return `${afterStep}~${a.type}~${a.node}`;
+        case "cut":
+          return `${afterStep}~cut~${a.from}~${a.to}`;
+        case "heal":
+          return a.from === undefined ? `${afterStep}~heal` : `${afterStep}~heal~${a.from}~${a.to}`;
+        case "request":
+          return `${afterStep}~request~${a.node}~${escapeText(a.op)}`;
+        case "timeout":
+          return `${afterStep}~timeout~${a.node}~${escapeText(a.timer)}`;
+        case "drop":
+        case "duplicate":
+          return `${afterStep}~${a.type}~${a.msgId}`;
+      }
     })
-    .filter((s): s is string => s !== undefined)
     .join(",");
 }
 
@@ -40,10 +54,22 @@ export function decodeFaults(text: string): ReaderFault[] {
     if (!Number.isInteger(afterStep) || afterStep < 0 || type === undefined) continue;
     const n1 = Number(a);
     const n2 = Number(b);
-    if (NODE_FAULTS.has(type) && Number.isInteger(n1)) out.push({ afterStep, action: { type, node: n1 as NodeId } as FaultAction });
-    else if (type === "cut" && Number.isInteger(n1) && Number.isInteger(n2)) out.push({ afterStep, action: { type: "cut", from: n1, to: n2 } });
-    else if (type === "heal" && a === undefined) out.push({ afterStep, action: { type: "heal" } });
-    else if (type === "heal" && Number.isInteger(n1) && Number.isInteger(n2)) out.push({ afterStep, action: { type: "heal", from: n1, to: n2 } });
+    const text2 = (() => {
+      try {
+        return b === undefined ? undefined : decodeURIComponent(b);
+      } catch {
+        return undefined;
+      }
+    })();
+    let action: ReaderAction | undefined;
+    if (NODE_FAULTS.has(type) && Number.isInteger(n1)) action = { type, node: n1 as NodeId } as ReaderAction;
+    else if (type === "cut" && Number.isInteger(n1) && Number.isInteger(n2)) action = { type: "cut", from: n1, to: n2 };
+    else if (type === "heal" && a === undefined) action = { type: "heal" };
+    else if (type === "heal" && Number.isInteger(n1) && Number.isInteger(n2)) action = { type: "heal", from: n1, to: n2 };
+    else if (type === "request" && Number.isInteger(n1) && text2) action = { type: "request", node: n1, op: text2 };
+    else if (type === "timeout" && Number.isInteger(n1) && text2) action = { type: "timeout", node: n1, timer: text2 };
+    else if ((type === "drop" || type === "duplicate") && Number.isInteger(n1) && n1 >= 0) action = { type, msgId: n1 };
+    if (action) out.push({ afterStep, action });
   }
   return out;
 }

@@ -12,7 +12,8 @@ export interface LogCell {
 
 type Obj = Record<string, unknown>;
 
-function asObj(v: unknown): Obj | undefined {
+/** The value as a plain object, or undefined (arrays and null are not). */
+export function asObj(v: unknown): Obj | undefined {
   return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
 }
 

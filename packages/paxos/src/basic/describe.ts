@@ -31,5 +31,7 @@ function describeSend(from: number, to: number, msg: PaxosMessage): string | und
       return `Acceptor ${from} promises n=${formatBallot(msg.n)} to proposer ${to} and reports ${msg.accepted === undefined ? "no accepted value" : `it accepted '${msg.accepted.v}' at n=${formatBallot(msg.accepted.n)}`}.`;
     case "nack":
       return `Acceptor ${from} refuses ${msg.phase} n=${formatBallot(msg.n)} from proposer ${to}: it has promised n=${formatBallot(msg.promised)}.`;
+    case "forward":
+      return `Node ${from} is not the distinguished proposer: it hands its client's value '${msg.v}' to proposer ${to}.`;
   }
 }

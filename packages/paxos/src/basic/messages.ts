@@ -1,4 +1,5 @@
-// The messages of Basic Paxos: prepare/promise (phase 1), accept/accepted (phase 2) and nack for either phase.
+// The messages of Basic Paxos: prepare/promise (phase 1), accept/accepted (phase 2), nack for either phase, and a
+// client's value forwarded to the distinguished proposer.
 
 import type { Ballot } from "../ballot.js";
 
@@ -43,4 +44,10 @@ export interface Nack {
   readonly promised: Ballot;
 }
 
-export type PaxosMessage = Prepare | PromiseMsg | Accept | AcceptedMsg | Nack;
+/** With a distinguished proposer (Paxos Made Simple §2.4), any other node hands its client's value to it. */
+export interface ForwardValue {
+  readonly type: "forward";
+  readonly v: Value;
+}
+
+export type PaxosMessage = Prepare | PromiseMsg | Accept | AcceptedMsg | Nack | ForwardValue;

@@ -12,10 +12,17 @@ export interface PaxosNodeOptions {
   /** Replace any rule (a student's function, or a deliberately broken one). */
   readonly rules?: Partial<PaxosRules>;
   /**
-   * Wait a random, growing time before retrying a failed round (default true). This is the liveness fix for
-   * dueling proposers: without it two proposers can pre-empt each other forever.
+   * Randomized exponential backoff (default true): a proposer whose round failed waits a random time, drawn from a
+   * range that doubles with every failure, before it retries. It makes a duel between proposers end with
+   * probability 1 but guarantees no bound. Off, a proposer that sees a rival's higher number starts again at once,
+   * and two proposers can pre-empt each other forever.
    */
   readonly backoff?: boolean;
+  /**
+   * The fix Paxos Made Simple §2.4 gives for progress: one distinguished proposer is the only node that issues
+   * proposals; every other node forwards its client's value to it. Unset (the default), every node proposes.
+   */
+  readonly distinguishedProposer?: NodeId;
   /** How long a proposer waits for a phase to finish before giving up on the round (ms, default 50). */
   readonly phaseTimeout?: number;
   /** The first backoff is drawn from [0, backoffBase) ms and the range doubles with every failed round (default 30). */
@@ -64,17 +71,21 @@ class PaxosNode implements BasicPaxosNode {
   private readonly backoff: boolean;
   private readonly phaseTimeout: number;
   private readonly backoffBase: number;
+  private readonly distinguished: NodeId | undefined;
   private acceptor: AcceptorState;
   private learned: Value | undefined;
   private tally: AcceptedTally = {};
   private proposer: ProposerState;
   private readonly waiting: number[] = [];
+  /** A client's value this node has handed to the distinguished proposer. */
+  private forwarding: Value | undefined;
 
   constructor(ctx: NodeContext<PaxosMessage>, options: PaxosNodeOptions) {
     this.rules = withPaxosRules(options.rules);
     this.backoff = options.backoff ?? true;
     this.phaseTimeout = options.phaseTimeout ?? 50;
     this.backoffBase = options.backoffBase ?? 30;
+    this.distinguished = options.distinguishedProposer;
     // A restart gets back only what was persisted.
     this.acceptor = ctx.storage.get<AcceptorState>(ACCEPTOR_KEY) ?? {};
     this.learned = ctx.storage.get<Value>(LEARNED_KEY);
@@ -111,9 +122,27 @@ class PaxosNode implements BasicPaxosNode {
       return;
     }
     this.waiting.push(request.id);
-    if (this.proposer.ownValue !== undefined) return; // already working on a value; the client hears the outcome
-    this.proposer = { ...this.proposer, ownValue: valueOf(request.op) };
+    if (this.distinguished !== undefined && this.distinguished !== ctx.id) {
+      // Not the distinguished proposer: hand the value over, and hear the outcome as a learner.
+      this.forwarding = valueOf(request.op);
+      this.forward(ctx);
+      return;
+    }
+    this.propose(valueOf(request.op), ctx);
+  }
+
+  /** Become a proposer for `value`, unless already working on a value (the client then hears that outcome). */
+  private propose(value: Value, ctx: NodeContext<PaxosMessage>): void {
+    if (this.proposer.ownValue !== undefined || this.learned !== undefined) return;
+    this.proposer = { ...this.proposer, ownValue: value };
     this.startRound(ctx);
+  }
+
+  /** Send the client's value to the distinguished proposer, and again later in case it was lost. */
+  private forward(ctx: NodeContext<PaxosMessage>): void {
+    if (this.forwarding === undefined || this.learned !== undefined) return;
+    ctx.send(this.distinguished as NodeId, { type: "forward", v: this.forwarding });
+    ctx.setTimer("forward", this.phaseTimeout * 2);
   }
 
   onMessage(from: NodeId, msg: PaxosMessage, ctx: NodeContext<PaxosMessage>): void {
@@ -137,6 +166,8 @@ class PaxosNode implements BasicPaxosNode {
         return this.onPromise(from, msg, ctx);
       case "nack":
         return this.onNack(msg, ctx);
+      case "forward":
+        return this.propose(msg.v, ctx);
       case "accepted": {
         const step = this.rules.learnFromAccepted(this.tally, from, msg, ctx.nodes.length);
         this.tally = step.tally;
@@ -148,6 +179,7 @@ class PaxosNode implements BasicPaxosNode {
 
   onTimer(name: string, ctx: NodeContext<PaxosMessage>): void {
     const p = this.proposer;
+    if (name === "forward") return this.forward(ctx);
     if (name === "retry" && p.phase === "backoff") return this.startRound(ctx);
     if (name !== "phase" || (p.phase !== "prepare" && p.phase !== "accept")) return;
     const need = majority(ctx.nodes.length);
@@ -231,6 +263,7 @@ class PaxosNode implements BasicPaxosNode {
       ctx.cancelTimer("retry");
       this.proposer = { ...this.proposer, phase: "done" };
     }
+    ctx.cancelTimer("forward");
     for (const id of this.waiting.splice(0)) ctx.reply(id, { chosen: value });
   }
 }

@@ -3,15 +3,30 @@
 import type { TraceEvent } from "@course/sim";
 import { formatBallot } from "../ballot.js";
 import { describeFaultEvent } from "../describe-faults.js";
-import type { Command, MultiPaxosMessage } from "./messages.js";
+import type { ClientCommand, Command, MultiPaxosMessage } from "./messages.js";
+import { clientCommandOf } from "./sessions.js";
 
+/** "'x=1'", or "no-op". */
 export function formatCommand(v: Command): string {
-  return v === null ? "no-op" : `'${v}'`;
+  return v === null ? "no-op" : `'${v.op}'`;
+}
+
+/** "'x=1' (alice's #2)": the command with the name the state machine knows it by. */
+export function formatClientCommand(v: ClientCommand): string {
+  return `${formatCommand(v)} (${v.client}'s #${v.seq})`;
 }
 
 /** One line for a trace event of a Multi-Paxos run, or undefined when the event is not worth a line. */
 export function describeMultiPaxosEvent(e: TraceEvent): string | undefined {
   if (e.kind === "send") return describeSend(e.from, e.to, e.msg as MultiPaxosMessage);
+  if (e.kind === "client-request") {
+    const command = clientCommandOf(e.request);
+    if (!("error" in command)) return `Client ${e.request.client} asks node ${e.node} to get ${formatClientCommand(command)} agreed.`;
+  }
+  if (e.kind === "client-reply") {
+    const r = e.result as { slot?: unknown; command?: unknown } | null;
+    if (typeof r?.slot === "number" && typeof r.command === "string") return `Node ${e.node} answers client ${e.client}: '${r.command}' was executed in slot ${r.slot}.`;
+  }
   if (e.kind === "drop") {
     const msg = e.msg as MultiPaxosMessage;
     if (msg.type === "heartbeat" || msg.type === "status" || (e.reason === "crashed" && msg.type === "accepted")) return undefined;
@@ -40,7 +55,7 @@ function describeSend(from: number, to: number, msg: MultiPaxosMessage): string 
     case "chosen":
       return `Node ${from} sends node ${to} the chosen commands of slot${msg.entries.length > 1 ? "s" : ""} ${msg.entries.map(([s]) => s).join(", ")}.`;
     case "forward":
-      return `Node ${from} forwards the client's ${formatCommand(msg.command)} to leader ${to}.`;
+      return `Node ${from} forwards ${formatClientCommand(msg.command)} to leader ${to}.`;
     case "heartbeat":
     case "status":
       return undefined;

@@ -2,8 +2,19 @@
 
 import type { Ballot } from "../ballot.js";
 
+/**
+ * A client's command as it sits in a slot: which client sent it, its number in that client's own sequence
+ * (from 1), and what it asks for. The pair (client, seq) names the command: copies of it in two slots are one
+ * command, and the state machine executes it once (see sessions.ts).
+ */
+export interface ClientCommand {
+  readonly client: string;
+  readonly seq: number;
+  readonly op: string;
+}
+
 /** A command in the replicated log; null is the no-op a new leader uses to fill a gap. */
-export type Command = string | null;
+export type Command = ClientCommand | null;
 
 export interface SlotAccepted {
   readonly n: Ballot;
@@ -78,7 +89,7 @@ export interface Chosen {
 export interface Forward {
   readonly type: "forward";
   readonly requestId: number;
-  readonly command: string;
+  readonly command: ClientCommand;
 }
 
 export type MultiPaxosMessage = MPrepare | MPromise | MAccept | MAccepted | MNack | Heartbeat | Status | CatchUp | Chosen | Forward;

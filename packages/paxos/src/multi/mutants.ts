@@ -37,6 +37,10 @@ export const multiPaxosMutants = {
     description: "a learner treats a slot as chosen as soon as one acceptor accepted it",
     rules: { learnSlot: (tally, _from, msg) => ({ tally, chosen: { slot: msg.slot, v: msg.v } }) },
   },
+  executeEveryCopy: {
+    description: "the state machine has no client sessions: it executes every chosen copy of a command, so a command chosen in two slots runs twice",
+    rules: { executeOnce: (sessions, slot) => ({ sessions, execute: true, slot }) },
+  },
 } satisfies Record<string, MultiPaxosMutant>;
 
 export type MultiPaxosMutantName = keyof typeof multiPaxosMutants;

@@ -1,12 +1,14 @@
-// A Multi-Paxos replica: acceptor and learner for every slot, follower or leader, applying the log in order.
+// A Multi-Paxos replica: acceptor and learner for every slot, follower or leader, executing the log in order, each command once.
 
 import { canonicalText, type ClientRequest, type NodeContext, type NodeFactory, type NodeId, type SimNode } from "@course/sim";
 import { compareBallots, formatBallot, sameBallot, type Ballot } from "../ballot.js";
-import { majority } from "../quorum.js";
 import type { MultiAcceptorState } from "./acceptor.js";
+import { formatClientCommand, formatCommand } from "./describe.js";
 import type { SlotTally } from "./learner.js";
-import type { Command, Heartbeat, MAccept, MNack, MPrepare, MPromise, MultiPaxosMessage, SlotAccepted } from "./messages.js";
+import type { ClientCommand, Command, Heartbeat, MAccept, MNack, MPrepare, MPromise, MultiPaxosMessage, SlotAccepted } from "./messages.js";
+import { quorumsFor, type Quorums } from "./quorums.js";
 import { withMultiPaxosRules, type MultiPaxosRules } from "./rules.js";
+import { clientCommandOf, sameCommand, type Sessions } from "./sessions.js";
 
 export interface MultiPaxosNodeOptions {
   readonly rules?: Partial<MultiPaxosRules>;
@@ -22,6 +24,12 @@ export interface MultiPaxosNodeOptions {
   readonly heartbeatInterval?: number;
   /** This node campaigns at time 0 instead of waiting for a timeout. */
   readonly initialLeader?: NodeId;
+  /**
+   * How many promises make a leader (`phase1`) and how many acceptances choose a slot's value (`phase2`);
+   * each defaults to a majority. Any sizes from 1 to the cluster size are accepted, including pairs that do not
+   * intersect, so that a run can show what breaks.
+   */
+  readonly quorums?: Partial<Quorums>;
 }
 
 export type MultiRole = "follower" | "candidate" | "leader";
@@ -34,6 +42,12 @@ export interface MultiPaxosInspection {
   readonly acceptor: MultiAcceptorState;
   /** The applied log: the replicated state machine's input, slot by slot (null = no-op). */
   readonly log: readonly Command[];
+  /** The slots whose command the state machine executed, in order: a copy of a command executed earlier is skipped. */
+  readonly executed: readonly number[];
+  /** Per client: its latest executed command number and where it was executed. */
+  readonly sessions: Sessions;
+  /** The quorum sizes this replica uses. */
+  readonly quorums: Quorums;
   /** Slots known to be chosen but not yet applied (a hole before them). */
   readonly chosenAhead: ReadonlyMap<number, Command>;
   /** Slots below this have been garbage-collected from the acceptor and learner state. */
@@ -51,7 +65,7 @@ export interface MultiPaxosNode extends SimNode<MultiPaxosMessage> {
 }
 
 interface PendingCommand {
-  readonly command: string;
+  readonly command: ClientCommand;
   readonly requestId: number;
 }
 
@@ -70,8 +84,11 @@ class MultiPaxosReplica implements MultiPaxosNode {
   private readonly fix: boolean;
   private readonly electionTimeout: number;
   private readonly heartbeatInterval: number;
+  private readonly quorums: Quorums;
   private acceptor: MultiAcceptorState;
   private log: Command[];
+  private executed: number[] = [];
+  private sessions: Sessions = new Map();
   private round: number;
   private chosenAhead = new Map<number, Command>();
   private tally: SlotTally = new Map();
@@ -94,6 +111,7 @@ class MultiPaxosReplica implements MultiPaxosNode {
     this.fix = options.electionFix ?? true;
     this.electionTimeout = options.electionTimeout ?? 150;
     this.heartbeatInterval = options.heartbeatInterval ?? 30;
+    this.quorums = quorumsFor(ctx.nodes.length, options.quorums);
     // Only what was persisted survives a restart.
     const accepted = new Map<number, SlotAccepted>();
     for (const key of ctx.storage.keys()) {
@@ -102,6 +120,8 @@ class MultiPaxosReplica implements MultiPaxosNode {
     const promised = ctx.storage.get<Ballot>(PROMISED_KEY);
     this.acceptor = promised === undefined ? { accepted } : { promised, accepted };
     this.log = ctx.storage.get<Command[]>(LOG_KEY) ?? [];
+    // The state machine is rebuilt by executing the durable log again, skipping the same copies as before.
+    this.log.forEach((command, slot) => this.execute(slot, command));
     this.round = ctx.storage.get<number>(ROUND_KEY) ?? 0;
     const startsNow = options.initialLeader === ctx.id && ctx.now === 0;
     ctx.setTimer("election", startsNow ? 0 : this.electionDelay(ctx));
@@ -122,6 +142,9 @@ class MultiPaxosReplica implements MultiPaxosNode {
       ...(this.leader === undefined ? {} : { leader: this.leader }),
       acceptor: this.acceptor,
       log: this.log,
+      executed: this.executed,
+      sessions: this.sessions,
+      quorums: this.quorums,
       chosenAhead: this.chosenAhead,
       gcBelow: this.gcBelow,
       version: this.version,
@@ -131,14 +154,17 @@ class MultiPaxosReplica implements MultiPaxosNode {
   }
 
   view(): unknown {
+    // Commands appear as their op; a copy the state machine skipped is marked, so a chart shows why it is there twice.
+    const ran = new Set(this.executed);
+    const op = (v: Command) => (v === null ? null : v.op);
     return {
       role: this.role,
       ballot: formatBallot(this.ballot),
       leader: this.leader ?? null,
       promised: formatBallot(this.acceptor.promised),
-      accepted: Object.fromEntries([...this.acceptor.accepted].sort(([a], [b]) => a - b).map(([slot, a]) => [slot, { n: formatBallot(a.n), v: a.v }])),
-      log: this.log,
-      chosenAhead: Object.fromEntries(this.chosenAhead),
+      accepted: Object.fromEntries([...this.acceptor.accepted].sort(([a], [b]) => a - b).map(([slot, a]) => [slot, { n: formatBallot(a.n), v: op(a.v) }])),
+      log: this.log.map((v, slot) => (v === null || ran.has(slot) ? op(v) : `${v.op} (dup)`)),
+      chosenAhead: Object.fromEntries([...this.chosenAhead].map(([slot, v]) => [slot, op(v)])),
       gcBelow: this.gcBelow,
     };
   }
@@ -149,12 +175,13 @@ class MultiPaxosReplica implements MultiPaxosNode {
    */
   canonical(): string {
     const proposals = new Map([...this.proposals].map(([slot, p]) => [slot, [p.command, p.requestId]]));
-    return canonicalText([this.acceptor, this.log, this.round, this.chosenAhead, this.tally, this.gcBelow, this.role, this.ballot, this.leader, this.promises, this.phase1From, this.rejections, this.nextSlot, proposals, this.pending, this.appliedBy]);
+    return canonicalText([this.acceptor, this.log, this.executed, this.sessions, this.round, this.chosenAhead, this.tally, this.gcBelow, this.role, this.ballot, this.leader, this.promises, this.phase1From, this.rejections, this.nextSlot, proposals, this.pending, this.appliedBy]);
   }
 
   onClientRequest(request: ClientRequest, ctx: NodeContext<MultiPaxosMessage>): void {
     this.inspection = undefined;
-    const command = typeof request.op === "string" ? request.op : JSON.stringify(request.op);
+    const command = clientCommandOf(request);
+    if ("error" in command) return ctx.reply(request.id, command);
     this.route({ command, requestId: request.id }, ctx);
   }
 
@@ -170,7 +197,7 @@ class MultiPaxosReplica implements MultiPaxosNode {
       case "nack":
         return this.onNack(msg, ctx);
       case "accepted": {
-        const step = this.rules.learnSlot(this.tally, from, msg, ctx.nodes.length);
+        const step = this.rules.learnSlot(this.tally, from, msg, this.quorums.phase2);
         this.tally = step.tally;
         if (step.chosen !== undefined) this.learn(step.chosen.slot, step.chosen.v, ctx);
         return;
@@ -196,7 +223,7 @@ class MultiPaxosReplica implements MultiPaxosNode {
     if (name === "election") {
       ctx.setTimer("election", this.electionDelay(ctx));
       if (this.role === "candidate") {
-        ctx.note(`Node ${ctx.id}: not enough promises for n=${formatBallot(this.ballot)}: got ${this.promises.size}, need ${majority(ctx.nodes.length)}. Leadership not established; it will try again.`);
+        ctx.note(`Node ${ctx.id}: not enough promises for n=${formatBallot(this.ballot)}: got ${this.promises.size}, need ${this.quorums.phase1}. Leadership not established; it will try again.`);
       }
       if (this.role !== "leader") this.campaign(ctx);
     } else if (name === "heartbeat" && this.role === "leader") {
@@ -256,7 +283,7 @@ class MultiPaxosReplica implements MultiPaxosNode {
     if (slot < this.log.length || this.chosenAhead.has(slot)) return;
     this.chosenAhead.set(slot, v);
     if (!this.chosenAhead.has(this.log.length)) return; // a hole before it: wait
-    // Apply in slot order only (the state machine must see the same sequence everywhere), into a fresh array
+    // Apply in slot order only (the state machine must see the same sequence everywhere), into fresh arrays
     // so that inspections taken earlier stay as they were.
     const log = [...this.log];
     const applied: Array<[number, Command]> = [];
@@ -268,18 +295,56 @@ class MultiPaxosReplica implements MultiPaxosNode {
       applied.push([s, command]);
     }
     this.log = log;
+    this.executed = [...this.executed];
     this.version++;
     ctx.persist(LOG_KEY, log);
-    for (const [s, command] of applied) this.answerClient(s, command, ctx);
+    for (const [s, command] of applied) {
+      const first = this.execute(s, command);
+      if (first !== undefined && first !== s && this.role === "leader" && command !== null) {
+        ctx.note(`Leader ${ctx.id} applies slot ${s}: ${formatClientCommand(command)} again, a copy of the command it executed in slot ${first}. It knows the copy by its client and number and does not execute it a second time.`);
+      }
+      this.answerClient(s, command, first, ctx);
+    }
   }
 
-  private answerClient(slot: number, command: Command, ctx: NodeContext<MultiPaxosMessage>): void {
+  /**
+   * The state machine: run a client command unless its session shows it already ran. Returns the slot where the
+   * command was first executed (undefined for a no-op, or a copy of a command older than its client's latest).
+   */
+  private execute(slot: number, command: Command): number | undefined {
+    if (command === null) return undefined;
+    const run = this.rules.executeOnce(this.sessions, slot, command);
+    this.sessions = run.sessions;
+    if (run.execute) this.executed.push(slot);
+    return run.slot;
+  }
+
+  /**
+   * Slot `slot` was applied with `command`, first executed at `first`: answer the client waiting on this node's
+   * proposal there, or, when another leader's value won the slot, try the client's command again.
+   */
+  private answerClient(slot: number, command: Command, first: number | undefined, ctx: NodeContext<MultiPaxosMessage>): void {
     const mine = this.proposals.get(slot);
     if (mine === undefined) return;
     this.proposals.delete(slot);
     if (mine.requestId === undefined || mine.command === null) return;
-    if (mine.command === command) ctx.reply(mine.requestId, { slot, command });
-    else this.route({ command: mine.command, requestId: mine.requestId }, ctx); // another leader's value won this slot: try again
+    if (sameCommand(mine.command, command)) {
+      if (first !== undefined) ctx.reply(mine.requestId, { slot: first, command: mine.command.op });
+      return;
+    }
+    this.route({ command: mine.command, requestId: mine.requestId }, ctx);
+  }
+
+  /**
+   * A command the state machine has already executed is answered from its client's session with the first
+   * execution's result, and never proposed again. True when the command needs nothing more.
+   */
+  private answerIfExecuted(p: PendingCommand, ctx: NodeContext<MultiPaxosMessage>): boolean {
+    const session = this.sessions.get(p.command.client);
+    if (session === undefined || p.command.seq > session.seq) return false;
+    // An older number than the session's was answered before its client moved on: nobody waits for it.
+    if (p.command.seq === session.seq) ctx.reply(p.requestId, { slot: session.slot, command: p.command.op });
+    return true;
   }
 
   // ---- leader election and phase 1 --------------------------------------------------------------
@@ -306,7 +371,7 @@ class MultiPaxosReplica implements MultiPaxosNode {
   private onPromise(from: NodeId, msg: MPromise, ctx: NodeContext<MultiPaxosMessage>): void {
     if (this.role !== "candidate" || !sameBallot(msg.n, this.ballot)) return;
     this.promises.set(from, msg);
-    if (this.promises.size < majority(ctx.nodes.length)) return;
+    if (this.promises.size < this.quorums.phase1) return;
     this.becomeLeader(ctx);
   }
 
@@ -317,7 +382,7 @@ class MultiPaxosReplica implements MultiPaxosNode {
     this.proposals = new Map();
     this.appliedBy = new Map();
     this.nextSlot = Math.max(merge.nextSlot, this.log.length);
-    const reproposed = merge.proposals.filter(([, v]) => v !== null).map(([s, v]) => `${s}='${v}'`);
+    const reproposed = merge.proposals.filter(([, v]) => v !== null).map(([s, v]) => `${s}=${formatCommand(v)}`);
     const gaps = merge.proposals.filter(([, v]) => v === null).map(([s]) => s);
     ctx.note(
       `Node ${ctx.id} is leader with n=${formatBallot(this.ballot)} (promises from ${[...this.promises.keys()].sort((a, b) => a - b).join(", ")}). ` +
@@ -340,18 +405,28 @@ class MultiPaxosReplica implements MultiPaxosNode {
   }
 
   private stepDown(ctx: NodeContext<MultiPaxosMessage>): void {
+    const wasLeader = this.role === "leader";
     this.role = "follower";
     this.leader = undefined;
     ctx.cancelTimer("heartbeat");
     // Commands this node was carrying go back to the queue, to be forwarded to whoever leads next.
-    for (const [, p] of this.proposals) if (p.requestId !== undefined && p.command !== null) this.pending.push({ command: p.command, requestId: p.requestId });
+    const unanswered: ClientCommand[] = [];
+    for (const [, p] of this.proposals) {
+      if (p.requestId === undefined || p.command === null) continue;
+      this.pending.push({ command: p.command, requestId: p.requestId });
+      unanswered.push(p.command);
+    }
     this.proposals = new Map();
+    if (wasLeader && unanswered.length > 0) {
+      ctx.note(`Node ${ctx.id} is no longer leader. Its clients still wait for ${unanswered.map(formatClientCommand).join(", ")}: it will hand ${unanswered.length > 1 ? "them" : "it"} to the next leader.`);
+    }
   }
 
   // ---- leader: phase 2, heartbeats, garbage collection -------------------------------------------
 
-  /** A client command goes to the leader: proposed here if this node leads, else forwarded, else held. */
+  /** A client command goes to the leader: answered if already executed, proposed here if this node leads, else forwarded, else held. */
   private route(p: PendingCommand, ctx: NodeContext<MultiPaxosMessage>): void {
+    if (this.answerIfExecuted(p, ctx)) return;
     if (this.role === "leader") this.propose(p, ctx);
     else if (this.leader !== undefined && this.leader !== ctx.id) ctx.send(this.leader, { type: "forward", requestId: p.requestId, command: p.command });
     else this.pending.push(p);

@@ -89,9 +89,10 @@ export interface PeerProgress {
 
 /**
  * Figure 2, rules for leaders: on success update nextIndex and matchIndex; on a consistency-check failure
- * decrement nextIndex and retry. §5.3's optimisation skips a whole conflicting term per round trip: if the
- * leader has entries of the follower's conflicting term, resume after its last one; otherwise resume at the
- * first index the follower holds for that term (or just past the end of a short follower log).
+ * decrement nextIndex and retry. The paper's §5.3 only outlines a faster backup; this is the form MIT 6.5840 calls
+ * accelerated log backtracking, which skips a whole conflicting term per round trip: if the leader has entries of
+ * the follower's conflicting term, resume after its last one; otherwise resume at the first index the follower
+ * holds for that term (or just past the end of a short follower log).
  */
 export function handleAppendEntriesReply(progress: PeerProgress, leaderLog: LogView, reply: AppendEntriesReply): PeerProgress {
   if (reply.success) {

@@ -1,0 +1,18 @@
+// Corpus, exercise 1: a buggy solution whose participant aborts alone after restarting prepared.
+
+import type { NodeId } from "@course/sim";
+import type { Decision, ParticipantTxnState, RecoveryAction } from "@course/twopc";
+import type { Expectation } from "../../corpus.js";
+
+export const expectation: Expectation = { correct: false, why: "a participant that restarts prepared aborts alone; the coordinator may already have committed with its yes vote" };
+
+export function decide(votes: ReadonlyMap<NodeId, boolean>, participants: readonly NodeId[], timedOut: boolean): Decision | undefined {
+  for (const v of votes.values()) if (!v) return "abort";
+  if (participants.every((p) => votes.get(p) === true)) return "commit";
+  return timedOut ? "abort" : undefined;
+}
+
+export function recover(state: ParticipantTxnState): { state: ParticipantTxnState; action: RecoveryAction } {
+  if (state === "working" || state === "prepared") return { state: "aborted", action: "none" };
+  return { state, action: "none" };
+}

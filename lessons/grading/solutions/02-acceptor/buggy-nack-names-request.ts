@@ -1,0 +1,17 @@
+// Corpus, exercise 2: a buggy solution whose nacks name the refused number instead of the promise.
+
+import { compareBallots, type Accept, type AcceptedMsg, type AcceptorState, type AcceptorStep, type Nack, type Prepare, type PromiseMsg } from "@course/paxos";
+import type { Expectation } from "../../corpus.js";
+
+export const expectation: Expectation = { correct: false, why: "a nack reports the refused number as the promise (a wrong reply value), so the proposer cannot learn how high it must go" };
+
+export function onPrepare(state: AcceptorState, msg: Prepare): AcceptorStep<PromiseMsg | Nack> {
+  if (state.promised !== undefined && compareBallots(msg.n, state.promised) < 0) return { state, reply: { type: "nack", phase: "prepare", n: msg.n, promised: msg.n } };
+  const reply: PromiseMsg = state.accepted === undefined ? { type: "promise", n: msg.n } : { type: "promise", n: msg.n, accepted: state.accepted };
+  return { state: { ...state, promised: msg.n }, reply };
+}
+
+export function onAccept(state: AcceptorState, msg: Accept): AcceptorStep<AcceptedMsg | Nack> {
+  if (state.promised !== undefined && compareBallots(msg.n, state.promised) < 0) return { state, reply: { type: "nack", phase: "accept", n: msg.n, promised: msg.n } };
+  return { state: { promised: msg.n, accepted: { n: msg.n, v: msg.v } }, reply: { type: "accepted", n: msg.n, v: msg.v } };
+}

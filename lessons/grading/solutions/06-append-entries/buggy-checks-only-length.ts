@@ -1,0 +1,30 @@
+// Corpus, exercise 6: a buggy solution: the consistency check only asks whether an entry exists.
+
+import { firstIndexOfTerm, type AppendDecision, type AppendEntries, type FollowerState, type LogEntry } from "@course/raft";
+import type { Expectation } from "../../corpus.js";
+
+export const expectation: Expectation = { correct: false, why: "checks that the log reaches prevLogIndex but not the entry's term, so new entries are appended after a prefix that differs from the leader's" };
+
+export function handleAppendEntries(follower: FollowerState, req: AppendEntries): AppendDecision {
+  const { log, commitIndex } = follower;
+  if (req.term < follower.currentTerm) return { success: false, append: [], commitIndex, matchIndex: 0 };
+  if (req.prevLogIndex > log.lastIndex) return { success: false, append: [], commitIndex, matchIndex: 0, conflictIndex: log.lastIndex + 1 };
+  const prevTerm = log.termAt(req.prevLogIndex) as number;
+  let truncateFrom: number | undefined;
+  let append: LogEntry[] = [];
+  for (let k = 0; k < req.entries.length; k++) {
+    const e = req.entries[k] as LogEntry;
+    if (e.index > log.lastIndex) {
+      append = req.entries.slice(k);
+      break;
+    }
+    if (log.termAt(e.index) !== e.term) {
+      truncateFrom = e.index;
+      append = req.entries.slice(k);
+      break;
+    }
+  }
+  const lastNew = req.prevLogIndex + req.entries.length;
+  const newCommit = req.leaderCommit > commitIndex ? Math.min(req.leaderCommit, lastNew) : commitIndex;
+  return { success: true, truncateFrom, append, commitIndex: newCommit, matchIndex: lastNew };
+}

@@ -1,0 +1,36 @@
+// Corpus, exercise 6: a buggy solution: the commit index follows the end of the log, not the last new entry.
+
+import { firstIndexOfTerm, type AppendDecision, type AppendEntries, type FollowerState, type LogEntry } from "@course/raft";
+import type { Expectation } from "../../corpus.js";
+
+export const expectation: Expectation = { correct: false, why: "commitIndex = min(leaderCommit, last index of the log after appending): entries past the message were never checked against the leader's log, yet they are committed" };
+
+export function handleAppendEntries(follower: FollowerState, req: AppendEntries): AppendDecision {
+  const { log, commitIndex } = follower;
+  if (req.term < follower.currentTerm) return { success: false, append: [], commitIndex, matchIndex: 0 };
+  if (req.prevLogIndex > log.lastIndex) return { success: false, append: [], commitIndex, matchIndex: 0, conflictIndex: log.lastIndex + 1 };
+  const prevTerm = log.termAt(req.prevLogIndex) as number;
+  if (prevTerm !== req.prevLogTerm) {
+    return { success: false, append: [], commitIndex, matchIndex: 0, conflictTerm: prevTerm, conflictIndex: firstIndexOfTerm(log, prevTerm, req.prevLogIndex) };
+  }
+  let truncateFrom: number | undefined;
+  let append: LogEntry[] = [];
+  for (let k = 0; k < req.entries.length; k++) {
+    const e = req.entries[k] as LogEntry;
+    if (e.index > log.lastIndex) {
+      append = req.entries.slice(k);
+      break;
+    }
+    if (log.termAt(e.index) !== e.term) {
+      truncateFrom = e.index;
+      append = req.entries.slice(k);
+      break;
+    }
+  }
+  const lastNew = req.prevLogIndex + req.entries.length;
+  const lastAfter = truncateFrom === undefined ? Math.max(log.lastIndex, lastNew) : lastNew;
+  void lastAfter;
+  let newCommit = commitIndex;
+  if (req.leaderCommit > commitIndex) newCommit = Math.min(req.leaderCommit, lastAfter);
+  return { success: true, truncateFrom, append, commitIndex: newCommit, matchIndex: lastNew };
+}

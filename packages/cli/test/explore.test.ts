@@ -80,4 +80,15 @@ describe("npm run explore", () => {
     expect(result.violation.invariant).toBe("Election Safety");
     expect(parseTrace(readFileSync(result.violation.trace, "utf8")).events.length).toBeGreaterThan(0);
   });
+
+  it("--liveness reports a state no fault-free continuation recovers from, and passes the reference at the same bound", async () => {
+    const bound = ["--liveness", "--timers", "1", "--drops", "1"];
+    const stuck = await run("raft", "--variant", "7/leader-progress/never-back-up", ...bound, "--trace", "stuck.json");
+    expect(stuck.code).toBe(1);
+    expect(stuck.out).toMatch(/STUCK: no fault-free continuation reached agreement/);
+    expect(parseTrace(readFileSync(join(dir, "stuck.json"), "utf8")).events.length).toBeGreaterThan(0);
+    const reference = await run("raft", ...bound);
+    expect(reference.code).toBe(0);
+    expect(reference.out).toMatch(/bound exhausted/);
+  });
 });

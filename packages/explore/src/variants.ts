@@ -53,7 +53,7 @@ export const VARIANTS: Readonly<Record<ProtocolName, Readonly<Record<string, Var
     // the copies); node 0 has just won term 3 with node 2's vote. The search finds the rest: node 0 copies its
     // term-1 entry to node 2 and counts it committed, node 1 steps down, times out, wins term 4 with node 2's vote
     // and would overwrite the entry. From the initial state the same path needs five timer firings, a search far
-    // beyond a default bound (400,000 distinct states did not reach it).
+    // beyond a default bound (with four, it had not finished after 400,000 distinct states).
     "naive-commit": {
       description: "the leader commits any entry stored on a majority, whatever its term (Figure 8)",
       rules: buggyRules["commit-old-term-by-counting"],

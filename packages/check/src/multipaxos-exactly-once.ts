@@ -73,6 +73,15 @@ export function checkExactlyOnceMultiPaxos(options: FindingOptions = {}): Hook<M
       ranAt = new Map();
       firstRun = new Map();
     },
+    {
+      // Per-replica maps change in place, so a save copies them; the records inside are never changed.
+      save: () => ({ ranAt: new Map([...ranAt].map(([id, ran]) => [id, new Map(ran)] as const)), firstRun: new Map(firstRun) }),
+      restore: (saved) => {
+        const m = saved as { ranAt: Map<NodeId, Map<string, number>>; firstRun: Map<string, { slot: number; by: NodeId }> };
+        ranAt = new Map([...m.ranAt].map(([id, ran]) => [id, new Map(ran)] as const));
+        firstRun = new Map(m.firstRun);
+      },
+    },
   );
 }
 
@@ -110,6 +119,14 @@ export function checkChosenOnceMultiPaxos(options: FindingOptions = {}): Hook<Mu
     () => {
       slotOf = new Map();
       reported = new Set();
+    },
+    {
+      save: () => ({ slotOf: new Map(slotOf), reported: new Set(reported) }),
+      restore: (saved) => {
+        const m = saved as { slotOf: Map<string, number>; reported: Set<string> };
+        slotOf = new Map(m.slotOf);
+        reported = new Set(m.reported);
+      },
     },
   );
 }

@@ -15,7 +15,7 @@ export interface MultiPaxosCheckerOptions {
  * chosen, no acceptor accepts below a promise, one command per proposal number; and across replicas, no two
  * apply different commands in the same slot (so applied logs are prefixes of one another) and nothing is
  * applied before it is chosen. Commands are compared by value (client, number and op), since every replica holds
- * its own copy. Build a fresh checker for every simulation.
+ * its own copy. Build a fresh checker for every simulation; its memory goes into checkpoints.
  */
 export function multiPaxosChecker(options: MultiPaxosCheckerOptions = {}): Hook<MultiPaxosMessage> {
   /** The ledger keeps commands as their keys (equal for equal copies); `byKey` turns a key back into a command. */
@@ -95,6 +95,21 @@ export function multiPaxosChecker(options: MultiPaxosCheckerOptions = {}): Hook<
       seenAccepted = new Map();
       applied = [];
     },
+    {
+      // Recorded values are never changed in place, so the copies share them; only the containers are copied.
+      // `byKey` is left out: it only grows, and equal keys name equal commands.
+      save: () => ({ ledger: ledger?.copy(), proposed: new Set(proposed), seenRequests, seenAccepted: copyAccepted(seenAccepted), applied: applied.slice() }),
+      restore: (saved) => {
+        const m = saved as { ledger: BallotLedger<string> | undefined; proposed: Set<string>; seenRequests: number; seenAccepted: Map<NodeId, Map<number, SlotAccepted>>; applied: Array<{ key: string; by: NodeId }> };
+        ledger = m.ledger?.copy();
+        proposed = new Set(m.proposed);
+        seenRequests = m.seenRequests;
+        seenAccepted = copyAccepted(m.seenAccepted);
+        applied = m.applied.slice();
+      },
+    },
     noteRequests,
   );
 }
+
+const copyAccepted = (m: ReadonlyMap<NodeId, ReadonlyMap<number, SlotAccepted>>) => new Map([...m].map(([id, slots]) => [id, new Map(slots)] as const));

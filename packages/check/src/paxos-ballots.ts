@@ -68,6 +68,16 @@ export class BallotLedger<V> {
     return undefined;
   }
 
+  /** An independent copy with the same memory (simulation checkpoints); the recorded values are shared, never changed. */
+  copy(): BallotLedger<V> {
+    const c = new BallotLedger<V>(0, this.show, this.wasProposed, this.quorum);
+    for (const [k, v] of this.highestPromise) c.highestPromise.set(k, v);
+    for (const [k, v] of this.valueOfBallot) c.valueOfBallot.set(k, v);
+    for (const [k, v] of this.votersOfBallot) c.votersOfBallot.set(k, new Set(v));
+    for (const [k, v] of this.chosenValue) c.chosenValue.set(k, v);
+    return c;
+  }
+
   chosen(instance: number): V | undefined {
     return this.chosenValue.get(instance)?.v;
   }

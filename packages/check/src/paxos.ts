@@ -7,7 +7,7 @@ import { BallotLedger, opValue } from "./paxos-ballots.js";
 /**
  * Checks, after every step: at most one value is chosen; a chosen value was proposed by a client; no acceptor
  * accepts below a promise it made (even one it forgot in a restart); one value per proposal number; a learner
- * learns only a chosen value. Build a fresh checker for every simulation.
+ * learns only a chosen value. Build a fresh checker for every simulation; its memory goes into checkpoints.
  */
 export function paxosChecker(): Hook<PaxosMessage> {
   let ledger: BallotLedger<string> | undefined;
@@ -17,7 +17,7 @@ export function paxosChecker(): Hook<PaxosMessage> {
   let lastState = new Map<number, AcceptorState>();
   let learnedOk = new Set<number>();
 
-  return (sim: Simulation<PaxosMessage>): Violation | undefined => {
+  const hook: Hook<PaxosMessage> = (sim: Simulation<PaxosMessage>): Violation | undefined => {
     if (ledger === undefined || sim.stepCount < lastStep) {
       // First call, or the simulation was rewound: start over.
       ledger = new BallotLedger<string>(sim.nodeIds.length, (v) => `'${v}'`, (v) => proposed.has(v));
@@ -62,4 +62,16 @@ export function paxosChecker(): Hook<PaxosMessage> {
     }
     return undefined;
   };
+  // Acceptor states are never changed in place (the rules return new ones), so the copies share them.
+  hook.save = () => ({ ledger: ledger?.copy(), lastStep, proposed: new Set(proposed), seenRequests, lastState: new Map(lastState), learnedOk: new Set(learnedOk) });
+  hook.restore = (memory) => {
+    const m = memory as { ledger: BallotLedger<string> | undefined; lastStep: number; proposed: Set<string>; seenRequests: number; lastState: Map<number, AcceptorState>; learnedOk: Set<number> };
+    ledger = m.ledger?.copy();
+    lastStep = m.lastStep;
+    proposed = new Set(m.proposed);
+    seenRequests = m.seenRequests;
+    lastState = new Map(m.lastState);
+    learnedOk = new Set(m.learnedOk);
+  };
+  return hook;
 }

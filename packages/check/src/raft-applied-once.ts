@@ -12,7 +12,8 @@ import type { RaftHook } from "./raft-invariants.js";
  * entries each server applied since the last look and counts their tokens in that server's store.
  */
 export function raftAppliedOnce(): RaftHook {
-  let seen = new Map<NodeId, { node: RaftNode; applied: number }>();
+  /** Per server, which boot it was in (the simulator counts them) and how far its applied entries were read. */
+  let seen = new Map<NodeId, { incarnation: number; applied: number }>();
   let lastStep = -1;
   const hook: RaftHook = (sim) => {
     if (sim.stepCount < lastStep) seen = new Map();
@@ -21,10 +22,11 @@ export function raftAppliedOnce(): RaftHook {
       const node = sim.node<RaftNode>(id);
       if (node === undefined) continue;
       const before = seen.get(id);
-      // A restarted server is a new object that applies again from its snapshot: each incarnation is judged alone.
-      const from = before !== undefined && before.node === node ? before.applied : node.log.snapshotIndex;
+      const incarnation = sim.incarnation(id);
+      // A restarted server applies again from its snapshot: each incarnation is judged alone.
+      const from = before !== undefined && before.incarnation === incarnation ? before.applied : node.log.snapshotIndex;
       if (node.lastApplied <= from) continue;
-      seen.set(id, { node, applied: node.lastApplied });
+      seen.set(id, { incarnation, applied: node.lastApplied });
       const v = twiceApplied(node, from);
       if (v !== undefined) return v;
     }
@@ -33,6 +35,13 @@ export function raftAppliedOnce(): RaftHook {
   hook.reset = () => {
     seen = new Map();
     lastStep = -1;
+  };
+  // Records are replaced, never changed in place, so a copy of the map is a checkpoint.
+  hook.save = () => ({ lastStep, seen: new Map(seen) });
+  hook.restore = (saved) => {
+    const m = saved as { lastStep: number; seen: Map<NodeId, { incarnation: number; applied: number }> };
+    lastStep = m.lastStep;
+    seen = new Map(m.seen);
   };
   return hook;
 }

@@ -7,30 +7,96 @@ export type RaftHook = Hook<RaftMessage>;
 
 /**
  * One property, checked after an event. `changed` holds the live servers whose fingerprint changed (or that just
- * came up): whatever a check learns from a server, it learns from those; `live` is every running server.
+ * came up): whatever a check learns from a server, it learns from those; `live` is every running server. What it
+ * remembers of the run can be saved and put back (`save`, `restore`), so a search that branches from checkpoints
+ * judges each branch by its own past.
  */
-type Check = (sim: Simulation<RaftMessage>, live: readonly RaftNode[], changed: readonly RaftNode[]) => Violation | undefined;
+interface Check {
+  (sim: Simulation<RaftMessage>, live: readonly RaftNode[], changed: readonly RaftNode[]): Violation | undefined;
+  save(): unknown;
+  restore(memory: unknown): void;
+}
+
+type Copiers<T> = { readonly [K in keyof T]: (value: T[K]) => T[K] };
 
 /**
- * A number remembered per server incarnation: a restarted server is a new object and starts afresh. Keyed by
- * node id with an identity check, which is much cheaper per event than a WeakMap.
+ * A check's memory, copied on write: saved memory is shared with checkpoints, never changed in place. A call reads
+ * the current containers and copies one only the first time it changes it; `commit` then makes the copies current.
+ * So saving and restoring cost nothing, and a step that learns nothing new copies nothing.
  */
-class PerIncarnation {
-  private readonly byId = new Map<NodeId, { node: RaftNode; value: number }>();
-  get(node: RaftNode): number | undefined {
-    const e = this.byId.get(node.id);
-    return e !== undefined && e.node === node ? e.value : undefined;
+class Memory<T extends object> {
+  private changed: Partial<T> = {};
+  private dirty = false;
+  constructor(
+    public current: T,
+    private readonly copiers: Copiers<T>,
+  ) {}
+  read<K extends keyof T>(key: K): T[K] {
+    return this.dirty && key in this.changed ? (this.changed[key] as T[K]) : this.current[key];
   }
-  set(node: RaftNode, value: number): void {
-    const e = this.byId.get(node.id);
-    if (e !== undefined && e.node === node) e.value = value;
-    else this.byId.set(node.id, { node, value });
+  write<K extends keyof T>(key: K): T[K] {
+    if (!(key in this.changed)) {
+      this.changed[key] = this.copiers[key](this.current[key]);
+      this.dirty = true;
+    }
+    return this.changed[key] as T[K];
+  }
+  commit(): void {
+    if (!this.dirty) return;
+    this.current = { ...this.current, ...this.changed };
+    this.changed = {};
+    this.dirty = false;
   }
 }
 
+/** A check with its memory (see Memory); `onRestore` lets it drop caches that belong to the memory it had. */
+function check<T extends object>(
+  initial: T,
+  copiers: Copiers<T>,
+  run: (m: Memory<T>, sim: Simulation<RaftMessage>, live: readonly RaftNode[], changed: readonly RaftNode[]) => Violation | undefined,
+  onRestore?: () => void,
+): Check {
+  const m = new Memory(initial, copiers);
+  const c = ((sim, live, changed) => {
+    try {
+      return run(m, sim, live, changed);
+    } finally {
+      m.commit();
+    }
+  }) as Check;
+  c.save = () => m.current;
+  c.restore = (saved) => {
+    m.current = saved as T;
+    onRestore?.();
+  };
+  return c;
+}
+
+const copyMap = <K, V>(m: ReadonlyMap<K, V>) => new Map(m);
+const copySet = <V>(s: ReadonlySet<V>) => new Set(s);
+
+/** A number remembered per server incarnation (the simulator counts boots): a restarted server starts afresh. */
+class PerIncarnation {
+  private readonly byId = new Map<NodeId, { incarnation: number; value: number }>();
+  get(sim: Simulation<RaftMessage>, node: RaftNode): number | undefined {
+    const e = this.byId.get(node.id);
+    return e !== undefined && e.incarnation === sim.incarnation(node.id) ? e.value : undefined;
+  }
+  set(sim: Simulation<RaftMessage>, node: RaftNode, value: number): void {
+    this.byId.set(node.id, { incarnation: sim.incarnation(node.id), value });
+  }
+  copy(): PerIncarnation {
+    const c = new PerIncarnation();
+    for (const [id, e] of this.byId) c.byId.set(id, e);
+    return c;
+  }
+}
+const copyPer = (p: PerIncarnation) => p.copy();
+
 /** What the checks read from a server; if none of it changed (a heartbeat, say), nothing new can be wrong. */
 interface Fingerprint {
-  node: RaftNode;
+  /** Which boot of the server: a restarted server is checked afresh. */
+  incarnation: number;
   role: string;
   term: number;
   tail: LogEntry | undefined;
@@ -39,24 +105,9 @@ interface Fingerprint {
   lastApplied: number;
 }
 
-function fingerprintOf(node: RaftNode): Fingerprint {
-  return { node, role: node.role, term: node.currentTerm, tail: node.log.entryAt(node.log.lastIndex), lastIndex: node.log.lastIndex, commitIndex: node.commitIndex, lastApplied: node.lastApplied };
-}
-
-/** Updates a fingerprint in place (one fewer object per event: this runs after nearly every step). */
-function refingerprint(f: Fingerprint, node: RaftNode): void {
-  f.node = node;
-  f.role = node.role;
-  f.term = node.currentTerm;
-  f.tail = node.log.entryAt(node.log.lastIndex);
-  f.lastIndex = node.log.lastIndex;
-  f.commitIndex = node.commitIndex;
-  f.lastApplied = node.lastApplied;
-}
-
-function sameFingerprint(f: Fingerprint, node: RaftNode): boolean {
+function sameFingerprint(f: Fingerprint, node: RaftNode, incarnation: number): boolean {
   return (
-    f.node === node &&
+    f.incarnation === incarnation &&
     f.role === node.role &&
     f.term === node.currentTerm &&
     f.lastIndex === node.log.lastIndex &&
@@ -70,17 +121,19 @@ function sameFingerprint(f: Fingerprint, node: RaftNode): boolean {
  * Runs several checks off one list of live servers, so a step costs one pass however many properties are on,
  * and skips them when no live server changed anything they read and no server went down or came back.
  * The checks remember the run's history, so a replay from the start (a rewind, or a fork with other faults)
- * gets fresh ones: otherwise the replay would be judged against a future that no longer happens.
+ * gets fresh ones: otherwise the replay would be judged against a future that no longer happens. For checkpoints
+ * the hook saves and restores that memory, fingerprints included.
  */
 function hookOf(makeChecks: () => readonly Check[]): RaftHook {
   let checks = makeChecks();
   let lastStep = -1;
   const live: RaftNode[] = [];
   const changedNodes: RaftNode[] = [];
-  const prints = new Map<NodeId, Fingerprint>();
+  /** Copied on change, like the checks' memory, so checkpoints share it. */
+  let prints = new Map<NodeId, Fingerprint>();
   const restart = () => {
     checks = makeChecks();
-    prints.clear();
+    prints = new Map();
   };
   const hook: RaftHook = (sim) => {
     if (sim.stepCount < lastStep) restart();
@@ -88,24 +141,26 @@ function hookOf(makeChecks: () => readonly Check[]): RaftHook {
     live.length = 0;
     changedNodes.length = 0;
     let changed = false;
+    let fresh: Map<NodeId, Fingerprint> | undefined;
     for (const id of sim.nodeIds) {
       const node = sim.node<RaftNode>(id);
       const f = prints.get(id);
       if (node === undefined) {
         if (f !== undefined) {
-          prints.delete(id);
+          (fresh ??= new Map(prints)).delete(id);
           changed = true;
         }
         continue;
       }
       live.push(node);
-      if (f === undefined || !sameFingerprint(f, node)) {
+      const incarnation = sim.incarnation(id);
+      if (f === undefined || !sameFingerprint(f, node, incarnation)) {
         changed = true;
         changedNodes.push(node);
-        if (f === undefined) prints.set(id, fingerprintOf(node));
-        else refingerprint(f, node);
+        (fresh ??= new Map(prints)).set(id, { incarnation, role: node.role, term: node.currentTerm, tail: node.log.entryAt(node.log.lastIndex), lastIndex: node.log.lastIndex, commitIndex: node.commitIndex, lastApplied: node.lastApplied });
       }
     }
+    if (fresh !== undefined) prints = fresh;
     if (!changed) return undefined;
     for (const check of checks) {
       const v = check(sim, live, changedNodes);
@@ -117,6 +172,13 @@ function hookOf(makeChecks: () => readonly Check[]): RaftHook {
     restart();
     lastStep = -1;
   };
+  hook.save = () => ({ lastStep, prints, checks: checks.map((c) => c.save()) });
+  hook.restore = (memory) => {
+    const m = memory as { lastStep: number; prints: Map<NodeId, Fingerprint>; checks: readonly unknown[] };
+    lastStep = m.lastStep;
+    prints = m.prints;
+    checks.forEach((c, i) => c.restore(m.checks[i]));
+  };
   return hook;
 }
 
@@ -126,19 +188,18 @@ export function electionSafety(): RaftHook {
 }
 
 function electionSafetyCheck(): Check {
-  const leaders = new Map<number, NodeId>();
-  return (_sim, _live, changed) => {
+  return check({ leaders: new Map<number, NodeId>() }, { leaders: copyMap }, (m, _sim, _live, changed) => {
     for (const node of changed) {
       const id = node.id;
       if (node.role !== "leader") continue;
-      const other = leaders.get(node.currentTerm);
-      if (other === undefined) leaders.set(node.currentTerm, id);
+      const other = m.read("leaders").get(node.currentTerm);
+      if (other === undefined) m.write("leaders").set(node.currentTerm, id);
       else if (other !== id) {
         return violation("Election Safety", `nodes ${other} and ${id} were both leader in term ${node.currentTerm}`, { term: node.currentTerm, leaders: [other, id] });
       }
     }
     return undefined;
-  };
+  });
 }
 
 /**
@@ -151,30 +212,30 @@ export function logMatching(): RaftHook {
 }
 
 function logMatchingCheck(): Check {
-  const seen = new WeakSet<LogEntry>();
   /** The first copy seen of each (index, term), by index: entries of several terms at one index are rare. */
-  const known = new Map<number, Array<{ entry: LogEntry; prevTerm: number | undefined; node: NodeId }>>();
-  const lastEntry = new Map<NodeId, LogEntry | undefined>();
-  return (_sim, _live, changed) => {
+  type Known = Map<number, ReadonlyArray<{ entry: LogEntry; prevTerm: number | undefined; node: NodeId }>>;
+  /**
+   * A cache, not memory: the entries already examined, marked with the era they were examined in. Within an era
+   * the table of known entries only grows, so an entry examined earlier in the era still agrees with it. A restore
+   * (another branch's table) starts a new era, in which every entry is examined again once.
+   */
+  const seen = new WeakMap<LogEntry, object>();
+  let era = {};
+  const run = (m: Memory<{ known: Known }>, _sim: Simulation<RaftMessage>, _live: readonly RaftNode[], changed: readonly RaftNode[]): Violation | undefined => {
     for (const node of changed) {
       const id = node.id;
       const log = node.log;
-      // Logs only change at the end, so an unchanged last entry means nothing new to check.
-      const tail = log.entryAt(log.lastIndex);
-      if (lastEntry.get(id) === tail && tail !== undefined) continue;
-      lastEntry.set(id, tail);
+      // Logs only change at the end, so an entry already examined means everything before it was too.
       for (let i = log.lastIndex; i > log.snapshotIndex; i--) {
         const e = log.entryAt(i) as LogEntry;
-        if (seen.has(e)) break;
-        seen.add(e);
+        if (seen.get(e) === era) break;
+        seen.set(e, era);
         const prevTerm = log.termAt(e.index - 1);
-        const atIndex = known.get(e.index);
+        const atIndex = m.read("known").get(e.index);
         const before = atIndex?.find((k) => k.entry.term === e.term);
-        if (before === undefined) {
-          const first = { entry: e, prevTerm, node: id };
-          if (atIndex === undefined) known.set(e.index, [first]);
-          else atIndex.push(first);
-        } else if (!sameValue(before.entry.command, e.command) || (before.prevTerm !== undefined && prevTerm !== undefined && before.prevTerm !== prevTerm)) {
+        // A new array rather than a push: saved memory shares the old one.
+        if (before === undefined) m.write("known").set(e.index, [...(atIndex ?? []), { entry: e, prevTerm, node: id }]);
+        else if (!sameValue(before.entry.command, e.command) || (before.prevTerm !== undefined && prevTerm !== undefined && before.prevTerm !== prevTerm)) {
           return violation(
             "Log Matching",
             `entry ${e.index} of term ${e.term} differs between nodes ${before.node} and ${id}: ${JSON.stringify(before.entry.command)} after term ${before.prevTerm} vs ${JSON.stringify(e.command)} after term ${prevTerm}`,
@@ -185,6 +246,9 @@ function logMatchingCheck(): Check {
     }
     return undefined;
   };
+  return check({ known: new Map() as Known }, { known: copyMap }, run, () => {
+    era = {};
+  });
 }
 
 /** What the checker knows of one committed entry. */
@@ -202,21 +266,28 @@ interface CommittedEntry {
  * What the checker learns about committed entries, from any server's commitIndex (sparse, by log index).
  * Returns the lowest index learned in this call (Infinity if none).
  */
-function trackCommitted(live: readonly RaftNode[], committed: CommittedEntry[], seenCommit: PerIncarnation): number {
+function trackCommitted(sim: Simulation<RaftMessage>, changed: readonly RaftNode[], m: Memory<LeaderCompletenessMemory>): number {
   let lowestNew = Infinity;
-  for (const node of live) {
-    const seen = seenCommit.get(node) ?? 0;
+  for (const node of changed) {
+    const seen = m.read("seenCommit").get(sim, node) ?? 0;
     if (node.commitIndex <= seen) continue;
     for (let i = Math.max(seen, node.log.snapshotIndex) + 1; i <= node.commitIndex; i++) {
       const t = node.log.termAt(i);
-      if (t !== undefined && committed[i] === undefined) {
-        committed[i] = { term: t, committedIn: node.currentTerm };
+      if (t !== undefined && m.read("committed")[i] === undefined) {
+        m.write("committed")[i] = { term: t, committedIn: node.currentTerm };
         lowestNew = Math.min(lowestNew, i);
       }
     }
-    seenCommit.set(node, node.commitIndex);
+    m.write("seenCommit").set(sim, node, node.commitIndex);
   }
   return lowestNew;
+}
+
+interface LeaderCompletenessMemory {
+  readonly committed: CommittedEntry[];
+  readonly seenCommit: PerIncarnation;
+  /** The last term in which each server's leadership was checked. */
+  readonly checkedTerm: Map<NodeId, number>;
 }
 
 /** Figure 3, Leader Completeness: an entry committed in a term is in the log of every leader of a later term. */
@@ -225,20 +296,18 @@ export function leaderCompleteness(): RaftHook {
 }
 
 function leaderCompletenessCheck(): Check {
-  const committed: CommittedEntry[] = [];
-  const seenCommit = new PerIncarnation();
-  /** The last term in which each server's leadership was checked. */
-  const checkedTerm = new Map<NodeId, number>();
-  return (_sim, live, changed) => {
+  const initial: LeaderCompletenessMemory = { committed: [], seenCommit: new PerIncarnation(), checkedTerm: new Map() };
+  return check(initial, { committed: (c) => c.slice(), seenCommit: copyPer, checkedTerm: copyMap }, (m, sim, live, changed) => {
     // A commit can become known after a later-term leader took office (a deposed leader that learns late, or a
     // buggy rule), so new commits are checked against the leaders in office too, not only new leaders.
-    const lowestNew = trackCommitted(changed, committed, seenCommit);
+    const lowestNew = trackCommitted(sim, changed, m);
+    const committed = m.read("committed");
     for (const node of live) {
       const id = node.id;
       if (node.role !== "leader") continue;
-      const fresh = checkedTerm.get(id) !== node.currentTerm;
+      const fresh = m.read("checkedTerm").get(id) !== node.currentTerm;
       if (!fresh && lowestNew === Infinity) continue;
-      checkedTerm.set(id, node.currentTerm);
+      if (fresh) m.write("checkedTerm").set(id, node.currentTerm);
       // Entries inside the leader's snapshot were applied, so they are in its state; check the log after it.
       for (let index = Math.max(node.log.snapshotIndex + 1, fresh ? 0 : lowestNew); index < committed.length; index++) {
         const c = committed[index];
@@ -255,7 +324,7 @@ function leaderCompletenessCheck(): Check {
       }
     }
     return undefined;
-  };
+  });
 }
 
 /** Figure 3, State Machine Safety: no two servers apply different entries at the same index. */
@@ -264,16 +333,15 @@ export function stateMachineSafety(): RaftHook {
 }
 
 function stateMachineSafetyCheck(): Check {
-  const applied = new Map<number, { entry: LogEntry; node: NodeId }>();
-  const seenApplied = new PerIncarnation();
-  return (_sim, _live, changed) => {
+  const initial = { applied: new Map<number, { entry: LogEntry; node: NodeId }>(), seenApplied: new PerIncarnation() };
+  return check(initial, { applied: copyMap, seenApplied: copyPer }, (m, sim, _live, changed) => {
     for (const node of changed) {
       const id = node.id;
-      const seen = seenApplied.get(node) ?? node.log.snapshotIndex;
+      const seen = m.read("seenApplied").get(sim, node) ?? node.log.snapshotIndex;
       if (node.lastApplied <= seen) continue;
       for (const e of newlyApplied(node, seen)) {
-        const before = applied.get(e.index);
-        if (before === undefined) applied.set(e.index, { entry: e, node: id });
+        const before = m.read("applied").get(e.index);
+        if (before === undefined) m.write("applied").set(e.index, { entry: e, node: id });
         else if (before.entry.term !== e.term || !sameValue(before.entry.command, e.command)) {
           return violation(
             "State Machine Safety",
@@ -282,10 +350,10 @@ function stateMachineSafetyCheck(): Check {
           );
         }
       }
-      seenApplied.set(node, node.lastApplied);
+      m.write("seenApplied").set(sim, node, node.lastApplied);
     }
     return undefined;
-  };
+  });
 }
 
 /** A server's commitIndex never goes down while it runs (it is volatile, so a restart starts it again). */
@@ -294,18 +362,17 @@ export function commitIndexMonotonic(): RaftHook {
 }
 
 function commitIndexMonotonicCheck(): Check {
-  const last = new PerIncarnation();
-  return (_sim, _live, changed) => {
+  return check({ last: new PerIncarnation() }, { last: copyPer }, (m, sim, _live, changed) => {
     for (const node of changed) {
       const id = node.id;
-      const before = last.get(node);
+      const before = m.read("last").get(sim, node);
       if (before !== undefined && node.commitIndex < before) {
         return violation("Commit Index Monotonic", `node ${id}'s commit index went back from ${before} to ${node.commitIndex}`, { node: id, from: before, to: node.commitIndex });
       }
-      if (before !== node.commitIndex) last.set(node, node.commitIndex);
+      if (before !== node.commitIndex) m.write("last").set(sim, node, node.commitIndex);
     }
     return undefined;
-  };
+  });
 }
 
 /**
@@ -319,32 +386,36 @@ export function appliedEntriesDurable(): RaftHook {
 }
 
 function appliedEntriesDurableCheck(): Check {
-  const unverified = new Map<number, { term: number; members: readonly NodeId[] }>();
-  const recorded = new Set<number>();
-  const seenApplied = new PerIncarnation();
-  const crashed = new Set<NodeId>();
-  return (sim, live, changed) => {
+  const initial = {
+    unverified: new Map<number, { term: number; members: readonly NodeId[] }>(),
+    recorded: new Set<number>(),
+    seenApplied: new PerIncarnation(),
+    crashed: new Set<NodeId>(),
+  };
+  return check(initial, { unverified: copyMap, recorded: copySet, seenApplied: copyPer, crashed: copySet }, (m, sim, live, changed) => {
     for (const node of changed) {
-      const seen = seenApplied.get(node) ?? node.log.snapshotIndex;
+      const seen = m.read("seenApplied").get(sim, node) ?? node.log.snapshotIndex;
       if (node.lastApplied <= seen) continue;
       for (const e of newlyApplied(node, seen)) {
-        if (recorded.has(e.index)) continue;
-        recorded.add(e.index);
-        unverified.set(e.index, { term: e.term, members: node.members });
+        if (m.read("recorded").has(e.index)) continue;
+        m.write("recorded").add(e.index);
+        m.write("unverified").set(e.index, { term: e.term, members: node.members });
       }
-      seenApplied.set(node, node.lastApplied);
+      m.write("seenApplied").set(sim, node, node.lastApplied);
     }
     if (live.length === sim.nodeIds.length) {
-      crashed.clear();
+      if (m.read("crashed").size > 0) m.write("crashed").clear();
       return undefined;
     }
     let newCrash = false;
     for (const id of sim.nodeIds) {
       const down = sim.status(id) === "crashed";
-      if (down && !crashed.has(id)) newCrash = true;
-      if (down) crashed.add(id);
-      else crashed.delete(id);
+      const known = m.read("crashed").has(id);
+      if (down && !known) newCrash = true;
+      if (down && !known) m.write("crashed").add(id);
+      else if (!down && known) m.write("crashed").delete(id);
     }
+    const unverified = m.read("unverified");
     if (!newCrash || unverified.size === 0) return undefined;
     const readers = new Map(sim.nodeIds.map((id) => [id, durableLogReader(sim.storage(id))] as const));
     for (const [index, { term, members }] of unverified) {
@@ -359,9 +430,9 @@ function appliedEntriesDurableCheck(): Check {
         );
       }
     }
-    unverified.clear();
+    m.write("unverified").clear();
     return undefined;
-  };
+  });
 }
 
 /** The entries a server applied after index `seen`, oldest first, found by scanning back from the newest. */
@@ -370,25 +441,6 @@ function newlyApplied(node: RaftNode, seen: number): readonly LogEntry[] {
   let k = recent.length;
   while (k > 0 && (recent[k - 1] as LogEntry).index > seen) k--;
   return k === recent.length ? [] : recent.slice(k);
-}
-
-/**
- * Whether two JSON-like values are equal, field by field: what comparing their JSON would say, without building the
- * strings (the checks compare commands after nearly every event).
- */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let keys = 0;
-  for (const k in x) {
-    if (x[k] === undefined) continue;
-    keys++;
-    if (!sameValue(x[k], y[k])) return false;
-  }
-  for (const k in y) if (y[k] !== undefined) keys--;
-  return keys === 0;
 }
 
 function violation(checker: string, message: string, details: unknown): Violation {
@@ -408,3 +460,22 @@ export const RAFT_INVARIANT_NAMES = [
   "Commit Index Monotonic",
   "Applied Entries Durable",
 ] as const;
+
+/**
+ * Whether two JSON-like values are equal, field by field: what comparing their JSON would say, without building the
+ * strings (the checks compare commands after nearly every event).
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let keys = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    keys++;
+    if (!sameValue(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) keys--;
+  return keys === 0;
+}

@@ -9,7 +9,7 @@ import type { TwoPcInspection, TwoPcMessage, TwoPcNode } from "@course/twopc";
  * also needs every participant's yes vote (Gray 1978: commit only if all voted yes): a participant seen
  * prepared has voted yes, and one never seen prepared or committed cannot have. Without that second rule a
  * coordinator that commits on a time-out would pass whenever the silent participant later obeys the commit.
- * Build a fresh checker for every simulation.
+ * Build a fresh checker for every simulation; its memory goes into checkpoints.
  */
 export function twoPcChecker(): Hook<TwoPcMessage> {
   let commits = new Map<string, NodeId>();
@@ -44,7 +44,7 @@ export function twoPcChecker(): Hook<TwoPcMessage> {
     };
   };
 
-  return (sim: Simulation<TwoPcMessage>): Violation | undefined => {
+  const hook: Hook<TwoPcMessage> = (sim: Simulation<TwoPcMessage>): Violation | undefined => {
     if (sim.stepCount < lastStep) {
       commits = new Map();
       aborts = new Map();
@@ -79,4 +79,17 @@ export function twoPcChecker(): Hook<TwoPcMessage> {
     }
     return undefined;
   };
+  type Memory = { commits: Map<string, NodeId>; aborts: Map<string, NodeId>; votedYes: Map<string, Set<NodeId>>; coordinators: Set<NodeId>; lastStep: number };
+  const copy = (m: Memory): Memory => ({
+    commits: new Map(m.commits),
+    aborts: new Map(m.aborts),
+    votedYes: new Map([...m.votedYes].map(([txn, yes]) => [txn, new Set(yes)] as const)),
+    coordinators: new Set(m.coordinators),
+    lastStep: m.lastStep,
+  });
+  hook.save = () => copy({ commits, aborts, votedYes, coordinators, lastStep });
+  hook.restore = (memory) => {
+    ({ commits, aborts, votedYes, coordinators, lastStep } = copy(memory as Memory));
+  };
+  return hook;
 }

@@ -8,6 +8,7 @@ import { resolveOptions, type RaftOptions, type ResolvedOptions } from "./option
 import { majority, voteResult } from "./quorum.js";
 import { referenceRules, type RaftRules } from "./rules/index.js";
 import { readDurableState, writeEntries, writeHardState, writeSnapshot } from "./storage.js";
+import { byNodeText, entriesText, idsText, idText, snapshotText } from "./canonical.js";
 import type {
   AppendEntries,
   AppendEntriesReply,
@@ -239,6 +240,41 @@ export class RaftNode implements SimNode<RaftMessage> {
 
   isMember(): boolean {
     return this.members.includes(this.id);
+  }
+
+  /**
+   * Everything that decides what this server does next, for an exhaustive search, with node ids through `rename`.
+   * Left out: clock readings (election deadline, last heard from a leader, when a pipelined send left or a catch-up
+   * round began), the membership and peers (they follow from the log and the snapshot) and the entries kept for checkers.
+   */
+  canonical(rename: (id: NodeId) => NodeId = (id) => id): string {
+    const hard = this.persistedHard;
+    return [
+      this.role,
+      this.currentTerm,
+      idText(this.votedFor, rename),
+      idText(this.leaderId, rename),
+      `${this.log.snapshotIndex}/${this.log.snapshotTerm}/${entriesText(this.log.all(), rename)}`,
+      this.commitIndex,
+      this.lastApplied,
+      JSON.stringify(this.kv.toJSON()),
+      snapshotText(this.snapshot, rename),
+      byNodeText(this.nextIndex, rename),
+      byNodeText(this.matchIndex, rename),
+      byNodeText(this.sentUpTo, rename),
+      idsText(this.votes, rename),
+      idsText(this.rejections, rename),
+      idsText(this.recentActive, rename),
+      JSON.stringify([...this.pendingWrites]),
+      JSON.stringify(this.pendingReads),
+      this.readSeq,
+      byNodeText(this.readAcks, rename),
+      idText(this.transferTarget, rename),
+      byNodeText(new Map([...this.inFlight].map(([id, sends]) => [id, sends.map((f) => f.upTo)])), rename),
+      [...this.early].map(([at, { from, msg }]) => `${at}<${rename(from)}:${msg.term}/${msg.prevLogTerm}/${msg.leaderCommit}/${msg.readSeq ?? ""}/${entriesText(msg.entries, rename)}`).join(","),
+      this.catchUp === undefined ? "-" : `${rename(this.catchUp.node)}/${this.catchUp.requestIds.join(",")}/${this.catchUp.round}/${this.catchUp.roundEnd}`,
+      `${hard.currentTerm}/${"votedFor" in hard ? idText(hard.votedFor ?? null, rename) : "?"}`,
+    ].join("|");
   }
 
   /**

@@ -36,6 +36,13 @@ export class MessageCounters {
     this.entry(type).duplicated++;
   }
 
+  /** An independent copy (simulation checkpoints). */
+  clone(): MessageCounters {
+    const copy = new MessageCounters();
+    for (const [type, c] of this.byType) copy.byType.set(type, { ...c });
+    return copy;
+  }
+
   /** Totals over every type. */
   total(): TypeCount {
     const t: TypeCount = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, bytes: 0 };

@@ -1,7 +1,7 @@
 // Public API of the simulator package.
 
-export { Rng } from "./rng.js";
-export { EventQueue } from "./event-queue.js";
+export { Rng, type RngState } from "./rng.js";
+export { EventQueue, type QueueEntry, type QueueState } from "./event-queue.js";
 export { SimulationError, InvariantViolationError, type Violation } from "./errors.js";
 export { DEFAULT_LINK, sampleLatency, validateLinkConfig } from "./network.js";
 export type { NodeContext, NodeFactory, SimNode, StorageReader } from "./node.js";
@@ -9,6 +9,7 @@ export {
   Simulation,
   formatTime,
   restartable,
+  type Checkpoint,
   type Hook,
   type InteractiveAction,
   type NodeStatus,
@@ -16,6 +17,9 @@ export {
   type RequestRecord,
   type SimulationSpec,
 } from "./simulation.js";
+export { RandomScheduler, type Choice, type PendingEvent, type PendingView, type Scheduler, type Transmission, type TransmitOutcome } from "./scheduler.js";
+export { deepCopy, deepFreeze } from "./clone.js";
+export { canonicalText } from "./canonical.js";
 export { MessageCounters, type TypeCount } from "./counters.js";
 export { frozenJson } from "./json-copy.js";
 export { randomFaults, type NemesisOptions } from "./nemesis.js";

@@ -63,13 +63,20 @@ export function sampleLatency(latency: Latency, rng: Rng): number {
   }
 }
 
+export interface NetworkState {
+  readonly links: readonly LinkConfig[];
+  readonly blocked: Uint8Array;
+}
+
 /** Link settings and reachability between every ordered pair of nodes, indexed by position for speed. */
 export class Network {
   private readonly index = new Map<NodeId, number>();
-  private readonly links: LinkConfig[];
+  private links: LinkConfig[];
   /** blocked[from * n + to] = 1 when messages from -> to are lost. */
-  private readonly blocked: Uint8Array;
+  private blocked: Uint8Array;
   private readonly n: number;
+  /** Copy on write: after a save or restore, both arrays are shared with a checkpoint until the next change. */
+  private shared = false;
 
   constructor(
     readonly nodes: readonly NodeId[],
@@ -99,8 +106,17 @@ export class Network {
     return this.blocked[this.pos(from, "send") * this.n + this.pos(to, "send")] === 1;
   }
 
+  /** Copies the arrays first if a checkpoint shares them. */
+  private own(): void {
+    if (!this.shared) return;
+    this.links = this.links.slice();
+    this.blocked = this.blocked.slice();
+    this.shared = false;
+  }
+
   /** Update one directed link, every link out of `from`, every link into `to`, or all links. */
   configure(change: Partial<LinkConfig>, from?: NodeId, to?: NodeId): void {
+    this.own();
     const fromSet = from === undefined ? this.nodes.map((_, i) => i) : [this.pos(from, "link change")];
     const toSet = to === undefined ? this.nodes.map((_, i) => i) : [this.pos(to, "link change")];
     for (const f of fromSet) {
@@ -112,11 +128,13 @@ export class Network {
   }
 
   cut(from: NodeId, to: NodeId): void {
+    this.own();
     this.blocked[this.pos(from, "cut") * this.n + this.pos(to, "cut")] = 1;
   }
 
   isolate(node: NodeId): void {
     const i = this.pos(node, "isolate");
+    this.own();
     for (let j = 0; j < this.n; j++) {
       if (j === i) continue;
       this.blocked[i * this.n + j] = 1;
@@ -134,6 +152,7 @@ export class Network {
         groupOf[i] = gi;
       }
     });
+    this.own();
     for (let a = 0; a < this.n; a++) {
       for (let b = 0; b < this.n; b++) {
         if (a !== b && groupOf[a] !== groupOf[b]) this.blocked[a * this.n + b] = 1;
@@ -142,12 +161,25 @@ export class Network {
   }
 
   heal(from?: NodeId, to?: NodeId): void {
+    this.own();
     if (from === undefined && to === undefined) {
       this.blocked.fill(0);
       return;
     }
     if (from === undefined || to === undefined) throw new SimulationError("heal: give both from and to, or neither to heal every link");
     this.blocked[this.pos(from, "heal") * this.n + this.pos(to, "heal")] = 0;
+  }
+
+  /** Every link's settings and reachability, shared with the live network until it changes (simulation checkpoints). */
+  save(): NetworkState {
+    this.shared = true;
+    return { links: this.links, blocked: this.blocked };
+  }
+
+  restore(state: NetworkState): void {
+    this.links = state.links as LinkConfig[];
+    this.blocked = state.blocked;
+    this.shared = true;
   }
 
   /** Directed pairs currently cut, for views and narration. */

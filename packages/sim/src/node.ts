@@ -43,7 +43,11 @@ export interface NodeContext<M extends Message = Message> {
   note(text: string, label?: string): void;
 }
 
-/** A protocol node: a state machine that only changes when the simulator calls it. */
+/**
+ * A protocol node: a state machine that only changes when the simulator calls it. For checkpoints (`Simulation.
+ * checkpoint`), keep all state in the node object's own fields (a checkpoint copies them); state hidden in a closure
+ * would be shared between a checkpoint and the live run.
+ */
 export interface SimNode<M extends Message = Message> {
   onMessage(from: NodeId, msg: M, ctx: NodeContext<M>): void;
   onTimer(name: string, ctx: NodeContext<M>): void;
@@ -53,6 +57,13 @@ export interface SimNode<M extends Message = Message> {
    * rarely changes (a log) can be returned as the same `frozenJson` value each time: state events then share it.
    */
   view?(): unknown;
+  /**
+   * A canonical encoding of the node's state for an exhaustive search's set of visited states: two nodes with equal
+   * encodings must behave alike from here on, given the same events. Leave out clock readings, statistics and caches.
+   * `rename` maps node ids to other ids (symmetry reduction): a node that supports it encodes every node id it holds
+   * through `rename`; the search only passes one for protocols whose behaviour does not depend on the ids' order.
+   */
+  canonical?(rename?: (id: NodeId) => NodeId): string;
 }
 
 /**

@@ -104,11 +104,24 @@ export class Rng {
     return out;
   }
 
+  /** The generator's position, to resume from later (simulation checkpoints). */
+  save(): RngState {
+    return [this.s0, this.s1, this.s2, this.s3];
+  }
+
+  /** Go back to a position `save` returned: the numbers drawn next are the ones drawn after that save. */
+  restore(state: RngState): void {
+    [this.s0, this.s1, this.s2, this.s3] = state;
+  }
+
   /** An independent generator derived from this one's seed and a label; drawing from it leaves this one untouched. */
   fork(label: string): Rng {
     return new Rng((Math.imul(this.seed | 0, 0x9e3779b1) ^ hashString(label)) | 0);
   }
 }
+
+/** The four state words of xoshiro128**. */
+export type RngState = readonly [number, number, number, number];
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));

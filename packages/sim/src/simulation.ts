@@ -1,12 +1,14 @@
 // The deterministic simulator: runs protocol nodes over a faulty network in virtual time and records a Trace.
 
-import { EventQueue } from "./event-queue.js";
+import { deepCopy, deepFreeze } from "./clone.js";
+import { EventQueue, type QueueState } from "./event-queue.js";
 import { InvariantViolationError, SimulationError, type Violation } from "./errors.js";
-import { DEFAULT_LINK, Network, sampleLatency, validateLinkConfig } from "./network.js";
+import { DEFAULT_LINK, Network, validateLinkConfig, type NetworkState } from "./network.js";
 import type { NodeContext, NodeFactory, SimNode, StorageReader } from "./node.js";
-import { Rng } from "./rng.js";
+import { Rng, type RngState } from "./rng.js";
 import { MessageCounters } from "./counters.js";
 import { jsonCopy } from "./json-copy.js";
+import { RandomScheduler, type Choice, type PendingEvent, type PendingView, type Scheduler } from "./scheduler.js";
 import type {
   ClientRequest,
   DropReason,
@@ -26,10 +28,17 @@ import type {
  * can serve every message type (a Simulation<RaftMessage> is not a Simulation<Message> to the type checker).
  * A checker that remembers history (leaders per term, applied entries...) must forget it when the simulation
  * replays from the start, or a rewind would compare the replay against a future it has not reached: give it a
- * `reset` (see `restartable`), which the simulator calls at every replay.
+ * `reset` (see `restartable`), which the simulator calls at every replay. To take part in checkpoints (`checkpoint`,
+ * `restore`: a search that branches, a player that jumps), a checker also gives `save`, a copy of that memory, and
+ * `restore`, which puts such a copy back (and forgets any cache tied to node objects). A checker without memory
+ * gives a `save` that returns undefined.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Hook<M extends Message = any> = ((sim: Simulation<M>) => Violation | undefined | void) & { reset?: () => void };
+export type Hook<M extends Message = any> = ((sim: Simulation<M>) => Violation | undefined | void) & {
+  reset?: () => void;
+  save?: () => unknown;
+  restore?: (memory: unknown) => void;
+};
 
 /** Wraps a stateful checker so that every replay from the start gets a fresh one from `make`. */
 export function restartable<M extends Message>(make: () => Hook<M>): Hook<M> {
@@ -38,6 +47,10 @@ export function restartable<M extends Message>(make: () => Hook<M>): Hook<M> {
   hook.reset = () => {
     inner = make();
   };
+  if (inner.save !== undefined && inner.restore !== undefined) {
+    hook.save = () => inner.save?.();
+    hook.restore = (memory) => inner.restore?.(memory);
+  }
   return hook;
 }
 
@@ -54,6 +67,15 @@ export interface SimulationSpec<M extends Message = Message> {
   readonly record?: boolean;
   /** Copy every message through JSON at send time so nodes never share objects (default true). */
   readonly isolateMessages?: boolean;
+  /**
+   * Deep-freeze every message at send time (default false). A search that delivers one message in many branches
+   * turns this on: a handler that changed a received message would otherwise change it in every branch.
+   */
+  readonly freezeMessages?: boolean;
+  /** Count messages by type (default true); a search that never reads the counters turns it off. */
+  readonly countMessages?: boolean;
+  /** The source of nondeterminism (default: a RandomScheduler, which the seed drives). */
+  readonly scheduler?: Scheduler;
   readonly hooks?: readonly Hook[];
 }
 
@@ -83,25 +105,86 @@ export interface RequestRecord {
 
 export type NodeStatus = "up" | "crashed" | "paused";
 
-type QueueItem =
+/** What a queued event carries; `schedule` adds its id and time, which makes it a PendingEvent. */
+type ItemBody =
   | { kind: "deliver"; msgId: number; from: NodeId; to: NodeId; msg: Message }
   | { kind: "timer"; node: NodeId; name: string; token: number }
   | { kind: "fault"; action: FaultAction }
   | { kind: "request"; node: NodeId; request: ClientRequest };
 
+/** Queued items are never changed once queued: checkpoints share them. */
+type QueueItem = ItemBody & { readonly id: number; readonly time: number };
+
 interface Runtime<M extends Message> {
   readonly id: NodeId;
   node: SimNode<M> | undefined;
   status: NodeStatus;
-  readonly storage: Map<string, string>;
+  storage: Map<string, string>;
   timers: Map<string, number>;
+  /**
+   * Copy on write: a checkpoint shares the node object, storage and timers with the live run; the run copies
+   * each one before it first changes it.
+   */
+  nodeShared: boolean;
+  storageShared: boolean;
+  timersShared: boolean;
   /** Events that arrived while the node was paused, replayed in order on resume. */
-  held: QueueItem[];
+  held: ItemBody[];
   /** The view in the last state event (a JSON copy, never mutated); undefined after a crash. */
   lastView: unknown;
   readonly rng: Rng;
   readonly ctx: NodeContext<M>;
   outbox: Array<[NodeId, M]>;
+  /** How many times the node has booted (1 after start-up): checkers tell a restarted node from the old one by it. */
+  incarnation: number;
+  /** Objects a copy of the node shares instead of copying: its context and its random numbers. */
+  readonly keep: ReadonlySet<object>;
+}
+
+/** One node's part of a checkpoint. */
+interface RuntimeState<M extends Message> {
+  readonly node: SimNode<M> | undefined;
+  readonly status: NodeStatus;
+  readonly storage: Map<string, string>;
+  readonly timers: Map<string, number>;
+  readonly held: readonly ItemBody[];
+  readonly lastView: unknown;
+  readonly rng: RngState;
+  readonly incarnation: number;
+}
+
+/** A saved simulation state; `Simulation.restore` returns to it, as many times as wanted. Opaque. */
+export interface Checkpoint {
+  /** The step count and virtual time it was taken at. */
+  readonly step: number;
+  readonly time: number;
+}
+
+class SimCheckpoint<M extends Message> implements Checkpoint {
+  constructor(
+    readonly owner: Simulation<M>,
+    readonly step: number,
+    readonly time: number,
+    readonly state: {
+      readonly nextMsgId: number;
+      readonly nextTimerToken: number;
+      readonly nextRequestId: number;
+      /** The trace array and its length then: traces only grow at the end, so the prefix is still there. */
+      readonly events: TraceEvent[];
+      readonly eventCount: number;
+      readonly requests: readonly RequestRecord[];
+      readonly actions: RecordedAction[];
+      readonly actionCount: number;
+      readonly actionCursor: number;
+      readonly stoppedBy: Violation | undefined;
+      readonly counters: MessageCounters;
+      readonly network: NetworkState;
+      readonly queue: QueueState<QueueItem>;
+      readonly runtimes: ReadonlyMap<NodeId, RuntimeState<M>>;
+      readonly scheduler: unknown;
+      readonly hooks: readonly unknown[];
+    },
+  ) {}
 }
 
 /**
@@ -115,13 +198,18 @@ export class Simulation<M extends Message = Message> {
   readonly nodeIds: readonly NodeId[];
   private readonly record: boolean;
   private readonly isolate: boolean;
+  private readonly freeze: boolean;
+  private readonly counting: boolean;
+  private readonly scheduler: Scheduler;
   private hooks: Hook[];
+  private readonly pendingView: PendingView;
 
   // Everything below is rebuilt by reset(), which is how rewinds replay from the start.
   private queue!: EventQueue<QueueItem>;
   private network!: Network;
-  private netRng!: Rng;
   private runtimes!: Map<NodeId, Runtime<M>>;
+  /** Copy on write, like node state: a checkpoint shares the counters until the run counts something. */
+  private countersShared = false;
   private clock = 0;
   private steps = 0;
   private nextMsgId = 0;
@@ -129,7 +217,10 @@ export class Simulation<M extends Message = Message> {
   private nextRequestId = 0;
   private events: TraceEvent[] = [];
   private requestLog: RequestRecord[] = [];
-  private requestById = new Map<number, RequestRecord>();
+  /** Built on demand from the log (a restore leaves it out until needed). */
+  private requestById: Map<number, RequestRecord> | undefined = new Map();
+  /** Copy on write: a checkpoint shares the request records until a request is made or answered. */
+  private requestsShared = false;
   private recordedActions: RecordedAction[] = [];
   private actionCursor = 0;
   private stoppedBy: Violation | undefined;
@@ -141,7 +232,17 @@ export class Simulation<M extends Message = Message> {
     this.nodeIds = [...spec.nodes];
     this.record = spec.record ?? true;
     this.isolate = spec.isolateMessages ?? true;
+    this.freeze = spec.freezeMessages ?? false;
+    this.counting = spec.countMessages ?? true;
+    this.scheduler = spec.scheduler ?? new RandomScheduler();
     this.hooks = [...(spec.hooks ?? [])];
+    this.pendingView = {
+      earliest: () => {
+        this.discardStaleTimers();
+        return this.queue.peek();
+      },
+      all: () => this.pendingEvents(),
+    };
     this.reset();
   }
 
@@ -170,7 +271,7 @@ export class Simulation<M extends Message = Message> {
   }
   /** The record of client request `id` (what `request` returned), if it was sent. */
   requestRecord(id: number): RequestRecord | undefined {
-    return this.requestById.get(id);
+    return this.requestIndex().get(id);
   }
   /** Interactive actions applied so far: with the spec, this is what a replay needs. */
   get actions(): readonly RecordedAction[] {
@@ -178,6 +279,21 @@ export class Simulation<M extends Message = Message> {
   }
   get pending(): number {
     return this.queue.size;
+  }
+
+  /**
+   * Every event waiting to run (messages in flight, armed timers, scripted faults and requests), earliest first;
+   * with `sorted` false, in no particular (but deterministic) order, which is cheaper.
+   */
+  pendingEvents(sorted = true): PendingEvent[] {
+    const out: PendingEvent[] = [];
+    for (const e of sorted ? this.queue.sorted() : this.queue.items()) if (e.kind !== "timer" || !this.isStaleTimer(e)) out.push(e);
+    return out;
+  }
+
+  /** How many times a node has booted: 1 after start-up, one more at every restart. */
+  incarnation(node: NodeId): number {
+    return this.runtime(node, "incarnation").incarnation;
   }
 
   status(node: NodeId): NodeStatus {
@@ -192,7 +308,12 @@ export class Simulation<M extends Message = Message> {
   }
   /** A node's durable storage, readable even while it is crashed. */
   storage(node: NodeId): StorageReader {
-    return storageReader(this.runtime(node, "storage").storage);
+    const rt = this.runtime(node, "storage");
+    return storageReader(() => rt.storage);
+  }
+  /** A node's durable storage as stored: JSON text by key (read only; shared with checkpoints). */
+  storedJson(node: NodeId): ReadonlyMap<string, string> {
+    return this.runtime(node, "storedJson").storage;
   }
   /** Directed links that are currently cut. */
   blockedLinks(): Array<[NodeId, NodeId]> {
@@ -207,20 +328,88 @@ export class Simulation<M extends Message = Message> {
 
   // ---- control ----------------------------------------------------------------------------------
 
-  /** Run one event. Returns false when nothing is left to run or a checker stopped the run. */
+  /**
+   * Run one step: whatever the scheduler chooses (with the default scheduler, the earliest event). Returns false
+   * when nothing is left to run or a checker stopped the run.
+   */
   step(): boolean {
     if (this.stoppedBy) return false;
     this.applyDueActions();
     this.discardStaleTimers();
-    const next = this.queue.pop();
-    if (next === undefined) return false;
-    this.clock = next.time;
-    this.steps++;
-    this.handle(next.item);
+    const choice = this.scheduler.next(this.pendingView);
+    if (choice === undefined) return false;
+    this.perform(choice);
     this.runHooks();
     this.applyDueActions();
     this.discardStaleTimers();
     return true;
+  }
+
+  private perform(choice: Choice): void {
+    if (choice.kind === "fault" || choice.kind === "request") {
+      if (choice.kind === "fault") validateFaultAction(choice.action, `${choice.action?.type} fault`, (id, where) => void this.runtime(id as NodeId, where));
+      else this.runtime(choice.node, "client request");
+      this.advanceClock(choice.at);
+      this.steps++;
+      if (choice.kind === "fault") this.applyFault(choice.action);
+      else this.handle({ kind: "request", node: choice.node, request: this.newRequest(choice.op, choice.client) });
+      return;
+    }
+    if (choice.kind === "run") {
+      const top = this.queue.peekEntry();
+      const entry = top !== undefined && top.order === choice.event ? this.queue.pop() : this.queue.remove(choice.event);
+      if (entry === undefined) throw new SimulationError(`run: no pending event with id ${choice.event}`);
+      if (choice.at === undefined) this.clock = entry.time;
+      else this.advanceClock(choice.at);
+      this.steps++;
+      this.handle(entry.item);
+      return;
+    }
+    const item = this.queue.find(choice.event)?.item;
+    if (item === undefined) throw new SimulationError(`${choice.kind}: no pending event with id ${choice.event}`);
+    if (item.kind !== "deliver") throw new SimulationError(`${choice.kind}: event ${choice.event} is a ${item.kind}, not a message in flight`);
+    this.advanceClock(choice.at);
+    this.steps++;
+    if (choice.kind === "drop") {
+      this.queue.remove(choice.event);
+      return this.drop(item, "loss");
+    }
+    // A duplicate: the message stays in flight and a copy joins it.
+    this.duplicate(item, this.clock);
+  }
+
+  /** Queue an event; it gets its id (the queue's order) and time here. */
+  private schedule(time: number, body: ItemBody): void {
+    this.queue.push(time, { ...body, id: this.queue.nextId, time } as QueueItem);
+  }
+
+  /** A copy of a message in flight, delivered at `at`, with its own message id. */
+  private duplicate(item: { msgId: number; from: NodeId; to: NodeId; msg: Message }, at: number): void {
+    const copyId = this.nextMsgId++;
+    this.count()?.duplicated(item.msg.type);
+    if (this.record) this.emit({ kind: "duplicate", msgId: item.msgId, copyId, from: item.from, to: item.to, deliverAt: at });
+    const copy = this.isolate ? this.isolated(item.msg) : item.msg;
+    this.schedule(at, { kind: "deliver", msgId: copyId, from: item.from, to: item.to, msg: copy });
+  }
+
+  /** A private copy of a message (through JSON), frozen when the run shares messages between branches. */
+  private isolated(msg: Message): Message {
+    const copy = JSON.parse(JSON.stringify(msg)) as Message;
+    return this.freeze ? deepFreeze(copy) : copy;
+  }
+
+  /** The counters, copied first if a checkpoint shares them; undefined when the run does not count. */
+  private count(): MessageCounters | undefined {
+    if (!this.counting) return undefined;
+    if (this.countersShared) {
+      this.counters = this.counters.clone();
+      this.countersShared = false;
+    }
+    return this.counters;
+  }
+
+  private advanceClock(at: number | undefined): void {
+    if (at !== undefined && at > this.clock) this.clock = at;
   }
 
   /** Time of the next event that will really run (timers that were reset or cancelled are skipped). */
@@ -328,6 +517,137 @@ export class Simulation<M extends Message = Message> {
     return `${v.checker} violated at ${formatTime(this.clock)} (step ${this.steps}, seed ${this.spec.seed}): ${v.message}${details}`;
   }
 
+  // ---- checkpoints ------------------------------------------------------------------------------
+
+  /**
+   * Saves the whole state of the run: nodes, durable storage, timers, events in flight, network, clock, random
+   * numbers, counters, the trace so far and every checker's memory. `restore(checkpoint)` comes back to it, any
+   * number of times, in any order: a search branches this way, and a player jumps without replaying from the start.
+   * Cheap: node objects, storage and counters are shared with the live run until the run changes them. Node objects
+   * read through `node()` are shared with checkpoints: read them, never change them outside the simulator.
+   */
+  checkpoint(): Checkpoint {
+    const hooks = this.hooks.map((hook, i) => {
+      if (hook.save === undefined || hook.restore === undefined) {
+        throw new SimulationError(`checker #${i} (${hook.name || "anonymous"}) cannot be checkpointed: give it save() and restore() (see Hook)`);
+      }
+      return hook.save();
+    });
+    const runtimes = new Map<NodeId, RuntimeState<M>>();
+    for (const rt of this.runtimes.values()) {
+      rt.nodeShared = rt.node !== undefined;
+      rt.storageShared = true;
+      rt.timersShared = true;
+      runtimes.set(rt.id, {
+        node: rt.node,
+        status: rt.status,
+        storage: rt.storage,
+        timers: rt.timers,
+        held: rt.held.length === 0 ? EMPTY : rt.held.slice(),
+        lastView: rt.lastView,
+        rng: rt.rng.save(),
+        incarnation: rt.incarnation,
+      });
+    }
+    this.countersShared = true;
+    return new SimCheckpoint(this, this.steps, this.clock, {
+      nextMsgId: this.nextMsgId,
+      nextTimerToken: this.nextTimerToken,
+      nextRequestId: this.nextRequestId,
+      events: this.events,
+      eventCount: this.events.length,
+      requests: this.sharedRequests(),
+      actions: this.recordedActions,
+      actionCount: this.recordedActions.length,
+      actionCursor: this.actionCursor,
+      stoppedBy: this.stoppedBy,
+      counters: this.counters,
+      network: this.network.save(),
+      queue: this.queue.save((item) => item.kind !== "timer" || !this.isStaleTimer(item)),
+      runtimes,
+      scheduler: this.scheduler.save(),
+      hooks,
+    });
+  }
+
+  /** Return to a checkpoint of this simulation (the checkpoint stays valid). */
+  restore(checkpoint: Checkpoint): void {
+    if (!(checkpoint instanceof SimCheckpoint) || checkpoint.owner !== this) throw new SimulationError("restore: that checkpoint was taken from another simulation");
+    const cp = checkpoint.state as SimCheckpoint<M>["state"];
+    if (cp.hooks.length !== this.hooks.length) throw new SimulationError(`restore: the checkpoint has ${cp.hooks.length} checkers' memory but the simulation now has ${this.hooks.length} checkers`);
+    this.clock = checkpoint.time;
+    this.steps = checkpoint.step;
+    this.nextMsgId = cp.nextMsgId;
+    this.nextTimerToken = cp.nextTimerToken;
+    this.nextRequestId = cp.nextRequestId;
+    if (cp.eventCount > 0 || this.events.length > 0) this.events = cp.events.slice(0, cp.eventCount);
+    this.requestLog = cp.requests as RequestRecord[];
+    this.requestById = undefined;
+    this.requestsShared = true;
+    this.recordedActions = cp.actions.length === cp.actionCount ? cp.actions : cp.actions.slice(0, cp.actionCount);
+    this.actionCursor = cp.actionCursor;
+    this.stoppedBy = cp.stoppedBy;
+    this.counters = cp.counters;
+    this.countersShared = true;
+    this.network.restore(cp.network);
+    this.queue.restore(cp.queue);
+    for (const rt of this.runtimes.values()) {
+      const saved = cp.runtimes.get(rt.id) as RuntimeState<M>;
+      rt.node = saved.node;
+      rt.nodeShared = saved.node !== undefined;
+      rt.status = saved.status;
+      rt.storage = saved.storage;
+      rt.storageShared = true;
+      rt.timers = saved.timers;
+      rt.timersShared = true;
+      if (saved.held.length > 0 || rt.held.length > 0) rt.held = saved.held.slice();
+      rt.lastView = saved.lastView;
+      rt.rng.restore(saved.rng);
+      rt.incarnation = saved.incarnation;
+      if (rt.outbox.length > 0) rt.outbox = [];
+    }
+    this.scheduler.restore(cp.scheduler);
+    this.hooks.forEach((hook, i) => hook.restore?.(cp.hooks[i]));
+  }
+
+  /** The request records for a checkpoint: shared with the live run, which copies them before it changes them. */
+  private sharedRequests(): readonly RequestRecord[] {
+    this.requestsShared = true;
+    return this.requestLog;
+  }
+
+  /** The request records, copied first if a checkpoint shares them. */
+  private ownRequests(): RequestRecord[] {
+    if (this.requestsShared) {
+      this.requestLog = this.requestLog.map((r) => ({ ...r }));
+      this.requestById = undefined;
+      this.requestsShared = false;
+    }
+    return this.requestLog;
+  }
+
+  private requestIndex(): Map<number, RequestRecord> {
+    return (this.requestById ??= new Map(this.requestLog.map((r) => [r.request.id, r])));
+  }
+
+  /** A node's durable storage, copied first if a checkpoint shares it. */
+  private storageOf(rt: Runtime<M>): Map<string, string> {
+    if (rt.storageShared) {
+      rt.storage = new Map(rt.storage);
+      rt.storageShared = false;
+    }
+    return rt.storage;
+  }
+
+  /** A node's armed timers, copied first if a checkpoint shares them. */
+  private timersOf(rt: Runtime<M>): Map<string, number> {
+    if (rt.timersShared) {
+      rt.timers = new Map(rt.timers);
+      rt.timersShared = false;
+    }
+    return rt.timers;
+  }
+
   // ---- internals --------------------------------------------------------------------------------
 
   private reset(): void {
@@ -335,7 +655,7 @@ export class Simulation<M extends Message = Message> {
     const root = new Rng(spec.seed);
     this.queue = new EventQueue<QueueItem>();
     this.network = new Network(spec.nodes, { ...DEFAULT_LINK, ...(spec.network ?? {}) });
-    this.netRng = root.fork("network");
+    this.scheduler.reset(spec.seed);
     this.clock = 0;
     this.steps = 0;
     this.nextMsgId = 0;
@@ -344,10 +664,12 @@ export class Simulation<M extends Message = Message> {
     this.events = [];
     this.requestLog = [];
     this.requestById = new Map();
+    this.requestsShared = false;
     this.recordedActions = [];
     this.actionCursor = 0;
     this.stoppedBy = undefined;
     this.counters = new MessageCounters();
+    this.countersShared = false;
     this.runtimes = new Map();
     for (const hook of this.hooks ?? []) hook.reset?.();
     for (const id of spec.nodes) {
@@ -357,17 +679,24 @@ export class Simulation<M extends Message = Message> {
         status: "up",
         storage: new Map(),
         timers: new Map(),
+        nodeShared: false,
+        storageShared: false,
+        timersShared: false,
         held: [],
         lastView: undefined,
         rng: root.fork(`node:${id}`),
         ctx: undefined as unknown as NodeContext<M>,
         outbox: [],
+        incarnation: 0,
+        keep: new Set(),
       };
-      (rt as { ctx: NodeContext<M> }).ctx = this.makeContext(rt);
+      const ctx = this.makeContext(rt);
+      (rt as { ctx: NodeContext<M> }).ctx = ctx;
+      (rt as { keep: ReadonlySet<object> }).keep = new Set<object>([ctx, ctx.rng, ctx.storage, ctx.nodes]);
       this.runtimes.set(id, rt);
     }
-    for (const f of spec.faults ?? []) this.queue.push(f.at, { kind: "fault", action: f.action });
-    for (const r of spec.requests ?? []) this.queue.push(r.at, { kind: "request", node: r.node, request: this.newRequest(r.op, r.client) });
+    for (const f of spec.faults ?? []) this.schedule(f.at, { kind: "fault", action: f.action });
+    for (const r of spec.requests ?? []) this.schedule(r.at, { kind: "request", node: r.node, request: this.newRequest(r.op, r.client) });
     for (const rt of this.runtimes.values()) this.boot(rt);
   }
 
@@ -399,12 +728,12 @@ export class Simulation<M extends Message = Message> {
     }
   }
 
-  private isStaleTimer(item: { node: NodeId; name: string; token: number }): boolean {
+  private isStaleTimer(item: { readonly node: NodeId; readonly name: string; readonly token: number }): boolean {
     const rt = this.runtimes.get(item.node) as Runtime<M>;
     return rt.timers.get(item.name) !== item.token;
   }
 
-  private handle(item: QueueItem): void {
+  private handle(item: ItemBody): void {
     switch (item.kind) {
       case "deliver":
         return this.deliver(item);
@@ -414,7 +743,7 @@ export class Simulation<M extends Message = Message> {
           rt.held.push(item);
           return;
         }
-        rt.timers.delete(item.name);
+        this.timersOf(rt).delete(item.name);
         if (this.record) this.emit({ kind: "timer", node: rt.id, name: item.name });
         this.invoke(rt, (node, ctx) => node.onTimer(item.name, ctx));
         return;
@@ -426,7 +755,7 @@ export class Simulation<M extends Message = Message> {
     }
   }
 
-  private deliver(item: Extract<QueueItem, { kind: "deliver" }>): void {
+  private deliver(item: Extract<ItemBody, { kind: "deliver" }>): void {
     const rt = this.runtimes.get(item.to) as Runtime<M>;
     if (rt.status === "crashed") return this.drop(item, "crashed");
     if (rt.status === "paused") {
@@ -434,13 +763,13 @@ export class Simulation<M extends Message = Message> {
       return;
     }
     if (this.network.isBlocked(item.from, item.to)) return this.drop(item, "partition");
-    this.counters.delivered(item.msg.type);
+    this.count()?.delivered(item.msg.type);
     if (this.record) this.emit({ kind: "deliver", msgId: item.msgId, from: item.from, to: item.to, msg: item.msg });
     this.invoke(rt, (node, ctx) => node.onMessage(item.from, item.msg as M, ctx));
   }
 
   private drop(item: { msgId: number; from: NodeId; to: NodeId; msg: Message }, reason: DropReason): void {
-    this.counters.dropped(item.msg.type);
+    this.count()?.dropped(item.msg.type);
     if (this.record) this.emit({ kind: "drop", msgId: item.msgId, from: item.from, to: item.to, msg: item.msg, reason });
   }
 
@@ -448,10 +777,10 @@ export class Simulation<M extends Message = Message> {
     const rt = this.runtime(node, "client request");
     // The client's invocation time is when it sent the request, even if a paused node handles it later:
     // linearizability checks depend on it.
-    if (!this.requestById.has(request.id)) {
+    if (!this.requestIndex().has(request.id)) {
       const record: RequestRecord = { request, node, invokedAt: this.clock };
-      this.requestLog.push(record);
-      this.requestById.set(request.id, record);
+      this.ownRequests().push(record);
+      this.requestIndex().set(request.id, record);
       if (this.record) this.emit({ kind: "client-request", node, request });
     }
     if (rt.status === "paused") {
@@ -496,7 +825,7 @@ export class Simulation<M extends Message = Message> {
         if (this.record) this.emit({ kind: "resume", node: rt.id });
         const held = rt.held;
         rt.held = [];
-        for (const h of held) this.queue.push(this.clock, h);
+        for (const h of held) this.schedule(this.clock, h);
         return;
       }
       case "partition":
@@ -529,8 +858,10 @@ export class Simulation<M extends Message = Message> {
   private crash(rt: Runtime<M>): void {
     const held = rt.held;
     rt.node = undefined;
+    rt.nodeShared = false;
     rt.status = "crashed";
     rt.timers = new Map();
+    rt.timersShared = false;
     rt.held = [];
     rt.outbox = [];
     rt.lastView = undefined;
@@ -539,16 +870,21 @@ export class Simulation<M extends Message = Message> {
   }
 
   private boot(rt: Runtime<M>): void {
+    rt.incarnation++;
     this.invoke(rt, (_node, ctx) => {
       rt.node = this.spec.createNode(ctx);
+      rt.nodeShared = false;
     }, true);
   }
 
   /** Run a node handler, then flush its outbox: storage writes made in the handler are already durable. */
   private invoke(rt: Runtime<M>, fn: (node: SimNode<M>, ctx: NodeContext<M>) => void, booting = false): void {
-    const node = rt.node;
-    if (!booting && node === undefined) return;
-    fn(node as SimNode<M>, rt.ctx);
+    if (!booting && rt.node === undefined) return;
+    if (rt.nodeShared) {
+      rt.node = deepCopy(rt.node, rt.keep);
+      rt.nodeShared = false;
+    }
+    fn(rt.node as SimNode<M>, rt.ctx);
     const outbox = rt.outbox;
     if (outbox.length > 0) {
       rt.outbox = [];
@@ -573,24 +909,14 @@ export class Simulation<M extends Message = Message> {
       bytes = json.length;
       msg = JSON.parse(json) as Message;
     }
-    this.counters.sent(msg.type, bytes);
-    const self = from === to;
-    const link = this.network.link(from, to);
-    const latency = self ? 0 : sampleLatency(link.latency, this.netRng);
-    const deliverAt = this.clock + latency;
-    if (this.record) this.emit({ kind: "send", msgId, from, to, msg, deliverAt });
+    if (this.freeze) deepFreeze(msg);
+    this.count()?.sent(msg.type, bytes);
     // Partitions never block a node's messages to itself; an explicit cut of the self-link does (to lose a node's own vote, say).
-    if (this.network.isBlocked(from, to)) return this.drop({ msgId, from, to, msg }, "partition");
-    if (!self && link.drop > 0 && this.netRng.chance(link.drop)) return this.drop({ msgId, from, to, msg }, "loss");
-    this.queue.push(deliverAt, { kind: "deliver", msgId, from, to, msg });
-    if (!self && link.duplicate > 0 && this.netRng.chance(link.duplicate)) {
-      const copyId = this.nextMsgId++;
-      const copyAt = this.clock + sampleLatency(link.latency, this.netRng);
-      this.counters.duplicated(msg.type);
-      if (this.record) this.emit({ kind: "duplicate", msgId, copyId, from, to, deliverAt: copyAt });
-      const copy = this.isolate ? (JSON.parse(JSON.stringify(msg)) as Message) : msg;
-      this.queue.push(copyAt, { kind: "deliver", msgId: copyId, from, to, msg: copy });
-    }
+    const fate = this.scheduler.transmit({ from, to, msg, link: this.network.link(from, to), now: this.clock, blocked: this.network.isBlocked(from, to) });
+    if (this.record) this.emit({ kind: "send", msgId, from, to, msg, deliverAt: fate.deliverAt });
+    if (fate.lost !== undefined) return this.drop({ msgId, from, to, msg }, fate.lost);
+    this.queue.push(fate.deliverAt, { kind: "deliver", msgId, from, to, msg, id: this.queue.nextId, time: fate.deliverAt });
+    if (fate.copyAt !== undefined) this.duplicate({ msgId, from, to, msg }, fate.copyAt);
   }
 
   private runHooks(): void {
@@ -617,7 +943,7 @@ export class Simulation<M extends Message = Message> {
 
   private makeContext(rt: Runtime<M>): NodeContext<M> {
     const sim = this;
-    const reader = storageReader(rt.storage);
+    const reader = storageReader(() => rt.storage);
     return {
       id: rt.id,
       get now() {
@@ -629,11 +955,11 @@ export class Simulation<M extends Message = Message> {
       persist(key, value) {
         if (value === undefined) throw new SimulationError(`node ${rt.id}: persist("${key}", undefined): use unpersist to delete a key`);
         const json = JSON.stringify(value);
-        rt.storage.set(key, json);
+        sim.storageOf(rt).set(key, json);
         if (sim.record) sim.emit({ kind: "persist", node: rt.id, key, value: JSON.parse(json) as unknown });
       },
       unpersist(key) {
-        rt.storage.delete(key);
+        sim.storageOf(rt).delete(key);
         if (sim.record) sim.emit({ kind: "persist", node: rt.id, key, value: null });
       },
       send(to, msg) {
@@ -651,18 +977,20 @@ export class Simulation<M extends Message = Message> {
           throw new SimulationError(`node ${rt.id}: timer "${name}" needs a finite delay >= 0 ms, got ${String(delay)}`);
         }
         const token = ++sim.nextTimerToken;
-        rt.timers.set(name, token);
+        sim.timersOf(rt).set(name, token);
         const fireAt = sim.clock + delay;
-        sim.queue.push(fireAt, { kind: "timer", node: rt.id, name, token });
+        sim.schedule(fireAt, { kind: "timer", node: rt.id, name, token });
         if (sim.record) sim.emit({ kind: "timer-set", node: rt.id, name, fireAt });
       },
       cancelTimer(name) {
-        if (rt.timers.delete(name) && sim.record) sim.emit({ kind: "timer-cancel", node: rt.id, name });
+        if (rt.timers.has(name) && sim.timersOf(rt).delete(name) && sim.record) sim.emit({ kind: "timer-cancel", node: rt.id, name });
       },
       reply(requestId, result) {
-        const rec = sim.requestById.get(requestId);
-        if (!rec) throw new SimulationError(`node ${rt.id} replied to unknown client request ${requestId}`);
-        if (rec.replyAt !== undefined) return; // the client already has its answer
+        const known = sim.requestIndex().get(requestId);
+        if (!known) throw new SimulationError(`node ${rt.id} replied to unknown client request ${requestId}`);
+        if (known.replyAt !== undefined) return; // the client already has its answer
+        sim.ownRequests();
+        const rec = sim.requestIndex().get(requestId) as RequestRecord;
         rec.replyAt = sim.clock;
         rec.result = result;
         if (sim.record) sim.emit({ kind: "client-reply", node: rt.id, requestId, client: rec.request.client, result });
@@ -674,14 +1002,17 @@ export class Simulation<M extends Message = Message> {
   }
 }
 
-function storageReader(map: Map<string, string>): StorageReader {
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** Reads through `map()` at every call: copy on write may replace a node's storage map. */
+function storageReader(map: () => Map<string, string>): StorageReader {
   return {
     get<T>(key: string): T | undefined {
-      const json = map.get(key);
+      const json = map().get(key);
       return json === undefined ? undefined : (JSON.parse(json) as T);
     },
-    has: (key) => map.has(key),
-    keys: () => [...map.keys()],
+    has: (key) => map().has(key),
+    keys: () => [...map().keys()],
   };
 }
 

@@ -85,3 +85,38 @@ export const gossipFactory: NodeFactory<Note> = (ctx) => {
     view: () => ({ count }),
   };
 };
+
+/**
+ * The gossip node's behaviour with its state in object fields instead of closures, as checkpoints need (a copy of a
+ * node copies its fields; state hidden in a closure would be shared between the copies).
+ */
+export class Chatter implements SimNode<Note> {
+  count = 0;
+  heard: Array<{ from: NodeId; text: string }> = [];
+  constructor(ctx: NodeContext<Note>) {
+    this.count = ctx.storage.get<number>("count") ?? 0;
+    ctx.setTimer("tick", ctx.rng.uniform(5, 50));
+  }
+  private gossip(c: NodeContext<Note>): void {
+    const others = c.nodes.filter((n) => n !== c.id);
+    c.send(c.rng.pick(others), { type: "note", text: `${c.id}:${this.count}` });
+  }
+  onMessage(from: NodeId, msg: Note, c: NodeContext<Note>): void {
+    this.count++;
+    this.heard.push({ from, text: msg.text });
+    c.persist("count", this.count);
+    if (this.count % 3 !== 0) this.gossip(c);
+  }
+  onTimer(_name: string, c: NodeContext<Note>): void {
+    this.gossip(c);
+    c.setTimer("tick", c.rng.uniform(20, 80));
+  }
+  onClientRequest(request: ClientRequest, c: NodeContext<Note>): void {
+    c.reply(request.id, this.count);
+  }
+  view(): unknown {
+    return { count: this.count };
+  }
+}
+
+export const chatterFactory: NodeFactory<Note> = (ctx) => new Chatter(ctx);

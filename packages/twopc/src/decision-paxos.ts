@@ -1,7 +1,7 @@
 // The decision replicated with consensus: per transaction, one Basic Paxos instance whose value is COMMIT or ABORT.
 
-import type { NodeContext, NodeId } from "@course/sim";
-import { chooseValue, formatBallot, learnFromAccepted, majority, nextProposalNumber, onAccept, onPrepare, sameBallot, type AcceptedTally, type AcceptorState, type Ballot } from "@course/paxos";
+import { canonicalText, type NodeContext, type NodeId } from "@course/sim";
+import { canonicalTally, chooseValue, formatBallot, learnFromAccepted, majority, nextProposalNumber, onAccept, onPrepare, sameBallot, type AcceptedTally, type AcceptorState, type Ballot } from "@course/paxos";
 import type { Decision, DecisionPaxosMessage, PaxosPromise, TwoPcMessage, TxnId } from "./messages.js";
 
 export interface DecisionPaxosOptions {
@@ -71,6 +71,18 @@ export class DecisionPaxos {
   /** Transactions this node's acceptor has answered for. */
   acceptorTxns(): TxnId[] {
     return [...this.acceptorStates.keys()];
+  }
+
+  /**
+   * Everything of this module that decides what the node does next (for an exhaustive search), node ids passed
+   * through `rename`. Ballots keep their ids: they order proposals, so a search does not rename them.
+   */
+  canonical(rename: (id: NodeId) => NodeId): string {
+    const rounds = [...this.rounds].map(([txn, r]) => [
+      txn,
+      { ...r, promises: new Map([...r.promises].map(([id, p]) => [rename(id), p])), tally: canonicalTally(r.tally, rename) },
+    ]);
+    return canonicalText([this.acceptorStates, new Map(rounds as Array<[TxnId, unknown]>), this.learned]);
   }
 
   /** Phase 1a: ask the acceptors to promise a fresh number, hoping to get `value` chosen. */

@@ -1,6 +1,6 @@
 // A two-phase commit node: the coordinator (first node by default) or a participant, on the simulator.
 
-import type { ClientRequest, NodeContext, NodeFactory, NodeId, SimNode } from "@course/sim";
+import { canonicalText, type ClientRequest, type NodeContext, type NodeFactory, type NodeId, type SimNode } from "@course/sim";
 import { formatBallot, type AcceptorState } from "@course/paxos";
 import { DecisionPaxos } from "./decision-paxos.js";
 import { isDecisionPaxosMessage, type Decision, type TwoPcMessage, type TxnId } from "./messages.js";
@@ -131,6 +131,12 @@ class TwoPcReplica implements TwoPcNode {
     // What this node knows was chosen, shown as the acceptor table's "learned" column.
     const learned = this.coordinatorFlag ? this.decisions[txn] : this.heard[txn];
     return { ...base, acceptor: { txn, promised: formatBallot(acc.promised), accepted: acc.accepted === undefined ? null : { n: formatBallot(acc.accepted.n), v: acc.accepted.v } }, learned: learned ?? null };
+  }
+
+  /** Everything that decides what this node does next (for an exhaustive search), node ids passed through `rename`. */
+  canonical(rename: (id: NodeId) => NodeId = (id) => id): string {
+    const running = [...this.running].map(([txn, t]) => [txn, new Map([...t.votes].map(([n, yes]) => [rename(n), yes])), t.requestIds, t.decision, t.proposed, new Set([...t.acked].map(rename))]);
+    return canonicalText([this.coordinatorFlag, this.txns, this.decisions, new Map(running.map(([txn, ...rest]) => [txn, rest])), this.heard, this.consensus?.canonical(rename)]);
   }
 
   // ---- start-up -----------------------------------------------------------------------------------

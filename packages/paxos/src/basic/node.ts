@@ -1,10 +1,10 @@
 // A Basic Paxos node: every node is an acceptor and a learner, and becomes a proposer when a client asks it to.
 
-import type { ClientRequest, NodeContext, NodeFactory, NodeId, SimNode } from "@course/sim";
+import { canonicalText, type ClientRequest, type NodeContext, type NodeFactory, type NodeId, type SimNode } from "@course/sim";
 import { compareBallots, formatBallot, sameBallot, type Ballot } from "../ballot.js";
 import { majority } from "../quorum.js";
 import type { AcceptorState } from "./acceptor.js";
-import type { AcceptedTally } from "./learner.js";
+import { canonicalTally, type AcceptedTally } from "./learner.js";
 import type { Nack, PaxosMessage, PromiseMsg, Value } from "./messages.js";
 import { withPaxosRules, type PaxosRules } from "./rules.js";
 
@@ -105,6 +105,15 @@ class PaxosNode implements BasicPaxosNode {
       learned: this.learned ?? null,
       proposer: p.phase === "idle" ? null : { phase: p.phase, ballot: formatBallot(p.ballot), value: p.proposing ?? p.ownValue ?? null, promises: [...p.promises.keys()] },
     };
+  }
+
+  /**
+   * Everything that decides what this node does next (for an exhaustive search). Ballots order node ids, so ids are
+   * never renamed; `attempts` only stretches the backoff delay and is left out.
+   */
+  canonical(): string {
+    const { attempts: _attempts, ...proposer } = this.proposer;
+    return canonicalText([this.acceptor, this.learned, canonicalTally(this.tally), proposer, this.waiting]);
   }
 
   onClientRequest(request: ClientRequest, ctx: NodeContext<PaxosMessage>): void {

@@ -1,10 +1,11 @@
 // A Multi-Paxos replica: acceptor and learner for every slot, follower or leader, executing the log in order, each command once.
 
-import type { ClientRequest, NodeContext, NodeFactory, NodeId, SimNode } from "@course/sim";
+import { canonicalText, type ClientRequest, type NodeContext, type NodeFactory, type NodeId, type SimNode } from "@course/sim";
 import { compareBallots, formatBallot, sameBallot, type Ballot } from "../ballot.js";
 import type { MultiAcceptorState } from "./acceptor.js";
 import { formatClientCommand, formatCommand } from "./describe.js";
 import type { SlotTally } from "./learner.js";
+import { canonicalTally } from "../basic/learner.js";
 import type { ClientCommand, Command, Heartbeat, MAccept, MNack, MPrepare, MPromise, MultiPaxosMessage, SlotAccepted } from "./messages.js";
 import { quorumsFor, type Quorums } from "./quorums.js";
 import { withMultiPaxosRules, type MultiPaxosRules } from "./rules.js";
@@ -167,6 +168,15 @@ class MultiPaxosReplica implements MultiPaxosNode {
       chosenAhead: Object.fromEntries([...this.chosenAhead].map(([slot, v]) => [slot, op(v)])),
       gcBelow: this.gcBelow,
     };
+  }
+
+  /**
+   * Everything that decides what this replica does next (for an exhaustive search). Ballots order node ids, so ids
+   * are never renamed; `version` (a change counter for checkers) and send times are left out.
+   */
+  canonical(): string {
+    const proposals = new Map([...this.proposals].map(([slot, p]) => [slot, [p.command, p.requestId]]));
+    return canonicalText([this.acceptor, this.log, this.executed, this.sessions, this.round, this.chosenAhead, new Map([...this.tally].map(([slot, t]) => [slot, canonicalTally(t)])), this.gcBelow, this.role, this.ballot, this.leader, this.promises, this.phase1From, this.rejections, this.nextSlot, proposals, this.pending, this.appliedBy]);
   }
 
   onClientRequest(request: ClientRequest, ctx: NodeContext<MultiPaxosMessage>): void {

@@ -1,0 +1,70 @@
+// The bugs `npm run explore --variant` can plant: the explorer's own variants, and every grading mutant plugged into its protocol.
+
+import { discoverExercises } from "@course/lessons/grading/registry.js";
+import { exerciseKey, type Exercise } from "@course/lessons/grading/exercise.js";
+import { variantsOf, type ProtocolName } from "@course/explore";
+import { UsageError } from "./npm-args.js";
+
+/** What the explorer runs for a variant name. */
+export interface PlantedBug {
+  readonly name: string;
+  readonly description: string;
+  /** An explorer variant, by name... */
+  readonly variant?: string;
+  /** ...or a grading mutant's functions as node rules, with the node options its graded suite uses. */
+  readonly rules?: Readonly<Record<string, unknown>>;
+  readonly nodeOptions?: Readonly<Record<string, unknown>>;
+  readonly rulesLabel?: string;
+}
+
+/**
+ * Which protocol each exercise's functions plug into, and the node options its graded suite runs with. The
+ * exercises' function names are the node's rule names. Lesson 11's state-machine exercise is left out: a session
+ * mistake applies a command twice, which no invariant of @course/check looks at.
+ */
+export const EXERCISE_PROTOCOLS: Readonly<Record<string, { readonly protocol: ProtocolName; readonly nodeOptions?: Readonly<Record<string, unknown>> }>> = {
+  "1/two-phase-commit": { protocol: "2pc" },
+  "2/acceptor": { protocol: "paxos" },
+  "3/proposer": { protocol: "paxos" },
+  "4/merge": { protocol: "multi-paxos" },
+  "5/request-vote": { protocol: "raft" },
+  "5/pre-vote": { protocol: "raft", nodeOptions: { preVote: true, checkQuorum: true } },
+  "6/append-entries": { protocol: "raft" },
+  "7/leader-progress": { protocol: "raft" },
+  "8/safety": { protocol: "raft" },
+  "9/install-snapshot": { protocol: "raft", nodeOptions: { snapshotEvery: 2 } },
+};
+
+/** Every grading mutant of the exercises that plug into `protocol`, named "lesson/exercise/mutant". */
+export async function gradingMutants(protocol: ProtocolName): Promise<PlantedBug[]> {
+  const out: PlantedBug[] = [];
+  for (const exercise of (await discoverExercises()) as Exercise[]) {
+    const plug = EXERCISE_PROTOCOLS[exerciseKey(exercise)];
+    if (plug?.protocol !== protocol) continue;
+    for (const [name, mutant] of Object.entries(exercise.mutants)) {
+      const label = `${exerciseKey(exercise)}/${name}`;
+      out.push({ name: label, description: mutant.description, rules: mutant.functions, ...(plug.nodeOptions ? { nodeOptions: plug.nodeOptions } : {}), rulesLabel: label });
+    }
+  }
+  return out;
+}
+
+/** Every name `--variant` accepts for a protocol. */
+export async function plantedBugs(protocol: ProtocolName): Promise<PlantedBug[]> {
+  const own = Object.entries(variantsOf(protocol)).map(([name, v]) => ({ name, description: v.description, variant: name }));
+  return [...own, ...(await gradingMutants(protocol))];
+}
+
+/**
+ * Finds a variant by name: an explorer variant, a grading mutant by its full name ("8/safety/commit-on-leader-alone"),
+ * or by the mutant's own name when only one exercise of the protocol has it.
+ */
+export async function findBug(protocol: ProtocolName, name: string): Promise<PlantedBug> {
+  const all = await plantedBugs(protocol);
+  const exact = all.find((b) => b.name === name);
+  if (exact !== undefined) return exact;
+  const short = all.filter((b) => b.rulesLabel !== undefined && b.name.endsWith(`/${name}`));
+  if (short.length === 1) return short[0] as PlantedBug;
+  if (short.length > 1) throw new UsageError(`"${name}" names mutants of several exercises: ${short.map((b) => b.name).join(", ")}; give the full name`);
+  throw new UsageError(`${protocol} has no variant "${name}". List them with: npm run explore -- ${protocol} --list`);
+}

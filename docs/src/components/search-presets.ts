@@ -1,6 +1,6 @@
 // The searches the site offers: per protocol, the correct rules and each broken rule, with the bound each runs at (chosen by measurement).
 
-import type { ExploreOptions, ProtocolName, ScriptStep } from "@course/explore";
+import { explore, resolveRun, scriptChoices, type ExploreOptions, type ExploreResult, type Progress, type ProtocolName, type ScriptStep } from "@course/explore";
 
 /** What the worker is asked to run: explorer options without callbacks, and an optional scripted start. */
 export interface SearchRequest {
@@ -23,7 +23,8 @@ export interface SearchPreset {
 /**
  * Figure 8 on three servers (ids 0-2), up to where the paper's (c) begins: node 0 led term 1 and its entry 1
  * (a no-op of term 1) reached nobody; node 1 led term 2 and its entry 1 (term 2) reached nobody; node 0 has won
- * term 3 with node 2's vote and node 1 has stepped down. Node 2's log is empty.
+ * term 3 with node 2's vote, and node 1 stepped down when node 2 answered its AppendEntries with term 3. Node 2's
+ * log is empty. (A leader ignores vote requests, so the old leaders step down through replies of a later term.)
  */
 export const FIGURE8_START: readonly ScriptStep[] = [
   { timer: 0, name: "election" },
@@ -44,7 +45,7 @@ export const FIGURE8_START: readonly ScriptStep[] = [
 ];
 
 const FIGURE8_START_TEXT =
-  "where Figure 8's (c) begins, on three servers: S0 led term 1 and S1 led term 2, and neither's entry 1 reached another server; S0 has just won term 3 with S2's vote, and S2's log is empty";
+  "where Figure 8's (c) begins, on three servers: S0 led term 1 and S1 led term 2, and neither's entry 1 reached another server; S0 has just won term 3 with S2's vote, S1 has heard of term 3 and stepped down, and S2's log is empty";
 
 /**
  * The Figure 8 search: every delivery order and up to two timer firings (node 0's heartbeat, node 1's election)
@@ -126,4 +127,19 @@ export function sandboxPresets(protocol: string): { readonly presets: readonly S
   if (protocol === "paxos" || protocol === "multi-paxos") return { presets: SANDBOX_PRESETS[protocol] };
   if (protocol === "raft-prevote") return { presets: SANDBOX_PRESETS.raft, note: "The search explores Raft without PreVote and CheckQuorum: the broken rules below do not depend on them." };
   return { presets: SANDBOX_PRESETS.raft };
+}
+
+/** Runs a search as the site's worker does: the scripted start first, then breadth-first search from its end. */
+export function runSearch(request: SearchRequest, onProgress?: (p: Progress) => void): { readonly result: ExploreResult; readonly startSteps: number } {
+  const options: ExploreOptions = {
+    protocol: request.protocol,
+    ...(request.variant === undefined ? {} : { variant: request.variant }),
+    ...(request.nodeOptions === undefined ? {} : { nodeOptions: request.nodeOptions }),
+    ...request.bounds,
+    strategy: "bfs",
+    progressEvery: 500,
+    ...(onProgress === undefined ? {} : { onProgress }),
+  };
+  const from = request.start === undefined ? [] : scriptChoices(resolveRun(options), request.start);
+  return { result: explore({ ...options, from }), startSteps: from.length };
 }

@@ -122,13 +122,13 @@ describe("search for a counterexample on lesson 8", () => {
       obs.observe(el, { childList: true, characterData: true, subtree: true, attributes: true });
     })()`);
     await page.locator(`${control} button[data-action=search-start]`).click();
-    await waitForState(page, "cancelled");
-    expect(await textOf(page)).toMatch(/^Search cancelled after [\d,]+ distinct states \(depth \d+\): no verdict\./);
+    await waitForState(page, "canceled");
+    expect(await textOf(page)).toMatch(/^Search canceled after [\d,]+ distinct states \(depth \d+\): no verdict\./);
     expect(await page.locator(`${control} button[data-action=search-start]`).isDisabled()).toBe(false);
     expect(await page.locator(`${control} button[data-action=search-cancel]`).isDisabled()).toBe(true);
     // The naive search finds its counterexample within seconds when it runs: a terminated worker never reports it.
     await page.waitForTimeout(3000);
-    expect(await stateOf(page)).toBe("cancelled");
+    expect(await stateOf(page)).toBe("canceled");
     expect(await page.locator(`${control} .sim-player`).count()).toBe(0);
     expect((await statusLog(page)).filter((l) => l.startsWith("found"))).toEqual([]);
     expect(errors).toEqual([]);

@@ -154,7 +154,7 @@ export function searchControl(initial: readonly SearchPreset[], options: { reado
       if (hadFocus) startBtn.focus();
     };
     w.addEventListener("message", (e: MessageEvent<SearchMessage>) => {
-      if (worker !== w) return; // a message of a search already cancelled
+      if (worker !== w) return; // a message of a search already canceled
       const m = e.data;
       if (m.kind === "progress") {
         last = m;
@@ -176,7 +176,7 @@ export function searchControl(initial: readonly SearchPreset[], options: { reado
       if (worker !== w) return;
       stopWorker();
       startBtn.focus();
-      setStatus("cancelled", `Search cancelled after ${count(last.distinctStates)} distinct states (depth ${last.depthReached}): no verdict. Search again to run it to the end.`);
+      setStatus("canceled", `Search canceled after ${count(last.distinctStates)} distinct states (depth ${last.depthReached}): no verdict. Search again to run it to the end.`);
     };
     w.postMessage(p.request);
   }

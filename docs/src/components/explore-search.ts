@@ -37,40 +37,31 @@ let ids = 0;
 export function searchControl(initial: readonly SearchPreset[], options: { readonly idPrefix?: string; readonly note?: string } = {}): SearchControl {
   const id = `${options.idPrefix ?? "search"}-${++ids}`;
   let presets = initial;
-  const root = document.createElement("div");
-  root.className = "explore-search";
-
-  const form = document.createElement("div");
-  form.className = "tool-form";
-  const ruleLabel = document.createElement("label");
+  /** A button of the control, named by what it does (tests and styles find it by data-action). */
+  const button = (action: string, text: string) => {
+    const b = Object.assign(document.createElement("button"), { type: "button", textContent: text });
+    b.dataset.action = action;
+    return b;
+  };
   const rule = document.createElement("select");
   rule.dataset.control = "search-rule";
-  ruleLabel.append("Rule to search", rule);
-  const startBtn = document.createElement("button");
-  startBtn.type = "button";
-  startBtn.dataset.action = "search-start";
-  startBtn.textContent = "Search for a counterexample";
-  const cancelBtn = document.createElement("button");
-  cancelBtn.type = "button";
-  cancelBtn.dataset.action = "search-cancel";
-  cancelBtn.textContent = "Cancel";
+  const startBtn = button("search-start", "Search for a counterexample");
+  const cancelBtn = button("search-cancel", "Cancel");
   cancelBtn.disabled = true;
+  const ruleLabel = document.createElement("label");
+  ruleLabel.append("Rule to search", rule);
+  const form = Object.assign(document.createElement("div"), { className: "tool-form" });
   form.append(ruleLabel, startBtn, cancelBtn);
 
-  const note = document.createElement("p");
-  note.className = "search-note";
-  const bound = document.createElement("p");
-  bound.className = "search-bound";
-  bound.id = `${id}-bound`;
+  const note = Object.assign(document.createElement("p"), { className: "search-note" });
+  const bound = Object.assign(document.createElement("p"), { className: "search-bound", id: `${id}-bound` });
   startBtn.setAttribute("aria-describedby", bound.id);
-  const status = document.createElement("p");
-  status.className = "search-status";
-  status.setAttribute("role", "status");
-  status.setAttribute("aria-live", "polite");
-  status.setAttribute("aria-atomic", "true");
+  // Progress and verdicts are announced politely, the whole sentence each time.
+  const status = Object.assign(document.createElement("p"), { className: "search-status" });
+  for (const [k, v] of [["role", "status"], ["aria-live", "polite"], ["aria-atomic", "true"]] as const) status.setAttribute(k, v);
   status.dataset.state = "idle";
-  const mount = document.createElement("div");
-  mount.className = "search-result";
+  const mount = Object.assign(document.createElement("div"), { className: "search-result" });
+  const root = Object.assign(document.createElement("div"), { className: "explore-search" });
   root.append(form, note, bound, status, mount);
 
   let worker: Worker | undefined;

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { RaftMessage } from "@course/raft";
 import type { TraceEvent } from "@course/sim";
-import { LESSON8_PRESETS, SANDBOX_PRESETS, boundText, runSearch } from "../src/components/search-presets.js";
+import { LESSON8_PRESETS, SANDBOX_PRESETS, boundText } from "../src/components/search-presets.js";
+import { runSearch } from "../src/components/run-search.js";
 import { lengthText } from "../src/components/explore-search.js";
 
 const LESSON8 = readFileSync(new URL("../src/lessons/8.md", import.meta.url), "utf8").replace(/\s+/g, " ");

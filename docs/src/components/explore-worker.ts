@@ -1,7 +1,8 @@
 // The explorer in a Web Worker: runs one search per message and posts its progress and result back, so the page stays responsive.
 
 import type { ExploreResult, Progress } from "@course/explore";
-import { runSearch, type SearchRequest } from "./search-presets.js";
+import { runSearch } from "./run-search.js";
+import type { SearchRequest } from "./search-presets.js";
 
 /** What the worker posts back. */
 export type SearchMessage =

@@ -1,6 +1,7 @@
 // The searches the site offers: per protocol, the correct rules and each broken rule, with the bound each runs at (chosen by measurement).
 
-import { explore, resolveRun, scriptChoices, type ExploreOptions, type ExploreResult, type Progress, type ProtocolName, type ScriptStep } from "@course/explore";
+// Types only: the page loads the explorer's code in its worker, not here.
+import type { ExploreOptions, ProtocolName, ScriptStep } from "@course/explore";
 
 /** What the worker is asked to run: explorer options without callbacks, and an optional scripted start. */
 export interface SearchRequest {
@@ -125,21 +126,6 @@ export function boundText(r: SearchRequest): string {
 /** The sandbox's protocol menu value -> the rules its search offers, with a note where the search differs from the run above. */
 export function sandboxPresets(protocol: string): { readonly presets: readonly SearchPreset[]; readonly note?: string } {
   if (protocol === "paxos" || protocol === "multi-paxos") return { presets: SANDBOX_PRESETS[protocol] };
-  if (protocol === "raft-prevote") return { presets: SANDBOX_PRESETS.raft, note: "The search explores Raft without PreVote and CheckQuorum: the broken rules below do not depend on them." };
+  if (protocol === "raft-prevote") return { presets: SANDBOX_PRESETS.raft, note: "The search explores plain Raft, without the PreVote and CheckQuorum of the run above." };
   return { presets: SANDBOX_PRESETS.raft };
-}
-
-/** Runs a search as the site's worker does: the scripted start first, then breadth-first search from its end. */
-export function runSearch(request: SearchRequest, onProgress?: (p: Progress) => void): { readonly result: ExploreResult; readonly startSteps: number } {
-  const options: ExploreOptions = {
-    protocol: request.protocol,
-    ...(request.variant === undefined ? {} : { variant: request.variant }),
-    ...(request.nodeOptions === undefined ? {} : { nodeOptions: request.nodeOptions }),
-    ...request.bounds,
-    strategy: "bfs",
-    progressEvery: 500,
-    ...(onProgress === undefined ? {} : { onProgress }),
-  };
-  const from = request.start === undefined ? [] : scriptChoices(resolveRun(options), request.start);
-  return { result: explore({ ...options, from }), startSteps: from.length };
 }

@@ -61,6 +61,17 @@ describe("the sandbox's searches", () => {
   });
 });
 
+describe("every broken rule the sandbox offers is found within its bound", () => {
+  for (const [protocol, presets] of Object.entries(SANDBOX_PRESETS)) {
+    for (const p of presets.slice(1)) {
+      it(`${protocol} ${p.request.variant}`, () => {
+        const { result } = runSearch(p.request);
+        expect(result.violation, `${protocol} ${p.request.variant}: ${result.distinctStates} states`).toBeDefined();
+      });
+    }
+  }
+});
+
 describe("the length of a counterexample in words", () => {
   it("counts the scripted start and the lost messages only when there are some", () => {
     expect(lengthText(6, 6, 0)).toBe("The shortest counterexample takes 6 steps.");

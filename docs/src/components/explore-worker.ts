@@ -10,8 +10,8 @@ export type SearchMessage =
   | { readonly kind: "done"; readonly result: ExploreResult; readonly elapsedMs: number; readonly startSteps: number }
   | { readonly kind: "error"; readonly message: string };
 
-/** Progress is posted at most this often (real ms), so the page is not flooded. */
-const PROGRESS_EVERY_MS = 250;
+/** Progress is posted at most this often (real ms): the status line is a live region, and a screen reader reads each update. */
+const PROGRESS_EVERY_MS = 1000;
 
 const post = (m: SearchMessage) => (self as unknown as { postMessage(m: SearchMessage): void }).postMessage(m);
 

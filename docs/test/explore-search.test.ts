@@ -46,7 +46,7 @@ describe("search for a counterexample on lesson 8", () => {
   it("says the bound before anything runs, and is labelled and axe-clean", async () => {
     const { page } = watched;
     expect(await stateOf(page)).toBe("idle");
-    expect(await page.locator(`${control} .search-bound`).textContent()).toMatch(/^Bound: starts where Figure 8's \(c\) begins, on three servers: S0 led term 1 .*paths of at most 30 steps.*2 timer firings/);
+    expect(await page.locator(`${control} .search-bound`).textContent()).toMatch(/^Bound: starts where Figure 8's \(c\) begins, on three servers: S0 led term 1 .*paths of at most 40 steps.*2 timer firings/);
     expect(await page.locator(`${control} select[data-control=search-rule]`).inputValue()).toBe("0");
     expect(await page.locator(`${control} button[data-action=search-cancel]`).isDisabled()).toBe(true);
     expect(await axeViolations(page, control)).toEqual([]);
@@ -101,7 +101,7 @@ describe("search for a counterexample on lesson 8", () => {
     await page.locator(`${control} button[data-action=search-start]`).click();
     await waitForState(page, "none");
     const text = await textOf(page);
-    expect(text).toMatch(/^No violation within: 3 servers, paths of at most 30 steps, .*\. Every state within the bound was explored: [\d,]+ distinct states/);
+    expect(text).toMatch(/^No violation within: 3 servers, paths of at most 40 steps, .*\. Every state within the bound was explored: [\d,]+ distinct states/);
     expect(await page.locator(`${control} .sim-player`).count()).toBe(0);
     expect(errors).toEqual([]);
   });

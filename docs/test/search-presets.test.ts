@@ -6,6 +6,7 @@ import type { RaftMessage } from "@course/raft";
 import type { TraceEvent } from "@course/sim";
 import { LESSON8_PRESETS, SANDBOX_PRESETS, boundText } from "../src/components/search-presets.js";
 import { runSearch } from "../src/components/run-search.js";
+import { resolveRun } from "@course/explore";
 import { lengthText } from "../src/components/explore-search.js";
 
 const LESSON8 = readFileSync(new URL("../src/lessons/8.md", import.meta.url), "utf8").replace(/\s+/g, " ");
@@ -19,10 +20,17 @@ describe("lesson 8's search", () => {
     const v = result.violation;
     expect(v?.invariant).toBe("Leader Completeness");
     expect(v?.message).toMatch(/^node 1 leads term 4 without entry 1 \(term 1\), committed in term 3/);
-    expect(result.depthReached).toBe(10);
-    expect(result.distinctStates).toBe(4883);
-    expect(LESSON8).toContain("the search stops after 4,883 distinct states, on a run of 10 steps from that start");
+    expect(result.depthReached).toBe(9);
+    expect(result.distinctStates).toBe(5704);
+    expect(LESSON8).toContain("the search stops after 5,704 distinct states, on a run of 9 steps from that start");
+    // Where it starts: S0 leads term 3 with entries of terms 1 and 3, S1 still leads term 2 with one entry of term 2, S2 has none.
+    const at = (id: number) => [...v!.trace.events].reverse().find((e) => e.kind === "state" && e.node === id && e.step <= startSteps) as { view: { role: string; term: number; log: { term: number }[] } } | undefined;
+    expect(at(0)?.view).toMatchObject({ role: "leader", term: 3, log: [{ term: 1 }, { term: 3 }] });
+    expect(at(1)?.view).toMatchObject({ role: "leader", term: 2, log: [{ term: 2 }] });
+    expect(at(2)?.view.log ?? []).toEqual([]);
     const events = v!.trace.events.filter((e) => e.step > startSteps);
+    // S0's AppendEntries of term 3 reaches S1 first (S1 steps down).
+    expect(delivered(events, 0, 1, "AppendEntries")[0]?.msg.term).toBe(3);
     // S0 sends S2 its entry 1 of term 1 by itself, and S2 stores it (its reply says so)...
     const copy = delivered(events, 0, 2, "AppendEntries").find((d) => d.msg.type === "AppendEntries" && d.msg.entries.length === 1 && d.msg.entries[0]?.index === 1 && d.msg.entries[0]?.term === 1);
     expect(copy).toBeDefined();
@@ -38,7 +46,7 @@ describe("lesson 8's search", () => {
     expect(appends.some((m) => m.entries.some((x) => x.term === 3 && x.command.kind === "noop"))).toBe(true);
     expect(Math.max(...appends.map((m) => m.entries.length))).toBe(1);
     // The page's count of the run's length adds up.
-    expect(lengthText(result.depthReached, v!.depth, startSteps)).toMatch(/^The shortest counterexample takes 10 steps after the scripted start; the trace has \d+ steps/);
+    expect(lengthText(result.depthReached, v!.depth, startSteps)).toMatch(/^The shortest counterexample takes 9 steps after the scripted start; the trace has \d+ steps/);
   });
 
   it("Raft's rule: the same bound is exhausted with no violation, in the number of states lesson 8 quotes", () => {
@@ -46,8 +54,22 @@ describe("lesson 8's search", () => {
     const { result } = runSearch(correct!.request);
     expect(result.violation).toBeUndefined();
     expect(result.exhausted).toBe(true);
-    expect(result.distinctStates).toBe(13255);
-    expect(LESSON8).toContain("the same search visits all 13,255 distinct states within its bound and finds no violation");
+    expect(result.distinctStates).toBe(22257);
+    expect(LESSON8).toContain("the same search visits all 22,257 distinct states within its bound and finds no violation");
+  });
+});
+
+describe("the bounds the pages state", () => {
+  it("are the explorer's own (its defaults, the naive-commit variant's), apart from the cap on states and Figure 8's message lifetime", () => {
+    const without = (b: object, ...keys: string[]) => Object.fromEntries(Object.entries(b).filter(([k]) => !keys.includes(k)));
+    for (const presets of [LESSON8_PRESETS, ...Object.values(SANDBOX_PRESETS)]) {
+      for (const p of presets) {
+        const own = resolveRun({ protocol: p.request.protocol, ...(p.request.variant ? { variant: p.request.variant } : {}) }).bounds;
+        const figure8 = p.request.variant === "naive-commit" || p.request.startOf === "naive-commit";
+        const reference = figure8 ? resolveRun({ protocol: "raft", variant: "naive-commit" }).bounds : own;
+        expect(without(p.request.bounds, "maxStates", ...(figure8 ? ["lifetime"] : [])), p.label).toEqual(without(reference, "maxStates", ...(figure8 ? ["lifetime"] : [])));
+      }
+    }
   });
 });
 

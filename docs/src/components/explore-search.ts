@@ -22,7 +22,7 @@ function startWorker(): Worker {
 }
 
 /**
- * "The shortest counterexample takes 10 steps after the scripted start (31 in the trace: ...)". Breadth-first
+ * "The shortest counterexample takes 9 steps after the scripted start; the trace has 32 steps, counting ...". Breadth-first
  * search counts moves from where it starts; a move is one choice plus the losses of messages past their lifetime.
  */
 export function lengthText(searchDepth: number, traceSteps: number, startSteps: number): string {
@@ -123,7 +123,8 @@ export function searchControl(initial: readonly SearchPreset[], options: { reado
       mount.replaceChildren(player.element);
       return;
     }
-    const within = `No violation within: ${boundText(preset().request)}.`;
+    // The verdict holds for this start and bound only: both are part of the sentence.
+    const within = `No violation within: ${boundText(preset().request)}, starting ${preset().startText}.`;
     if (result.exhausted) setStatus("none", `${within} Every state within the bound was explored: ${searched}.`);
     else setStatus("none", `${within} The search stopped at the limit of ${count(result.distinctStates)} distinct states, so the bound was not exhausted: states beyond the limit were not checked. Searched ${searched}.`);
   }

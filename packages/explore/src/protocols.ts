@@ -102,7 +102,7 @@ function paxos(o: SetupOptions): ProtocolSetup {
       done: (sim) => answered(sim, "late"),
     },
     // Two proposers racing; every accepted message goes to every learner, so the depth bound does the bounding.
-    defaults: { depth: 12, maxStates: 300_000, drops: 0, duplicates: 0, crashes: 0, timers: 0, requests: 2, lifetime: 3 },
+    defaults: { depth: 16, maxStates: 300_000, drops: 0, duplicates: 0, crashes: 0, timers: 0, requests: 2, lifetime: 2 },
   };
 }
 

@@ -6,7 +6,7 @@ import type { RaftMessage } from "@course/raft";
 import type { TraceEvent } from "@course/sim";
 import { LESSON8_PRESETS, SANDBOX_PRESETS, boundText } from "../src/components/search-presets.js";
 import { runSearch } from "../src/components/run-search.js";
-import { resolveRun } from "@course/explore";
+import { explore, resolveRun } from "@course/explore";
 import { lengthText } from "../src/components/explore-search.js";
 
 const LESSON8 = readFileSync(new URL("../src/lessons/8.md", import.meta.url), "utf8").replace(/\s+/g, " ");
@@ -47,6 +47,14 @@ describe("lesson 8's search", () => {
     expect(Math.max(...appends.map((m) => m.entries.length))).toBe(1);
     // The page's count of the run's length adds up.
     expect(lengthText(result.depthReached, v!.depth, startSteps)).toMatch(/^The shortest counterexample takes 9 steps after the scripted start; the trace has \d+ steps/);
+  });
+
+  it("the terminal command lesson 8 gives runs the same search", () => {
+    expect(LESSON8).toContain("npm run explore -- raft --variant naive-commit --lifetime 2");
+    // What that command asks the explorer for: the variant, with its own start, at its own bounds but a lifetime of 2.
+    const r = explore({ protocol: "raft", variant: "naive-commit", lifetime: 2 });
+    expect(r.bounds).toEqual(LESSON8_PRESETS[0]!.request.bounds);
+    expect([r.violation?.invariant, r.depthReached, r.distinctStates]).toEqual(["Leader Completeness", 9, 5704]);
   });
 
   it("Raft's rule: the same bound is exhausted with no violation, in the number of states lesson 8 quotes", () => {

@@ -49,7 +49,7 @@ const plain = (protocol: ProtocolName, variant: string | undefined, bounds: Sear
 // The explorer's default bounds per protocol (packages/explore/src/protocols.ts; a test keeps them equal), with a
 // cap on distinct states above what the correct rules need to exhaust them.
 const RAFT_BOUNDS = { depth: 40, maxStates: 60_000, drops: 0, duplicates: 0, crashes: 0, timers: 2, requests: 1, lifetime: 4 };
-const PAXOS_BOUNDS = { depth: 12, maxStates: 80_000, drops: 0, duplicates: 0, crashes: 0, timers: 0, requests: 2, lifetime: 3 };
+const PAXOS_BOUNDS = { depth: 16, maxStates: 120_000, drops: 0, duplicates: 0, crashes: 0, timers: 0, requests: 2, lifetime: 2 };
 const MULTI_PAXOS_BOUNDS = { depth: 40, maxStates: 60_000, drops: 0, duplicates: 0, crashes: 0, timers: 1, requests: 1, lifetime: 4 };
 
 /**

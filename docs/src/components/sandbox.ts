@@ -139,7 +139,7 @@ function numberInput(name: string, value: number, min: number, max: number, step
   return i;
 }
 
-export function sandbox(): { element: HTMLElement; destroy(): void } {
+export function sandbox(): { element: HTMLElement; protocol: HTMLSelectElement; destroy(): void } {
   const root = document.createElement("div");
   root.className = "sandbox";
   const settings = readSettings(location.search);
@@ -196,5 +196,5 @@ export function sandbox(): { element: HTMLElement; destroy(): void } {
   }
   runBtn.addEventListener("click", () => start(false));
   start(true);
-  return { element: root, destroy: () => player?.destroy() };
+  return { element: root, protocol, destroy: () => player?.destroy() };
 }

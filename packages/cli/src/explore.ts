@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import pc from "picocolors";
 import { parseTrace, serializeTrace, type TraceEvent, type TraceFile } from "@course/sim";
 import { describerFor, explore, ExploreError, PROTOCOLS, replayOf, replayTrace, type ExploreOptions, type ExploreResult, type ProtocolName } from "@course/explore";
+import { parseShard } from "@course/check";
 import { findBug, plantedBugs } from "./explore-variants.js";
 import { describeOptions, parseInteger, parseNpmArgs, runIfMain, UsageError, withUsageErrors, type OptionSpecs } from "./npm-args.js";
 
@@ -28,6 +29,7 @@ const OPTIONS: OptionSpecs = {
   liveness: { type: "boolean", description: "also check that from every state a fault-free continuation reaches agreement" },
   within: { type: "string", value: "MS", description: "with --liveness: virtual ms a continuation gets (default 3000)" },
   seed: { type: "string", value: "N", description: "seed of the nodes' random numbers and of liveness continuations (default 1)" },
+  shard: { type: "string", value: "I/N", description: "explore only the I-th of N pieces of the search (breadth-first; a CI matrix runs all N)" },
   json: { type: "boolean", description: "print the result as JSON (no progress lines)" },
   trace: { type: "string", value: "FILE", description: "where to write a counterexample (default explore-<protocol>[-<variant>].json)" },
   replay: { type: "string", value: "FILE", description: "run the counterexample in an explorer trace again and narrate it" },
@@ -44,6 +46,7 @@ is lost or duplicated, when a timer fires, which node crashes and restarts, up t
   npm run explore -- raft --variant naive-commit       Figure 8, found by search from a scripted start
   npm run explore -- 2pc --variant commit-on-three-yes --nodes 5
   npm run explore -- raft --list                       every variant of Raft
+  npm run explore -- raft --crashes 1 --shard 3/8      the third of eight pieces of a bigger search
   npm run explore -- --replay explore-raft-naive-commit.json
 
 Some variants need more than the protocol's default bound and name their own. naive-commit does not search from
@@ -97,6 +100,15 @@ export function parseExploreArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     if (n !== undefined) o[key] = n;
   }
   if (values.dfs === true) o.strategy = "dfs";
+  if (typeof values.shard === "string") {
+    try {
+      const { index, count } = parseShard(values.shard);
+      o.shard = { index, count };
+    } catch (e) {
+      throw new UsageError(`--shard: ${(e as Error).message}`);
+    }
+    if (values.dfs === true) throw new UsageError("--shard splits a breadth-first search: drop --dfs");
+  }
   if (values["no-symmetry"] === true) o.symmetry = false;
   const within = parseInteger(values.within, "within", 1);
   if (values.liveness === true) o.liveness = within === undefined ? true : { within };
@@ -168,6 +180,14 @@ function summary(result: ExploreResult, ms: number): string[] {
         ? "  stopped at the first violation"
         : pc.yellow(`  bound not exhausted: stopped at ${result.bounds.maxStates} distinct states (raise --max-states or lower the other bounds)`),
   ];
+  if (result.shard !== undefined) {
+    const { index, count, splitDepth } = result.shard;
+    lines.push(
+      splitDepth === undefined
+        ? `  shard ${index}/${count}: no level had ${count} states, so this piece explored the whole (small) search`
+        : `  shard ${index}/${count}: the pieces share the levels above depth ${splitDepth}; this one explored below one in ${count} of the states at that depth (numbers ${index}, ${index + count}, ${index + 2 * count}, ...)`,
+    );
+  }
   if (result.livenessChecked !== undefined) lines.push(`  liveness: ${result.livenessChecked} states checked for a fault-free continuation to agreement`);
   return lines;
 }

@@ -29,7 +29,7 @@ describe("npm run explore", () => {
   it("prints help with every option and exits 0", async () => {
     const { code, out } = await run("--help");
     expect(code).toBe(0);
-    for (const option of ["--variant", "--depth", "--max-states", "--timers", "--bfs", "--dfs", "--json", "--liveness", "--replay", "--from"]) expect(out).toContain(option);
+    for (const option of ["--variant", "--depth", "--max-states", "--timers", "--bfs", "--dfs", "--json", "--liveness", "--replay", "--from", "--shard"]) expect(out).toContain(option);
   });
 
   it("exits 2 with a clear message for bad input", async () => {
@@ -42,6 +42,9 @@ describe("npm run explore", () => {
       [["raft", "--bfs", "--dfs"], /bfs|dfs/],
       [["raft", "--from", "x.json", "--from-start"], /contradict/],
       [["--replay", join(dir, "missing.json")], /cannot read/],
+      [["raft", "--shard", "4/3"], /shard 4\/3 does not exist/],
+      [["raft", "--shard", "half"], /a shard is written i\/n/],
+      [["raft", "--shard", "1/2", "--dfs"], /breadth-first/],
     ];
     for (const [argv, message] of cases) {
       const { code, out } = await run(...argv);
@@ -58,6 +61,15 @@ describe("npm run explore", () => {
     expect(result.violation).toBeUndefined();
     expect(result.distinctStates).toBeGreaterThan(1);
     expect(typeof result.distinctStatesPerSecond).toBe("number");
+  });
+
+  it("--shard explores one piece and says which", async () => {
+    const { code, out } = await run("raft", "--timers", "1", "--requests", "1", "--shard", "2/3");
+    expect(code).toBe(0);
+    expect(out).toMatch(/shard 2\/3: the pieces share the levels above depth \d+; this one explored below one in 3 of the states at that depth \(numbers 2, 5, 8, \.\.\.\)/);
+    const json = JSON.parse((await run("raft", "--timers", "1", "--requests", "1", "--shard", "2/3", "--json")).out) as { shard: { index: number; count: number; splitDepth: number }; exhausted: boolean };
+    expect(json.shard).toMatchObject({ index: 2, count: 3 });
+    expect(json.exhausted).toBe(true);
   });
 
   it("exits 1 on a violation, writes a trace file the viewer parses, and --replay narrates it", async () => {

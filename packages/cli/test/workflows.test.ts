@@ -94,6 +94,22 @@ describe("GitHub workflows", () => {
     expect(wf.jobs.merge?.if).toContain("always()");
     expect(wf.jobs.merge?.steps.find((s) => s.run?.startsWith("npm run stress"))?.run).toContain("--merge shards");
   });
+
+  it("stress.yml also splits the exhaustive search of every protocol over the same runners, at bounds beyond the defaults", () => {
+    const wf = workflow("stress.yml");
+    const job = wf.jobs.explore;
+    expect(job?.strategy?.matrix?.shard).toBe("${{ fromJSON(needs.plan.outputs.shards) }}");
+    expect(job?.strategy?.matrix?.protocol).toEqual(["2pc", "paxos", "multi-paxos", "raft"]);
+    const run = job?.steps.find((s) => s.run?.startsWith("npm run explore"))?.run;
+    expect(run).toContain('--shard "$SHARD/$COUNT"');
+    expect(run).toContain("--trace");
+    // Every flag the matrix passes is one the explore command knows.
+    const include = (job?.strategy?.matrix as { include?: { protocol: string; bounds: string }[] } | undefined)?.include ?? [];
+    expect(include.map((i) => i.protocol)).toEqual(["2pc", "paxos", "multi-paxos", "raft"]);
+    for (const { bounds } of include) {
+      for (const flag of bounds.match(/--[a-z-]+/g) ?? []) expect(["--crashes", "--drops", "--requests", "--depth", "--timers"]).toContain(flag);
+    }
+  });
 });
 
 describe("dev container", () => {

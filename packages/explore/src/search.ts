@@ -5,6 +5,7 @@ import { take } from "./run.js";
 import { counterexample, stuckState } from "./replay.js";
 import { continueFaultFree, move as takeMove, resolveRun, searchSimulation, type ResolvedRun } from "./run.js";
 import { scriptChoices } from "./script.js";
+import { ExploreError } from "./errors.js";
 import { StateEncoder, type NodePart } from "./state-key.js";
 import { PathTable, StateSet } from "./state-set.js";
 import type { ExploreOptions, ExploreResult, LivenessOptions, Progress } from "./types.js";
@@ -99,6 +100,14 @@ export function explore(options: ExploreOptions): ExploreResult {
   const run = resolveRun(options);
   const { setup, bounds } = run;
   const strategy = options.strategy ?? "bfs";
+  const shard = options.shard;
+  if (shard !== undefined) {
+    if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 1 || shard.index > shard.count) {
+      throw new ExploreError(`shard ${shard.index}/${shard.count} does not exist: write i/n with 1 <= i <= n`);
+    }
+    if (strategy !== "bfs") throw new ExploreError("a search splits into shards only breadth-first");
+  }
+  let splitDepth: number | undefined;
   const encoder = new StateEncoder(setup, options.symmetry ?? true);
   const liveness: Required<LivenessOptions> | undefined =
     options.liveness === undefined || options.liveness === false ? undefined : { within: 3000, tries: 2, ...(options.liveness === true ? {} : options.liveness) };
@@ -124,7 +133,8 @@ export function explore(options: ExploreOptions): ExploreResult {
   };
   const finish = (extra: Partial<ExploreResult> & { exhausted: boolean }): ExploreResult => {
     options.onProgress?.(progress());
-    return { ...base, ...progress(), depthCut, ...(liveness ? { livenessChecked } : {}), ...extra };
+    const piece = shard === undefined ? {} : { shard: { ...shard, ...(splitDepth === undefined ? {} : { splitDepth }) } };
+    return { ...base, ...progress(), depthCut, ...(liveness ? { livenessChecked } : {}), ...piece, ...extra };
   };
 
   /** Liveness of a newly found state: undefined when a continuation reached agreement, else how to report it. */
@@ -208,6 +218,11 @@ export function explore(options: ExploreOptions): ExploreResult {
       if (depth >= bounds.depth) {
         depthCut += level.length;
         break;
+      }
+      if (shard !== undefined && splitDepth === undefined && level.length >= shard.count) {
+        // Every piece reaches this level in the same order (the search is deterministic): each keeps its share.
+        splitDepth = depth;
+        level = level.filter((_, k) => k % shard.count === shard.index - 1);
       }
       const next: Pending[] = [];
       for (let k = 0; k < level.length; k++) {

@@ -65,6 +65,12 @@ export interface ExploreOptions {
   readonly liveness?: boolean | LivenessOptions;
   /** Seed of the nodes' own random numbers (election timeouts...) and of liveness continuations (default 1). */
   readonly seed?: number;
+  /**
+   * Explore only piece `index` (1..count) of the search (breadth-first only). Every piece takes the same first
+   * levels; at the first level with at least `count` states, piece i keeps the states at positions i, i + count, ...
+   * of that level and explores only below them. Together the pieces cover every state within the bounds.
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
   /** Called every `progressEvery` distinct states (default 10,000) and at the end. */
   readonly onProgress?: (progress: Progress) => void;
   readonly progressEvery?: number;
@@ -125,4 +131,9 @@ export interface ExploreResult extends Progress {
   readonly depthCut: number;
   /** Liveness mode: states whose continuations were checked. */
   readonly livenessChecked?: number;
+  /**
+   * With `shard`: the piece, and the depth of the level that was split among the pieces (undefined when no level
+   * had enough states: then the search was small and every piece explored all of it).
+   */
+  readonly shard?: { readonly index: number; readonly count: number; readonly splitDepth?: number };
 }

@@ -32,3 +32,20 @@ export function withTimeLimit<T>(fn: () => T, ms: number, what: string): T {
     context.__guarded = undefined;
   }
 }
+
+/** How much longer the second run of a confirmed time limit may take. */
+export const CONFIRM_FACTOR = 4;
+
+/**
+ * `withTimeLimit`, but a time-out counts only if a second run also outlasts a limit CONFIRM_FACTOR times longer:
+ * on a busy machine (two cores shared by every test process) a correct case can be starved past its limit, while a
+ * loop that never ends runs out of any limit. `fn` must start from scratch on every call.
+ */
+export function withConfirmedTimeLimit<T>(fn: () => T, ms: number, what: string): T {
+  try {
+    return withTimeLimit(fn, ms, what);
+  } catch (e) {
+    if (!(e instanceof TimeLimitError)) throw e;
+    return withTimeLimit(fn, ms * CONFIRM_FACTOR, what);
+  }
+}

@@ -9,6 +9,7 @@ import { DEFAULT_FRESH_SEEDS, seedPlan } from "./seeds.js";
 import { CONFIRM_FACTOR, withConfirmedTimeLimit, withTimeLimit } from "./guard.js";
 import { writeFailureTrace } from "./traces.js";
 import { describeEpisodes, episodesOf, keepEpisodes, shrinkEpisodes } from "./shrink.js";
+import { runSearches, SEARCH_TIME_LIMIT_MS, type ExhaustiveTest } from "./exhaustive.js";
 
 /** Wall-clock limit for one unit case (the rule itself should take microseconds). */
 export const UNIT_TIME_LIMIT_MS = 500;
@@ -94,6 +95,8 @@ export interface Grader<F extends RuleSet> {
   unit(points: number, name: string, body: (impl: F) => void): void;
   /** A whole-cluster simulation over many seeds, worth `points`. */
   simulation(points: number, name: string, spec: SimulationTest<F>): void;
+  /** A bounded exhaustive search (every schedule of a small cluster) with the functions in the reference node, worth `points`. */
+  exhaustive(points: number, name: string, spec: ExhaustiveTest<F>): void;
 }
 
 /** A graded test recorded by the suite's body, declared once the suite knows whether it can run. */
@@ -208,6 +211,24 @@ function makeGrader<F extends RuleSet>(exercise: Exercise<F>, declared: Declared
             await noting(() => runSimulationTest(m, spec, seedsFixed, perSeedMs));
           },
           timeout,
+        ),
+      );
+    },
+    exhaustive(points, name, spec) {
+      const meta = baseMeta(exercise, name, points, "exhaustive");
+      record(name, points, (title) =>
+        test(
+          title,
+          async ({ task, skip }) => {
+            const m = setGradingMeta(task.meta, { ...meta });
+            if (bailing()) return skip("an earlier test already failed (proof run)");
+            await noting(async () => {
+              const failure = runSearches(exercise, name, spec, await implementation(exercise), m);
+              if (failure !== undefined) throw failure;
+            });
+          },
+          // The searches' own limits come first; this one only catches what they cannot.
+          (CONFIRM_FACTOR + 1) * SEARCH_TIME_LIMIT_MS * 2 + 10_000,
         ),
       );
     },

@@ -1,0 +1,55 @@
+// Scripted starts for the graded exhaustive searches: the few steps that bring a small cluster to where a rule matters.
+
+import type { ScriptStep } from "@course/explore";
+
+const write = (value: string) => ({ type: "append", key: "x", value });
+
+/** Basic Paxos on 3 nodes: clients ask node 0 for "a" and node 2 for "b"; node 0's phase 1 completes with nodes 0 and 1. */
+export const PAXOS_TWO_PROPOSERS: readonly ScriptStep[] = [
+  { request: [0, "a"] },
+  { request: [2, "b"] },
+  { deliver: [0, 0, "prepare"] },
+  { deliver: [0, 1, "prepare"] },
+  { deliver: [0, 0, "promise"] },
+  { deliver: [1, 0, "promise"] },
+];
+
+/** ...then "a" is accepted by nodes 0 and 1 (chosen), and node 2's prepare reaches nodes 1 and 2. */
+export const PAXOS_CHOSEN_THEN_RIVAL: readonly ScriptStep[] = [
+  ...PAXOS_TWO_PROPOSERS,
+  { deliver: [0, 0, "accept"] },
+  { deliver: [0, 1, "accept"] },
+  { deliver: [2, 1, "prepare"] },
+  { deliver: [2, 2, "prepare"] },
+];
+
+/** Multi-Paxos on 3 nodes: node 0 leads, a command is accepted by nodes 0 and 1 (chosen), then node 2 starts phase 1 at nodes 1 and 2. */
+export const MULTI_PAXOS_NEW_LEADER: readonly ScriptStep[] = [
+  { timer: 0, name: "election" },
+  { deliver: [0, 0, "prepare"] },
+  { deliver: [0, 1, "prepare"] },
+  { deliver: [0, 0, "promise"] },
+  { deliver: [1, 0, "promise"] },
+  { request: [0, { seq: 1, op: "c1" }] },
+  { deliver: [0, 0, "accept"] },
+  { deliver: [0, 1, "accept"] },
+  { timer: 2, name: "election" },
+  { deliver: [2, 1, "prepare"] },
+  { deliver: [2, 2, "prepare"] },
+];
+
+/** Raft on 3 nodes: node 0 wins term 1 with node 1's vote, and a client's write reaches it (tokens the search's own writes never use). */
+export const RAFT_LEADER_WITH_WRITE: readonly ScriptStep[] = [
+  { timer: 0, name: "election" },
+  { deliver: [0, 1, "RequestVote"] },
+  { deliver: [1, 0, "RequestVoteReply"] },
+  { request: [0, write("s1;")] },
+];
+
+/** ...then node 1 stores the write and acknowledges it (the leader commits it), and the leader's next heartbeat goes out. */
+export const RAFT_COMMITTED_THEN_HEARTBEAT: readonly ScriptStep[] = [
+  ...RAFT_LEADER_WITH_WRITE,
+  { deliver: [0, 1, "AppendEntries"] },
+  { deliver: [1, 0, "AppendEntriesReply"] },
+  { timer: 0, name: "heartbeat" },
+];

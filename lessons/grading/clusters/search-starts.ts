@@ -53,3 +53,18 @@ export const RAFT_COMMITTED_THEN_HEARTBEAT: readonly ScriptStep[] = [
   { deliver: [1, 0, "AppendEntriesReply"] },
   { timer: 0, name: "heartbeat" },
 ];
+
+/**
+ * Multi-Paxos on 3 nodes with quorum sizes `phase1` and `phase2`: node 0 leads after `phase1` promises, a command is
+ * accepted by a phase-2 quorum of nodes 0, 1, ... (chosen), then node 2 gathers a phase-1 quorum of nodes 2, 1, 0 in
+ * that order. When the two quorums share no node, node 2 never hears of the chosen command.
+ */
+export function multiPaxosTakeover(phase1: number, phase2: number): ScriptStep[] {
+  const steps: ScriptStep[] = [{ timer: 0, name: "election" }];
+  for (let k = 0; k < phase1; k++) steps.push({ deliver: [0, k, "prepare"] }, { deliver: [k, 0, "promise"] });
+  steps.push({ request: [0, { seq: 1, op: "c0" }] });
+  for (let k = 0; k < phase2; k++) steps.push({ deliver: [0, k, "accept"] });
+  steps.push({ timer: 2, name: "election" });
+  for (const k of [2, 1, 0].slice(0, phase1)) steps.push({ deliver: [2, k, "prepare"] }, { deliver: [k, 2, "promise"] });
+  return steps;
+}

@@ -3,7 +3,7 @@
 import type { Hook, Message, NodeFactory, NodeId, Simulation } from "@course/sim";
 import { checkExactlyOnceMultiPaxos, multiPaxosChecker, paxosChecker, raftAppliedOnce, raftInvariants, twoPcChecker } from "@course/check";
 import { createTwoPcNode, type TwoPcNode } from "@course/twopc";
-import { createMultiPaxosNode, createPaxosNode, type MultiPaxosNode } from "@course/paxos";
+import { createMultiPaxosNode, createPaxosNode, type MultiPaxosNode, type Quorums } from "@course/paxos";
 import { createRaftNode, type AppendEntries, type InstallSnapshot, type RaftMessage, type RaftNode } from "@course/raft";
 import type { Bounds, ProtocolName } from "./types.js";
 
@@ -113,7 +113,8 @@ function multiPaxos(o: SetupOptions): ProtocolSetup {
     name: "multi-paxos",
     nodes,
     createNode: createMultiPaxosNode({ ...o.nodeOptions, rules: { ...(o.nodeOptions?.rules as object), ...o.rules } }) as NodeFactory<Message>,
-    hooks: () => [multiPaxosChecker() as Hook, checkExactlyOnceMultiPaxos() as Hook],
+    // The checker must know the quorum sizes the replicas run with: a slot is chosen at a phase-2 quorum.
+    hooks: () => [multiPaxosChecker({ quorums: o.nodeOptions?.quorums as Partial<Quorums> | undefined }) as Hook, checkExactlyOnceMultiPaxos() as Hook],
     interchangeable: [],
     // Two clients, one command each (numbered as a client session expects).
     workload: [

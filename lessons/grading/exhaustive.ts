@@ -78,7 +78,7 @@ export function runSearches<F extends RuleSet>(exercise: Exercise<F>, name: stri
     m.statesExplored = explored;
     const found = result.violation ?? result.stuck;
     if (found === undefined) continue;
-    const what = result.violation ? `a violation of ${result.violation.invariant}` : "a state from which no fault-free run recovers";
+    const what = result.violation ? `a violation of ${result.violation.invariant}` : "a state from which no fault-free run reaches agreement";
     const traceFile = writeSearchTrace(exercise, name, search, found.trace);
     const rerun = rerunCommand(exercise, name);
     const replay = traceFile === undefined ? rerun : `npm run explore -- --replay ${traceFile}`;

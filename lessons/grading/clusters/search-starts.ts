@@ -68,3 +68,14 @@ export function multiPaxosTakeover(phase1: number, phase2: number): ScriptStep[]
   for (const k of [2, 1, 0].slice(0, phase1)) steps.push({ deliver: [2, k, "prepare"] }, { deliver: [k, 2, "promise"] });
   return steps;
 }
+
+/** Raft with PreVote on 3 nodes: node 0 passes its pre-vote, both others vote for it in term 1, then it crashes for good. */
+export const RAFT_PREVOTE_LEADER_DIES: readonly ScriptStep[] = [
+  { timer: 0, name: "election" },
+  { deliver: [0, 1, "PreVote"] },
+  { deliver: [1, 0, "PreVoteReply"] },
+  { deliver: [0, 1, "RequestVote"] },
+  { deliver: [0, 2, "RequestVote"] },
+  { deliver: [1, 0, "RequestVoteReply"] },
+  { crash: 0 },
+];

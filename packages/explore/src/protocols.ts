@@ -180,12 +180,13 @@ function raft(o: SetupOptions): ProtocolSetup {
     messageText: raftMessageText,
     storedText: raftStoredText,
     agreement: {
-      goal: "a fresh write, offered to every server every 100 ms until a leader takes it, is applied by every server",
+      goal: "a fresh write, offered to every server every 100 ms until a leader takes it, is applied by every server that is up",
       drive: (sim) => {
         if (sim.requests.some((r) => r.request.op === "final=done" && (r.result as { ok?: boolean } | undefined)?.ok === true)) return;
         for (const id of nodes) if (sim.isUp(id)) sim.request(id, "final=done", "final");
       },
-      done: (sim) => nodes.every((id) => sim.node<RaftNode>(id)?.kv.get("final") === "done"),
+      // Every server that is up (all of them, unless the continuation keeps crashed ones down).
+      done: (sim) => nodes.every((id) => !sim.isUp(id) || sim.node<RaftNode>(id)?.kv.get("final") === "done"),
     },
     defaults: { depth: 30, maxStates: 300_000, drops: 0, duplicates: 0, crashes: 0, timers: 4, requests: 1, lifetime: 0 },
   };

@@ -98,14 +98,14 @@ export function move(sim: Simulation<Message>, scheduler: SearchScheduler, run: 
 export type ContinuationEnd = { readonly kind: "agreement" } | { readonly kind: "stuck" } | { readonly kind: "violation" } | { readonly kind: "threw"; readonly error: string };
 
 /**
- * A fault-free continuation from the current state: every crashed node restarts, the network stops losing
+ * A fault-free continuation from the current state: every crashed node restarts (unless `stayDown`), the network stops losing
  * messages, events run in time order with latencies from `seed`, and the protocol's agreement driver sends its
  * requests. Ends at agreement, at a violation, or after `within` virtual ms.
  */
-export function continueFaultFree(sim: Simulation<Message>, scheduler: SearchScheduler, run: ResolvedRun, seed: number, within: number): ContinuationEnd {
+export function continueFaultFree(sim: Simulation<Message>, scheduler: SearchScheduler, run: ResolvedRun, seed: number, within: number, stayDown = false): ContinuationEnd {
   scheduler.setTimed(seed);
   try {
-    for (const id of sim.nodeIds) if (sim.status(id) === "crashed") sim.apply({ type: "restart", node: id });
+    if (!stayDown) for (const id of sim.nodeIds) if (sim.status(id) === "crashed") sim.apply({ type: "restart", node: id });
     const start = sim.now;
     const done = run.setup.agreement.done;
     for (let round = 0; ; round++) {

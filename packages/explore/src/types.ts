@@ -72,6 +72,11 @@ export interface LivenessOptions {
   readonly within?: number;
   /** Continuations tried (each with its own seed) before a state counts as stuck (default 2). */
   readonly tries?: number;
+  /**
+   * Crashed nodes stay down in the continuations, and the others must reach agreement without them (default false:
+   * they restart). Finds rules that need a dead node back, e.g. a vote that waits for a leader that never returns.
+   */
+  readonly stayDown?: boolean;
 }
 
 export interface Progress {

@@ -79,3 +79,22 @@ export const RAFT_PREVOTE_LEADER_DIES: readonly ScriptStep[] = [
   { deliver: [1, 0, "RequestVoteReply"] },
   { crash: 0 },
 ];
+
+const numbered = (seq: number, value: string) => ({ ...write(value), seq });
+
+/**
+ * Raft on 3 nodes with one client session: node 0 leads with node 1 (node 2 hears nothing), the client's command 1
+ * reaches it twice (a retry) and so does command 2, and node 1 has received the first three of the leader's messages.
+ */
+export const RAFT_SESSION_RETRIES: readonly ScriptStep[] = [
+  { timer: 0, name: "election" },
+  { deliver: [0, 1, "RequestVote"] },
+  { deliver: [1, 0, "RequestVoteReply"] },
+  { drop: [0, 2, "RequestVote"] },
+  { request: [0, numbered(1, "a1;")] },
+  { request: [0, numbered(1, "a1;")] },
+  { request: [0, numbered(2, "a2;")] },
+  { request: [0, numbered(2, "a2;")] },
+  ...Array.from({ length: 5 }, (): ScriptStep => ({ drop: [0, 2, "AppendEntries"] })),
+  ...Array.from({ length: 3 }, (): ScriptStep => ({ deliver: [0, 1, "AppendEntries"] })),
+];

@@ -20,8 +20,8 @@ export interface PlantedBug {
 
 /**
  * Which protocol each exercise's functions plug into, and the node options its graded suite runs with. The
- * exercises' function names are the node's rule names. Lesson 11's state-machine exercise is left out: a session
- * mistake applies a command twice, which no invariant of @course/check looks at.
+ * exercises' function names are the node's rule names (Raft's `applyCommand` replaces the state machine's apply
+ * step). Lesson 10's check decides quorum sizes, not a rule: its searches pass them as node options.
  */
 export const EXERCISE_PROTOCOLS: Readonly<Record<string, { readonly protocol: ProtocolName; readonly nodeOptions?: Readonly<Record<string, unknown>> }>> = {
   "1/two-phase-commit": { protocol: "2pc" },
@@ -34,6 +34,7 @@ export const EXERCISE_PROTOCOLS: Readonly<Record<string, { readonly protocol: Pr
   "7/leader-progress": { protocol: "raft" },
   "8/safety": { protocol: "raft" },
   "9/install-snapshot": { protocol: "raft", nodeOptions: { snapshotEvery: 2 } },
+  "11/sessions": { protocol: "raft" },
 };
 
 /** Every grading mutant of the exercises that plug into `protocol`, named "lesson/exercise/mutant". */

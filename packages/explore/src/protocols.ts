@@ -4,7 +4,7 @@ import type { Hook, Message, NodeFactory, NodeId, Simulation } from "@course/sim
 import { checkExactlyOnceMultiPaxos, multiPaxosChecker, paxosChecker, raftAppliedOnce, raftInvariants, twoPcChecker } from "@course/check";
 import { createTwoPcNode, type TwoPcNode } from "@course/twopc";
 import { createMultiPaxosNode, createPaxosNode, type MultiPaxosNode, type Quorums } from "@course/paxos";
-import { createRaftNode, type AppendEntries, type InstallSnapshot, type RaftMessage, type RaftNode } from "@course/raft";
+import { createRaftNode, withStateMachine, type AppendEntries, type ApplyCommand, type InstallSnapshot, type RaftMessage, type RaftNode } from "@course/raft";
 import type { Bounds, ProtocolName } from "./types.js";
 
 export type Rename = (id: NodeId) => NodeId;
@@ -170,7 +170,8 @@ function raft(o: SetupOptions): ProtocolSetup {
   return {
     name: "raft",
     nodes,
-    createNode: createRaftNode({ ...o.nodeOptions, rules }) as NodeFactory<Message>,
+    // `applyCommand` among the rules replaces the state machine's apply step (exercise 11's session rule).
+    createNode: (typeof rules.applyCommand === "function" ? withStateMachine(createRaftNode({ ...o.nodeOptions, rules }), rules.applyCommand as ApplyCommand) : createRaftNode({ ...o.nodeOptions, rules })) as NodeFactory<Message>,
     hooks: () => [...raftInvariants(), raftAppliedOnce()] as Hook[],
     interchangeable: nodes,
     // Appends of distinct tokens, so a write executed twice shows in the value (the applied-once check reads it).

@@ -24,11 +24,12 @@ export function resolveRun(options: ExploreOptions): ResolvedRun {
   if (options.nodes !== undefined && (!Number.isInteger(options.nodes) || options.nodes < 2 || options.nodes > 7)) {
     throw new ExploreError(`nodes must be a whole number from 2 to 7, got ${options.nodes}`);
   }
-  const setup = protocolSetup(options.protocol, {
+  const base = protocolSetup(options.protocol, {
     ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
     rules: { ...(variant?.rules ?? {}), ...(options.rules ?? {}) },
     nodeOptions: { ...(variant?.nodeOptions ?? {}), ...(options.nodeOptions ?? {}) },
   });
+  const setup: ProtocolSetup = options.workload === undefined ? base : { ...base, workload: options.workload };
   const bounds: Bounds = {
     depth: options.depth ?? setup.defaults.depth,
     maxStates: options.maxStates ?? setup.defaults.maxStates,

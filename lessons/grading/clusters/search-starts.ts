@@ -98,3 +98,33 @@ export const RAFT_SESSION_RETRIES: readonly ScriptStep[] = [
   ...Array.from({ length: 5 }, (): ScriptStep => ({ drop: [0, 2, "AppendEntries"] })),
   ...Array.from({ length: 3 }, (): ScriptStep => ({ deliver: [0, 1, "AppendEntries"] })),
 ];
+
+/**
+ * Raft on 3 nodes taking a snapshot every 2 entries: node 0 leads with node 1's vote, commits entries 1 and 2 with
+ * node 1 and compacts them; node 2 receives entries 1, 2 and 3 (entry 3 only there), but a heartbeat it rejected
+ * first (its messages reordered by duplicated copies) makes the leader send it the snapshot, now in flight.
+ */
+export const RAFT_SNAPSHOT_TO_LONGER_LOG: readonly ScriptStep[] = [
+  { timer: 0, name: "election" },
+  { deliver: [0, 1, "RequestVote"] },
+  { deliver: [1, 0, "RequestVoteReply"] },
+  { drop: [0, 2, "RequestVote"] },
+  { request: [0, write("s1;")] },
+  { request: [0, write("s2;")] },
+  { deliver: [0, 1, "AppendEntries"] },
+  { deliver: [0, 1, "AppendEntries"] },
+  { drop: [0, 1, "AppendEntries"] },
+  { deliver: [1, 0, "AppendEntriesReply"] },
+  { deliver: [1, 0, "AppendEntriesReply"] },
+  { deliver: [0, 2, "AppendEntries"] },
+  { timer: 0, name: "heartbeat" },
+  // Entries 2 and 3 to node 2 arrive after the heartbeat: copies of them, newer than it, replace the originals.
+  { duplicate: [0, 2, "AppendEntries"] },
+  { drop: [0, 2, "AppendEntries"] },
+  { duplicate: [0, 2, "AppendEntries"] },
+  { drop: [0, 2, "AppendEntries"] },
+  { deliver: [0, 2, "AppendEntries"] },
+  { deliver: [0, 2, "AppendEntries"] },
+  { deliver: [0, 2, "AppendEntries"] },
+  { deliver: [2, 0, "AppendEntriesReply"] },
+];

@@ -41,16 +41,21 @@ is lost or duplicated, when a timer fires, which node crashes and restarts, up t
 @course/check runs in every state. Breadth-first by default, so a counterexample is a shortest one.
 
   npm run explore -- raft                              the reference Raft at its default bound
-  npm run explore -- raft --variant naive-commit       Figure 8, found by search
-  npm run explore -- paxos --variant 3/proposer/forget-own-rounds --crashes 1
+  npm run explore -- raft --variant naive-commit       Figure 8, found by search from a scripted start
+  npm run explore -- 2pc --variant commit-on-three-yes --nodes 5
   npm run explore -- raft --list                       every variant of Raft
   npm run explore -- --replay explore-raft-naive-commit.json
+
+Some variants need more than the protocol's default bound and name their own. naive-commit does not search from
+the initial state (the path needs five timer firings, beyond any quick bound): a script first builds Figure 8's
+state (c), where node 0 led term 1 and node 1 term 2, each keeping its no-op alone, and node 0 has just won
+term 3; the search finds the rest. --from-start searches from the initial state instead.
 
 options:
 ${describeOptions(OPTIONS)}
 
-Exit status: 0 when no violation was found within the bounds, 1 when one was (the trace file shows it), 2 for
-bad options.`;
+Exit status: 0 when no violation was found within the bounds, 1 when one was or (--liveness) a state got stuck
+(the trace file shows it), 2 for bad options.`;
 
 export interface ExploreArgs {
   protocol?: ProtocolName;

@@ -80,7 +80,7 @@ function twoPc(o: SetupOptions): ProtocolSetup {
         return [...started].every((txn) => coord.decisions[txn] !== undefined) && nodes.slice(1).every((id) => Object.values(sim.node<TwoPcNode>(id)?.inspect().txns ?? {}).every((s) => s === "committed" || s === "aborted"));
       },
     },
-    defaults: { depth: 40, maxStates: 300_000, drops: 1, duplicates: 0, crashes: 1, timers: 3, requests: 1, lifetime: 0 },
+    defaults: { depth: 40, maxStates: 300_000, drops: 1, duplicates: 0, crashes: 1, timers: 2, requests: 1, lifetime: 4 },
   };
 }
 
@@ -101,7 +101,8 @@ function paxos(o: SetupOptions): ProtocolSetup {
       drive: (sim, round) => void (round === 0 && sim.request(nodes[0] as NodeId, "late")),
       done: (sim) => answered(sim, "late"),
     },
-    defaults: { depth: 40, maxStates: 300_000, drops: 1, duplicates: 0, crashes: 0, timers: 2, requests: 2, lifetime: 0 },
+    // Two proposers racing; every accepted message goes to every learner, so the depth bound does the bounding.
+    defaults: { depth: 16, maxStates: 300_000, drops: 0, duplicates: 0, crashes: 0, timers: 0, requests: 2, lifetime: 2 },
   };
 }
 
@@ -129,7 +130,7 @@ function multiPaxos(o: SetupOptions): ProtocolSetup {
       drive: (sim, round) => void (round === 0 && sim.request(nodes[0] as NodeId, FINAL_COMMAND, "z")),
       done: (sim) => answered(sim, FINAL_COMMAND) && nodes.every((id) => sim.node<MultiPaxosNode>(id)?.inspect().log.some((c) => c?.client === "z") === true),
     },
-    defaults: { depth: 40, maxStates: 300_000, drops: 0, duplicates: 0, crashes: 0, timers: 3, requests: 1, lifetime: 0 },
+    defaults: { depth: 40, maxStates: 300_000, drops: 0, duplicates: 0, crashes: 0, timers: 1, requests: 1, lifetime: 4 },
   };
 }
 
@@ -189,7 +190,7 @@ function raft(o: SetupOptions): ProtocolSetup {
       // Every server that is up (all of them, unless the continuation keeps crashed ones down).
       done: (sim) => nodes.every((id) => !sim.isUp(id) || sim.node<RaftNode>(id)?.kv.get("final") === "done"),
     },
-    defaults: { depth: 30, maxStates: 300_000, drops: 0, duplicates: 0, crashes: 0, timers: 4, requests: 1, lifetime: 0 },
+    defaults: { depth: 40, maxStates: 300_000, drops: 0, duplicates: 0, crashes: 0, timers: 2, requests: 1, lifetime: 4 },
   };
 }
 

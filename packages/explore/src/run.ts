@@ -6,6 +6,7 @@ import { protocolSetup, type ProtocolSetup } from "./protocols.js";
 import { SearchScheduler } from "./search-scheduler.js";
 import type { Bounds, ExploreOptions } from "./types.js";
 import { variantsOf } from "./variants.js";
+import type { ScriptStep } from "./script.js";
 
 /** Everything a search runs with, resolved from the options: used again to replay a path. */
 export interface ResolvedRun {
@@ -13,6 +14,8 @@ export interface ResolvedRun {
   readonly bounds: Bounds;
   readonly seed: number;
   readonly options: ExploreOptions;
+  /** Where the variant starts its search, unless `options.from` says otherwise (see Variant.start). */
+  readonly variantStart?: readonly ScriptStep[];
 }
 
 export function resolveRun(options: ExploreOptions): ResolvedRun {
@@ -30,21 +33,23 @@ export function resolveRun(options: ExploreOptions): ResolvedRun {
     nodeOptions: { ...(variant?.nodeOptions ?? {}), ...(options.nodeOptions ?? {}) },
   });
   const setup: ProtocolSetup = options.workload === undefined ? base : { ...base, workload: options.workload };
+  // A variant that needs a bigger bound than the protocol's default names its own (see Variant.bounds).
+  const defaults: Bounds = { ...setup.defaults, ...(variant?.bounds ?? {}) };
   const bounds: Bounds = {
-    depth: options.depth ?? setup.defaults.depth,
-    maxStates: options.maxStates ?? setup.defaults.maxStates,
-    drops: options.drops ?? setup.defaults.drops,
-    duplicates: options.duplicates ?? setup.defaults.duplicates,
-    crashes: options.crashes ?? setup.defaults.crashes,
-    timers: options.timers ?? setup.defaults.timers,
-    requests: Math.min(options.requests ?? setup.defaults.requests, setup.workload.length),
-    lifetime: options.lifetime ?? setup.defaults.lifetime,
+    depth: options.depth ?? defaults.depth,
+    maxStates: options.maxStates ?? defaults.maxStates,
+    drops: options.drops ?? defaults.drops,
+    duplicates: options.duplicates ?? defaults.duplicates,
+    crashes: options.crashes ?? defaults.crashes,
+    timers: options.timers ?? defaults.timers,
+    requests: Math.min(options.requests ?? defaults.requests, setup.workload.length),
+    lifetime: options.lifetime ?? defaults.lifetime,
   };
   for (const [name, value] of Object.entries(bounds)) {
     if (!Number.isInteger(value) || value < 0) throw new ExploreError(`${name} must be a whole number >= 0, got ${String(value)}`);
   }
   if ((options.requests ?? 0) > setup.workload.length) throw new ExploreError(`${options.protocol}'s workload has ${setup.workload.length} requests; asked for ${options.requests}`);
-  return { setup, bounds, seed: options.seed ?? 1, options };
+  return { setup, bounds, seed: options.seed ?? 1, options, ...(variant?.start === undefined ? {} : { variantStart: variant.start }) };
 }
 
 /** A simulation set up for searching: no trace, frozen shared messages, the search's scheduler. */

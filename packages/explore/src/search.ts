@@ -4,6 +4,7 @@ import type { Checkpoint, Choice, Message, Simulation } from "@course/sim";
 import { take } from "./run.js";
 import { counterexample, stuckState } from "./replay.js";
 import { continueFaultFree, move as takeMove, resolveRun, searchSimulation, type ResolvedRun } from "./run.js";
+import { scriptChoices } from "./script.js";
 import { StateEncoder, type NodePart } from "./state-key.js";
 import { PathTable, StateSet } from "./state-set.js";
 import type { ExploreOptions, ExploreResult, LivenessOptions, Progress } from "./types.js";
@@ -143,8 +144,9 @@ export function explore(options: ExploreOptions): ExploreResult {
     return { stuck: stuckState(run, path(), firstSeed as number, liveness) };
   };
 
-  // The search may start where a given path ends (a scripted setup, or the end of an earlier counterexample).
-  const prefix = options.from ?? [];
+  // The search may start where a given path ends (a scripted setup, or the end of an earlier counterexample), or
+  // where the variant's own start script ends.
+  const prefix = options.from ?? (run.variantStart === undefined ? [] : scriptChoices(run, run.variantStart));
   const pathTo = (id: number, last: readonly Choice[] = []): Choice[] => [...prefix, ...rebuildPath(run, prefix, paths.moves(id)), ...last];
   for (let i = 0; i < prefix.length; i++) {
     const threw = take(sim, scheduler, prefix[i] as Choice);

@@ -25,6 +25,9 @@ export interface Bounds {
   /**
    * A message not delivered within this many steps of being sent is lost (0: messages wait forever). The network
    * may lose any message, so every path is still a real run; the bound leaves out only very late deliveries.
+   * Message ages are not part of a state's key (they would multiply the states), so states that differ only in
+   * how long their messages have waited are merged: with this bound the search covers every state of the runs it
+   * takes, but which late deliveries it leaves out can depend on the search order (breadth- or depth-first).
    */
   readonly lifetime: number;
 }

@@ -3,7 +3,8 @@
 import { twoPcMutants } from "@course/twopc";
 import { multiPaxosMutants, paxosMutants } from "@course/paxos";
 import { buggyRules } from "@course/raft";
-import type { ProtocolName } from "./types.js";
+import type { ScriptStep } from "./script.js";
+import type { Bounds, ProtocolName } from "./types.js";
 
 export interface Variant {
   readonly description: string;
@@ -11,6 +12,13 @@ export interface Variant {
   readonly rules?: Readonly<Record<string, unknown>>;
   /** Other node options. */
   readonly nodeOptions?: Readonly<Record<string, unknown>>;
+  /** Bounds that differ from the protocol's default, for a bug that needs a longer or wider search to show. */
+  readonly bounds?: Partial<Bounds>;
+  /**
+   * Where the search starts, when the path to the bug is too long to search from the initial state: scripted steps
+   * (see `scriptChoices`). `ExploreOptions.from` (the command line's --from, --from-start) overrides it.
+   */
+  readonly start?: readonly ScriptStep[];
 }
 
 /** "acceptBelowPromise" -> "accept-below-promise": the spelling the command line and the lessons use. */
@@ -40,7 +48,35 @@ export const VARIANTS: Readonly<Record<ProtocolName, Readonly<Record<string, Var
   raft: {
     ...raftBugs,
     // Lesson 8 names its variants after what the reader sees.
-    "naive-commit": { description: "the leader commits any entry stored on a majority, whatever its term (Figure 8)", rules: buggyRules["commit-old-term-by-counting"] },
+    // Figure 8 on three servers, with the election no-op and one entry per AppendEntries. The start script builds
+    // the figure's state (c): node 0 led term 1 and node 1 term 2, each keeping its no-op alone (the network lost
+    // the copies); node 0 has just won term 3 with node 2's vote. The search finds the rest: node 0 copies its
+    // term-1 entry to node 2 and counts it committed, node 1 steps down, times out, wins term 4 with node 2's vote
+    // and would overwrite the entry. From the initial state the same path needs five timer firings, a search far
+    // beyond a default bound (400,000 distinct states did not reach it).
+    "naive-commit": {
+      description: "the leader commits any entry stored on a majority, whatever its term (Figure 8)",
+      rules: buggyRules["commit-old-term-by-counting"],
+      nodeOptions: { maxEntriesPerMessage: 1 },
+      bounds: { timers: 2, requests: 0 },
+      start: [
+        { timer: 0, name: "election" },
+        { deliver: [0, 1, "RequestVote"] },
+        { deliver: [1, 0, "RequestVoteReply"] },
+        { dropAll: true },
+        { timer: 1, name: "election" },
+        { deliver: [1, 2, "RequestVote"] },
+        { deliver: [2, 1, "RequestVoteReply"] },
+        { dropAll: true },
+        { timer: 0, name: "heartbeat" },
+        { deliver: [0, 2, "AppendEntries"] },
+        { deliver: [2, 0, "AppendEntriesReply"] },
+        { dropAll: true },
+        { timer: 0, name: "election" },
+        { deliver: [0, 2, "RequestVote"] },
+        { deliver: [2, 0, "RequestVoteReply"] },
+      ],
+    },
     // Lesson 5: PreVote off is the explorer's default configuration; the variant changes nothing here.
     "without-prevote": { description: "PreVote off (a disruptive server forces needless elections: no safety or liveness property breaks)", nodeOptions: { preVote: false } },
   },

@@ -1,7 +1,7 @@
 // The decision replicated with consensus: per transaction, one Basic Paxos instance whose value is COMMIT or ABORT.
 
 import { canonicalText, type NodeContext, type NodeId } from "@course/sim";
-import { chooseValue, formatBallot, learnFromAccepted, majority, nextProposalNumber, onAccept, onPrepare, sameBallot, type AcceptedTally, type AcceptorState, type Ballot } from "@course/paxos";
+import { canonicalTally, chooseValue, formatBallot, learnFromAccepted, majority, nextProposalNumber, onAccept, onPrepare, sameBallot, type AcceptedTally, type AcceptorState, type Ballot } from "@course/paxos";
 import type { Decision, DecisionPaxosMessage, PaxosPromise, TwoPcMessage, TxnId } from "./messages.js";
 
 export interface DecisionPaxosOptions {
@@ -80,7 +80,7 @@ export class DecisionPaxos {
   canonical(rename: (id: NodeId) => NodeId): string {
     const rounds = [...this.rounds].map(([txn, r]) => [
       txn,
-      { ...r, promises: new Map([...r.promises].map(([id, p]) => [rename(id), p])), tally: Object.fromEntries(Object.entries(r.tally).map(([n, ids]) => [n, ids.map(rename).sort((a, b) => a - b)])) },
+      { ...r, promises: new Map([...r.promises].map(([id, p]) => [rename(id), p])), tally: canonicalTally(r.tally, rename) },
     ]);
     return canonicalText([this.acceptorStates, new Map(rounds as Array<[TxnId, unknown]>), this.learned]);
   }

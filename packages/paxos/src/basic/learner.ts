@@ -8,6 +8,16 @@ import type { AcceptedMsg, Value } from "./messages.js";
 /** Which acceptors have said "accepted" for each proposal number (keyed by formatBallot). */
 export type AcceptedTally = Readonly<Record<string, readonly NodeId[]>>;
 
+/**
+ * A tally with each ballot's voters in id order, node ids passed through `rename`: for state encodings, since
+ * the order accepted messages arrived in changes nothing a learner does later.
+ */
+export function canonicalTally(tally: AcceptedTally, rename: (id: NodeId) => NodeId = (id) => id): AcceptedTally {
+  const out: Record<string, readonly NodeId[]> = {};
+  for (const [n, voters] of Object.entries(tally)) out[n] = voters.map(rename).sort((a, b) => a - b);
+  return out;
+}
+
 export interface LearnStep {
   readonly tally: AcceptedTally;
   /** Set when this message completes a majority for one proposal number. */

@@ -4,7 +4,7 @@ import { canonicalText, type ClientRequest, type NodeContext, type NodeFactory, 
 import { compareBallots, formatBallot, sameBallot, type Ballot } from "../ballot.js";
 import { majority } from "../quorum.js";
 import type { AcceptorState } from "./acceptor.js";
-import type { AcceptedTally } from "./learner.js";
+import { canonicalTally, type AcceptedTally } from "./learner.js";
 import type { Nack, PaxosMessage, PromiseMsg, Value } from "./messages.js";
 import { withPaxosRules, type PaxosRules } from "./rules.js";
 
@@ -113,7 +113,7 @@ class PaxosNode implements BasicPaxosNode {
    */
   canonical(): string {
     const { attempts: _attempts, ...proposer } = this.proposer;
-    return canonicalText([this.acceptor, this.learned, this.tally, proposer, this.waiting]);
+    return canonicalText([this.acceptor, this.learned, canonicalTally(this.tally), proposer, this.waiting]);
   }
 
   onClientRequest(request: ClientRequest, ctx: NodeContext<PaxosMessage>): void {

@@ -5,6 +5,7 @@ import { compareBallots, formatBallot, sameBallot, type Ballot } from "../ballot
 import type { MultiAcceptorState } from "./acceptor.js";
 import { formatClientCommand, formatCommand } from "./describe.js";
 import type { SlotTally } from "./learner.js";
+import { canonicalTally } from "../basic/learner.js";
 import type { ClientCommand, Command, Heartbeat, MAccept, MNack, MPrepare, MPromise, MultiPaxosMessage, SlotAccepted } from "./messages.js";
 import { quorumsFor, type Quorums } from "./quorums.js";
 import { withMultiPaxosRules, type MultiPaxosRules } from "./rules.js";
@@ -175,7 +176,7 @@ class MultiPaxosReplica implements MultiPaxosNode {
    */
   canonical(): string {
     const proposals = new Map([...this.proposals].map(([slot, p]) => [slot, [p.command, p.requestId]]));
-    return canonicalText([this.acceptor, this.log, this.executed, this.sessions, this.round, this.chosenAhead, this.tally, this.gcBelow, this.role, this.ballot, this.leader, this.promises, this.phase1From, this.rejections, this.nextSlot, proposals, this.pending, this.appliedBy]);
+    return canonicalText([this.acceptor, this.log, this.executed, this.sessions, this.round, this.chosenAhead, new Map([...this.tally].map(([slot, t]) => [slot, canonicalTally(t)])), this.gcBelow, this.role, this.ballot, this.leader, this.promises, this.phase1From, this.rejections, this.nextSlot, proposals, this.pending, this.appliedBy]);
   }
 
   onClientRequest(request: ClientRequest, ctx: NodeContext<MultiPaxosMessage>): void {

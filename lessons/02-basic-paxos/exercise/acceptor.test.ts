@@ -117,6 +117,6 @@ gradedSuite(acceptorExercise, (g) => {
   });
   g.exhaustive(4, "exhaustive search: two proposers on 3 nodes, every order of the next 6 deliveries after node 0 gathers its promises", {
     hint: "node 2 asks with a higher number while node 0's accept requests are in flight: what must an acceptor that promised node 2 do with them?",
-    searches: (impl) => [{ options: { protocol: "paxos", rules: impl, depth: 6, drops: 0, timers: 0, requests: 0 }, start: PAXOS_TWO_PROPOSERS }],
+    searches: (impl) => [{ options: { protocol: "paxos", rules: impl, depth: 6, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: PAXOS_TWO_PROPOSERS }],
   });
 });

@@ -108,6 +108,6 @@ gradedSuite(proposerExercise, (g) => {
   });
   g.exhaustive(4, "exhaustive search: a value chosen by nodes 0 and 1, then node 2 proposes; every order of the next 6 deliveries", {
     hint: "node 1's promise to node 2 reports the value it accepted from node 0: which value must node 2 propose?",
-    searches: (impl) => [{ options: { protocol: "paxos", rules: impl, depth: 6, drops: 0, timers: 0, requests: 0 }, start: PAXOS_CHOSEN_THEN_RIVAL }],
+    searches: (impl) => [{ options: { protocol: "paxos", rules: impl, depth: 6, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: PAXOS_CHOSEN_THEN_RIVAL }],
   });
 });

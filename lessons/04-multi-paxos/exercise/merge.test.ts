@@ -90,6 +90,6 @@ gradedSuite(mergeExercise, (g) => {
   });
   g.exhaustive(4, "exhaustive search: a command chosen under node 0, then node 2 takes over; every order of the next 4 deliveries", {
     hint: "node 1's promise reports the command it accepted in its slot: what must the merged log hold in that slot?",
-    searches: (impl) => [{ options: { protocol: "multi-paxos", rules: impl, depth: 4, drops: 0, timers: 0, requests: 0 }, start: MULTI_PAXOS_NEW_LEADER }],
+    searches: (impl) => [{ options: { protocol: "multi-paxos", rules: impl, depth: 4, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: MULTI_PAXOS_NEW_LEADER }],
   });
 });

@@ -98,7 +98,7 @@ gradedSuite(preVoteExercise, (g) => {
     hint: "the counterexample ends with a fault-free run in which the two survivors never pass a pre-vote: what does each answer, and does the vote they gave the dead leader matter to a pre-vote?",
     searches: (impl) => [
       {
-        options: { protocol: "raft", rules: impl, nodeOptions: { preVote: true, checkQuorum: true }, depth: 3, drops: 0, timers: 1, crashes: 0, requests: 0, liveness: { within: 3000, tries: 1, stayDown: true } },
+        options: { protocol: "raft", rules: impl, nodeOptions: { preVote: true, checkQuorum: true }, depth: 3, drops: 0, timers: 1, crashes: 0, requests: 0, lifetime: 0, liveness: { within: 3000, tries: 1, stayDown: true } },
         start: RAFT_PREVOTE_LEADER_DIES,
       },
     ],

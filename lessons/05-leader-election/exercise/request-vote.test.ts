@@ -94,6 +94,6 @@ gradedSuite(requestVoteExercise, (g) => {
   });
   g.exhaustive(4, "exhaustive search: every election of 3 servers with up to 2 time-outs, 8 steps deep", {
     hint: "the counterexample is a shortest run: follow each RequestVote the voter granted, its term, and what the voter had recorded before",
-    searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 8, drops: 0, timers: 2, crashes: 0, requests: 0 } }],
+    searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 8, drops: 0, timers: 2, crashes: 0, requests: 0, lifetime: 0 } }],
   });
 });

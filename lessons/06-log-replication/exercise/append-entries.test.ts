@@ -179,6 +179,6 @@ gradedSuite(appendEntriesExercise, (g) => {
   });
   g.exhaustive(4, "exhaustive search: a committed write, then every order of the next 4 deliveries with 1 duplicated message", {
     hint: "an old AppendEntries can arrive after a newer one, or twice: can it lower what the follower already knows is committed?",
-    searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 4, drops: 0, duplicates: 1, timers: 0, crashes: 0, requests: 0 }, start: RAFT_COMMITTED_THEN_HEARTBEAT }],
+    searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 4, drops: 0, duplicates: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_COMMITTED_THEN_HEARTBEAT }],
   });
 });

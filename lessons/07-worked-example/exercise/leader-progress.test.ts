@@ -100,6 +100,6 @@ gradedSuite(leaderProgressExercise, (g) => {
   });
   g.exhaustive(4, "exhaustive search: a new leader with one write and 1 lost message, 3 steps deep; from every state the cluster must recover", {
     hint: "the counterexample ends with a fault-free run that never repairs one follower: what does the leader do with that follower's rejection?",
-    searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 3, drops: 1, timers: 0, crashes: 0, requests: 0, liveness: { within: 3000, tries: 1 } }, start: RAFT_LEADER_WITH_WRITE }],
+    searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 3, drops: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0, liveness: { within: 3000, tries: 1 } }, start: RAFT_LEADER_WITH_WRITE }],
   });
 });

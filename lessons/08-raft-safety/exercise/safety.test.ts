@@ -156,6 +156,6 @@ gradedSuite(safetyExercise, (g) => {
   });
   g.exhaustive(4, "exhaustive search: a new leader with one write, every order of the next 4 steps with 1 crash", {
     hint: "a write a client saw applied must survive any one crash: was it on a majority of disks when the leader committed it?",
-    searches: (impl) => [{ options: { protocol: "raft", rules: plugged(impl), depth: 4, drops: 0, timers: 0, crashes: 1, requests: 0 }, start: RAFT_LEADER_WITH_WRITE }],
+    searches: (impl) => [{ options: { protocol: "raft", rules: plugged(impl), depth: 4, drops: 0, timers: 0, crashes: 1, requests: 0, lifetime: 0 }, start: RAFT_LEADER_WITH_WRITE }],
   });
 });

@@ -83,6 +83,6 @@ gradedSuite(installSnapshotExercise, (g) => {
   });
   g.exhaustive(4, "exhaustive search: a snapshot reaches a follower whose log runs past it; every order of the next 5 steps with 1 crash", {
     hint: "the follower already holds entry 3, which the leader counts once it hears the acknowledgement: may installing a snapshot of entries 1 and 2 throw entry 3 away when the follower's entry 2 matches the snapshot?",
-    searches: (impl) => [{ options: { protocol: "raft", rules: impl, nodeOptions: { snapshotEvery: 2 }, depth: 5, drops: 0, duplicates: 0, timers: 0, crashes: 1, requests: 0 }, start: RAFT_SNAPSHOT_TO_LONGER_LOG }],
+    searches: (impl) => [{ options: { protocol: "raft", rules: impl, nodeOptions: { snapshotEvery: 2 }, depth: 5, drops: 0, duplicates: 0, timers: 0, crashes: 1, requests: 0, lifetime: 0 }, start: RAFT_SNAPSHOT_TO_LONGER_LOG }],
   });
 });

@@ -122,7 +122,7 @@ gradedSuite(quorumsExercise, (g) => {
           .filter((phase2) => checkQuorums(3, { size: phase1 }, { size: phase2 }).ok === true)
           .map((phase2) => ({
             label: `quorums ${phase1} and ${phase2}`,
-            options: { protocol: "multi-paxos" as const, nodeOptions: { quorums: { phase1, phase2 } }, depth: 3, drops: 0, timers: 0, requests: 1 },
+            options: { protocol: "multi-paxos" as const, nodeOptions: { quorums: { phase1, phase2 } }, depth: 3, drops: 0, timers: 0, requests: 1, lifetime: 0 },
             start: multiPaxosTakeover(phase1, phase2),
           })),
       ),

@@ -123,6 +123,6 @@ gradedSuite(sessionsExercise, (g) => {
   });
   g.exhaustive(4, "exhaustive search: a client retries commands 1 and 2 once each; every order of the next 6 deliveries with 1 duplicated message", {
     hint: "the log holds command 1 twice and command 2 twice: after the first copy of command 2 runs, what must the session remember so that its second copy does not run again?",
-    searches: (impl) => [{ options: { protocol: "raft", rules: { applyCommand: impl.applyCommand }, depth: 6, drops: 0, duplicates: 1, timers: 0, crashes: 0, requests: 0 }, start: RAFT_SESSION_RETRIES }],
+    searches: (impl) => [{ options: { protocol: "raft", rules: { applyCommand: impl.applyCommand }, depth: 6, drops: 0, duplicates: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_SESSION_RETRIES }],
   });
 });

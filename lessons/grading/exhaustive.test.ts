@@ -15,7 +15,7 @@ type Rules = (typeof requestVoteExercise)["reference"];
 const NAME = "every election of 3 servers";
 const spec: ExhaustiveTest<Rules> = {
   hint: "follow the votes",
-  searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 8, drops: 0, timers: 2, crashes: 0, requests: 0 } }],
+  searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 8, drops: 0, timers: 2, crashes: 0, requests: 0, lifetime: 0 } }],
 };
 const meta = (): GradingMeta => ({ lesson: 5, exercise: "request-vote", exerciseTitle: "RequestVote", test: NAME, points: 4, kind: "exhaustive" });
 

@@ -9,6 +9,7 @@ import { DEFAULT_FRESH_SEEDS, seedPlan } from "./seeds.js";
 import { CONFIRM_FACTOR, withConfirmedTimeLimit, withTimeLimit } from "./guard.js";
 import { writeFailureTrace } from "./traces.js";
 import { describeEpisodes, episodesOf, keepEpisodes, shrinkEpisodes } from "./shrink.js";
+import { runSearches, SEARCH_TIME_LIMIT_MS, type ExhaustiveTest } from "./exhaustive.js";
 
 /** Wall-clock limit for one unit case (the rule itself should take microseconds). */
 export const UNIT_TIME_LIMIT_MS = 500;
@@ -94,6 +95,8 @@ export interface Grader<F extends RuleSet> {
   unit(points: number, name: string, body: (impl: F) => void): void;
   /** A whole-cluster simulation over many seeds, worth `points`. */
   simulation(points: number, name: string, spec: SimulationTest<F>): void;
+  /** A bounded exhaustive search (every schedule of a small cluster) with the functions in the reference node, worth `points`. */
+  exhaustive(points: number, name: string, spec: ExhaustiveTest<F>): void;
 }
 
 /** A graded test recorded by the suite's body, declared once the suite knows whether it can run. */
@@ -181,35 +184,41 @@ function makeGrader<F extends RuleSet>(exercise: Exercise<F>, declared: Declared
     const title = `${name} [${points} pt]`;
     declared.push({ title, points, declare: () => declare(title) });
   };
+  /** Declares a graded test: its grading facts on the task, skipped in a proof run once the file has failed. */
+  const graded = (name: string, points: number, kind: GradingMeta["kind"], timeout: number | undefined, run: (m: GradingMeta) => Promise<void>) => {
+    const meta = baseMeta(exercise, name, points, kind);
+    record(name, points, (title) =>
+      test(
+        title,
+        async ({ task, skip }) => {
+          const m = setGradingMeta(task.meta, { ...meta });
+          if (bailing()) return skip("an earlier test already failed (proof run)");
+          await noting(() => run(m));
+        },
+        timeout,
+      ),
+    );
+  };
   return {
     unit(points, name, body) {
-      const meta = baseMeta(exercise, name, points, "unit");
-      record(name, points, (title) => test(title, async ({ task, skip }) => {
-        setGradingMeta(task.meta, meta);
-        if (bailing()) return skip("an earlier test already failed (proof run)");
-        await noting(async () => {
-          const impl = await implementation(exercise);
-          withConfirmedTimeLimit(() => body(impl), UNIT_TIME_LIMIT_MS, `"${name}"`);
-        });
-      }));
+      graded(name, points, "unit", undefined, async () => {
+        const impl = await implementation(exercise);
+        withConfirmedTimeLimit(() => body(impl), UNIT_TIME_LIMIT_MS, `"${name}"`);
+      });
     },
     simulation(points, name, spec) {
-      const meta = baseMeta(exercise, name, points, "simulation");
       const seedsFixed = spec.seeds ?? 20;
       const perSeedMs = spec.perSeedMs ?? SEED_TIME_LIMIT_MS;
       // The vitest timeout is the last line of defence; each seed has its own, much shorter limit.
       const timeout = Math.max(30_000, seedPlan(seedsFixed, DEFAULT_FRESH_SEEDS, process.env, spec.fresh).seeds.length * perSeedMs + CONFIRM_FACTOR * perSeedMs + 10_000);
-      record(name, points, (title) =>
-        test(
-          title,
-          async ({ task, skip }) => {
-            const m = setGradingMeta(task.meta, { ...meta });
-            if (bailing()) return skip("an earlier test already failed (proof run)");
-            await noting(() => runSimulationTest(m, spec, seedsFixed, perSeedMs));
-          },
-          timeout,
-        ),
-      );
+      graded(name, points, "simulation", timeout, (m) => runSimulationTest(m, spec, seedsFixed, perSeedMs));
+    },
+    exhaustive(points, name, spec) {
+      // The searches' own limits come first; the vitest timeout only catches what they cannot.
+      graded(name, points, "exhaustive", (CONFIRM_FACTOR + 1) * SEARCH_TIME_LIMIT_MS * 2 + 10_000, async (m) => {
+        const failure = runSearches(exercise, name, spec, await implementation(exercise), m);
+        if (failure !== undefined) throw failure;
+      });
     },
   };
 

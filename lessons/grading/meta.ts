@@ -11,7 +11,7 @@ export interface GradingMeta {
   /** 0 for a gate: the one test that stands for a whole suite that cannot run yet. */
   readonly points: number;
   /** "gate": the stub is untouched or does not load, so the suite shows one message instead of every test failing. */
-  readonly kind: "unit" | "simulation" | "gate";
+  readonly kind: "unit" | "simulation" | "exhaustive" | "gate";
   /** Simulation tests: seeds run and seeds that failed (in stress mode every seed runs). */
   seedsRun?: number;
   seedsFailed?: number;
@@ -20,7 +20,10 @@ export interface GradingMeta {
   schedules?: number;
   /** Virtual time those schedules covered, in ms: what a real-time test would have had to wait through. */
   virtualMs?: number;
-  /** The command that replays the first failing seed, and the trace written for it. */
+  /** Exhaustive tests: states the searches reached (distinct) and steps they took (including states seen before). */
+  distinctStates?: number;
+  statesExplored?: number;
+  /** The command that replays the first failing seed (or the search's counterexample), and the trace written for it. */
   replay?: string;
   traceFile?: string;
 }

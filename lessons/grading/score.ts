@@ -8,7 +8,7 @@ export interface GradedTest {
   readonly passed: boolean;
   /** Not run at all: left out by a name filter (a replay), or held back behind an untouched stub's gate. */
   readonly skipped: boolean;
-  readonly kind: "unit" | "simulation" | "unknown";
+  readonly kind: "unit" | "simulation" | "exhaustive" | "unknown";
   readonly durationMs: number;
   readonly error?: string;
   readonly seedsRun?: number;
@@ -16,6 +16,8 @@ export interface GradedTest {
   readonly failedSeeds?: readonly number[];
   readonly schedules: number;
   readonly virtualMs: number;
+  /** Exhaustive tests: distinct states searched. */
+  readonly distinctStates?: number;
   readonly replay?: string;
   readonly traceFile?: string;
 }
@@ -59,6 +61,8 @@ export interface GradeReport {
   readonly schedules: number;
   /** Virtual time simulated across all schedules (ms). */
   readonly virtualMs: number;
+  /** Distinct states the exhaustive tests searched (absent when none ran). */
+  readonly statesSearched?: number;
   readonly wallMs: number;
   readonly timedOut: boolean;
   readonly unhandledErrors: readonly string[];
@@ -97,6 +101,7 @@ function gradedTest(t: TestOutcome): GradedTest {
     ...(g?.seedsRun === undefined ? {} : { seedsRun: g.seedsRun, seedsFailed: g.seedsFailed ?? 0, failedSeeds: g.failedSeeds ?? [] }),
     schedules: g?.schedules ?? 0,
     virtualMs: g?.virtualMs ?? 0,
+    ...(g?.distinctStates === undefined ? {} : { distinctStates: g.distinctStates }),
     ...(g?.replay === undefined ? {} : { replay: g.replay }),
     ...(g?.traceFile === undefined ? {} : { traceFile: g.traceFile }),
   };
@@ -149,6 +154,7 @@ export function buildReport(run: RunOutcome, impl: string, lessons: readonly num
     tests: all.length,
     schedules: all.reduce((s, t) => s + t.schedules, 0),
     virtualMs: all.reduce((s, t) => s + t.virtualMs, 0),
+    ...(all.some((t) => t.distinctStates !== undefined) ? { statesSearched: all.reduce((s, t) => s + (t.distinctStates ?? 0), 0) } : {}),
     wallMs: Math.round(run.wallMs),
     timedOut: run.timedOut,
     unhandledErrors: run.unhandledErrors,
@@ -186,7 +192,7 @@ export interface FormatOptions {
   readonly brief?: boolean;
 }
 
-/** The command that replays the exercise's first failing simulation, if one failed. */
+/** The command that replays the exercise's first failing simulation or search, if one failed. */
 function firstReplay(e: ExerciseScore): string | undefined {
   return e.tests.find((t) => !t.passed && t.replay !== undefined)?.replay;
 }
@@ -217,7 +223,7 @@ export function formatReport(report: GradeReport, options: FormatOptions = {}): 
   }
   out.push("");
   const pct = report.total === 0 ? 0 : (100 * report.points) / report.total;
-  out.push(style.bold(`Total: ${report.points}/${report.total} points (${pct.toFixed(0)}%), ${report.testsPassed}/${report.tests} tests passed, ${report.schedules} simulated fault schedules (${(report.virtualMs / 1000).toFixed(0)} s of virtual time), ${(report.wallMs / 1000).toFixed(1)} s`));
+  out.push(style.bold(`Total: ${report.points}/${report.total} points (${pct.toFixed(0)}%), ${report.testsPassed}/${report.tests} tests passed, ${report.schedules} simulated fault schedules (${(report.virtualMs / 1000).toFixed(0)} s of virtual time), ${report.statesSearched === undefined ? "" : `${report.statesSearched} states searched exhaustively, `}${(report.wallMs / 1000).toFixed(1)} s`));
   if (report.stress) {
     const s = report.stress;
     const rate = s.seedsRun === 0 ? 0 : (100 * s.seedsFailed) / s.seedsRun;
@@ -252,7 +258,7 @@ export function formatReport(report: GradeReport, options: FormatOptions = {}): 
       out.push("");
       out.push(style.red(`✗ Lesson ${e.lesson}, ${e.title}${e.stubFile === undefined ? ` (${e.file})` : `: edit lessons/${e.stubFile}`}`));
       for (const line of (e.firstFailure ?? "").split("\n")) out.push(`  ${line}`);
-      // A unit case fails the same way every run; a simulation needs its seed: point at the first failing one.
+      // A unit case fails the same way every run; a simulation needs its seed, a search its trace: point at the first failing one.
       const replay = firstReplay(e);
       if (replay !== undefined && !(e.firstFailure ?? "").includes(replay)) out.push(style.dim(`  first failing simulation: ${replay}`));
     }

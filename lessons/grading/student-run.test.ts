@@ -37,8 +37,8 @@ describe("vitest run the ordinary way grades the student's file", () => {
     const r = vitestInFolder(copy, "02-basic-paxos/exercise");
     expect(r.status, r.out).toBe(1);
     expect(r.out).toContain("not implemented yet: edit lessons/02-basic-paxos/exercise/acceptor.ts");
-    expect(r.out).toMatch(/Tests\s+1 failed \| 14 skipped \(15\)/);
-    expect(r.out).toMatch(/Total: 0\/27 points \(0%\), 0\/14 tests passed/);
+    expect(r.out).toMatch(/Tests\s+1 failed \| 15 skipped \(16\)/);
+    expect(r.out).toMatch(/Total: 0\/31 points \(0%\), 0\/15 tests passed/);
   }, 240_000);
 
   it("a partial solution (onPrepare written, onAccept still TODO) shows the points so far", () => {
@@ -46,10 +46,10 @@ describe("vitest run the ordinary way grades the student's file", () => {
     const r = vitestInFolder(copy, "02-basic-paxos/exercise");
     expect(r.status, r.out).toBe(1);
     expect(r.out).not.toContain("not implemented yet");
-    const m = /Total: (\d+)\/27 points/.exec(r.out);
+    const m = /Total: (\d+)\/31 points/.exec(r.out);
     expect(m, r.out).not.toBeNull();
     expect(Number(m?.[1])).toBeGreaterThan(0);
-    expect(Number(m?.[1])).toBeLessThan(27);
+    expect(Number(m?.[1])).toBeLessThan(31);
     expect(r.out).toContain("onAccept is not written yet");
   }, 240_000);
 
@@ -57,7 +57,7 @@ describe("vitest run the ordinary way grades the student's file", () => {
     copy.write(ACCEPTOR_STUB, solveAcceptor(copy.read(ACCEPTOR_STUB), ["onAccept"]));
     const r = vitestInFolder(copy, "02-basic-paxos/exercise");
     expect(r.status, r.out).toBe(0);
-    expect(r.out).toMatch(/Tests\s+14 passed \(14\)/);
-    expect(r.out).toMatch(/Total: 27\/27 points \(100%\), 14\/14 tests passed/);
+    expect(r.out).toMatch(/Tests\s+15 passed \(15\)/);
+    expect(r.out).toMatch(/Total: 31\/31 points \(100%\), 15\/15 tests passed/);
   }, 240_000);
 });

@@ -9,6 +9,7 @@ import { logOf } from "../../grading/raft-fixtures.js";
 import { runRaft } from "../../grading/clusters/raft.js";
 import { runRebootedVoter } from "../../grading/clusters/raft-scripts.js";
 import { safetyExercise, type SafetyRules } from "./exercise.js";
+import { RAFT_LEADER_WITH_WRITE } from "../../grading/clusters/search-starts.js";
 
 const COMMIT = "Figure 2, rules for leaders, with §5.4.2: commit N if a majority has matchIndex >= N and log[N].term == currentTerm";
 const PERSIST = "Figure 2: currentTerm, votedFor and log[] are written to stable storage before responding to RPCs";
@@ -152,5 +153,9 @@ gradedSuite(safetyExercise, (g) => {
     seeds: 30,
     hint: "an acknowledged write must be in the state machine of the cluster forever after",
     run: (impl, run) => runRaft(run, { raft: { rules: plugged(impl) } }),
+  });
+  g.exhaustive(4, "exhaustive search: a new leader with one write, every order of the next 4 steps with 1 crash", {
+    hint: "a write a client saw applied must survive any one crash: was it on a majority of disks when the leader committed it?",
+    searches: (impl) => [{ options: { protocol: "raft", rules: plugged(impl), depth: 4, drops: 0, timers: 0, crashes: 1, requests: 0, lifetime: 0 }, start: RAFT_LEADER_WITH_WRITE }],
   });
 });

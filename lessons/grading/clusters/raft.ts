@@ -2,7 +2,7 @@
 
 import { randomFaults, Rng, type NemesisOptions, type NodeFactory, type NodeId, type Simulation } from "@course/sim";
 import { raftAppliedOnce, raftInvariants } from "@course/check";
-import { createRaftNode, leaderOf, type ClientResult, type Command, type KvImage, type RaftMessage, type RaftNode, type RaftOptions } from "@course/raft";
+import { createRaftNode, leaderOf, withStateMachine, type ApplyCommand, type ClientResult, type RaftMessage, type RaftNode, type RaftOptions } from "@course/raft";
 import { StepLimitError, type SeedRun } from "../graded.js";
 import { clusterNodes, entriesPerMessage } from "./shape.js";
 
@@ -29,42 +29,6 @@ export interface RaftRunOptions {
   readonly leaderFault?: { readonly kind: "pause"; readonly at: number; readonly ms: number } | { readonly kind: "crash" };
   /** Replace the state machine's apply step (exercise 11); snapshots must stay off, they rebuild the course's store. */
   readonly applyCommand?: ApplyCommand;
-}
-
-export type ApplyCommand = (state: KvImage, command: Command) => { state: KvImage; result: string | null };
-
-/**
- * A stand-in for the server's KvStore that runs `applyCommand` on every committed entry. The node only calls
- * apply, get, entries and toJSON, so this is all it needs.
- */
-class PluggedStateMachine {
-  constructor(
-    private image: KvImage,
-    private readonly applyCommand: ApplyCommand,
-  ) {}
-  apply(command: Command): string | null {
-    const { state, result } = this.applyCommand(this.image, command);
-    this.image = state;
-    return result;
-  }
-  get(key: string): string | null {
-    return this.image.data[key] ?? null;
-  }
-  entries(): Record<string, string> {
-    return { ...this.image.data };
-  }
-  toJSON(): KvImage {
-    return this.image;
-  }
-}
-
-/** The reference server, with the state machine's apply step replaced; re-plugged at every restart. */
-function withStateMachine(factory: NodeFactory<RaftMessage>, applyCommand: ApplyCommand): NodeFactory<RaftMessage> {
-  return (ctx) => {
-    const node = factory(ctx) as RaftNode;
-    node.kv = new PluggedStateMachine(node.kv.toJSON(), applyCommand) as unknown as RaftNode["kv"];
-    return node;
-  };
 }
 
 export const DEFAULT_RAFT_RATES = { crash: 0.8, pause: 0.4, partition: 0.6, cut: 0.4, lossy: 0.3 } as const;

@@ -2,6 +2,7 @@
 
 import { discoverExercises } from "@course/lessons/grading/registry.js";
 import { exerciseKey, type Exercise } from "@course/lessons/grading/exercise.js";
+import { implChoice, implementation } from "@course/lessons/grading/impl.js";
 import { variantsOf, type ProtocolName } from "@course/explore";
 import { UsageError } from "./npm-args.js";
 
@@ -19,8 +20,8 @@ export interface PlantedBug {
 
 /**
  * Which protocol each exercise's functions plug into, and the node options its graded suite runs with. The
- * exercises' function names are the node's rule names. Lesson 11's state-machine exercise is left out: a session
- * mistake applies a command twice, which no invariant of @course/check looks at.
+ * exercises' function names are the node's rule names (Raft's `applyCommand` replaces the state machine's apply
+ * step). Lesson 10's check decides quorum sizes, not a rule: its searches pass them as node options.
  */
 export const EXERCISE_PROTOCOLS: Readonly<Record<string, { readonly protocol: ProtocolName; readonly nodeOptions?: Readonly<Record<string, unknown>> }>> = {
   "1/two-phase-commit": { protocol: "2pc" },
@@ -33,6 +34,7 @@ export const EXERCISE_PROTOCOLS: Readonly<Record<string, { readonly protocol: Pr
   "7/leader-progress": { protocol: "raft" },
   "8/safety": { protocol: "raft" },
   "9/install-snapshot": { protocol: "raft", nodeOptions: { snapshotEvery: 2 } },
+  "11/sessions": { protocol: "raft" },
 };
 
 /** Every grading mutant of the exercises that plug into `protocol`, named "lesson/exercise/mutant". */
@@ -60,6 +62,8 @@ export async function plantedBugs(protocol: ProtocolName): Promise<PlantedBug[]>
  * or by the mutant's own name when only one exercise of the protocol has it.
  */
 export async function findBug(protocol: ProtocolName, name: string): Promise<PlantedBug> {
+  const graded = await gradedCode(name);
+  if (graded !== undefined) return graded;
   const all = await plantedBugs(protocol);
   const exact = all.find((b) => b.name === name);
   if (exact !== undefined) return exact;
@@ -67,4 +71,22 @@ export async function findBug(protocol: ProtocolName, name: string): Promise<Pla
   if (short.length === 1) return short[0] as PlantedBug;
   if (short.length > 1) throw new UsageError(`"${name}" names mutants of several exercises: ${short.map((b) => b.name).join(", ")}; give the full name`);
   throw new UsageError(`${protocol} has no variant "${name}". List them with: npm run explore -- ${protocol} --list`);
+}
+
+/**
+ * The code a graded exhaustive test searched with, named "5/request-vote@student" or "5/request-vote@file:PATH"
+ * in its trace (see lessons/grading/exhaustive.ts): the exercise's functions loaded again, as node rules.
+ */
+async function gradedCode(label: string): Promise<PlantedBug | undefined> {
+  const m = /^(\d+\/[a-z0-9-]+)@(.+)$/.exec(label);
+  if (m === null) return undefined;
+  const exercise = ((await discoverExercises()) as Exercise[]).find((e) => exerciseKey(e) === m[1]);
+  if (exercise === undefined) throw new UsageError(`the trace names exercise ${m[1]}, which the course does not have`);
+  let rules: Readonly<Record<string, unknown>>;
+  try {
+    rules = await implementation(exercise, implChoice({ COURSE_IMPL: m[2] }));
+  } catch (e) {
+    throw new UsageError(`cannot load the code the trace was searched with (${m[2]}): ${(e as Error).message}`);
+  }
+  return { name: label, description: `${m[2]} code of exercise ${m[1]}`, rules, rulesLabel: label };
 }

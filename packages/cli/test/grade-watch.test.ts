@@ -75,11 +75,11 @@ describe("grade --watch", () => {
       expect(wrong.points).toBeGreaterThan(0);
       expect(wrong.points).toBeLessThan(wrong.total);
       const text = formatReport(wrong).join("\n");
-      expect(text).toMatch(/Total: \d+\/27 points/);
+      expect(text).toMatch(/Total: \d+\/31 points/);
       expect(text).toMatch(/npm run grade 2 -- --seed \d+( --faults \S+)? --test "[^"]+"/);
 
       const right = await saveAndGrade(queue, (t) => copy.write(ACCEPTOR_STUB, t), correct);
-      expect([right.points, right.total, right.allPassed]).toEqual([27, 27, true]);
+      expect([right.points, right.total, right.allPassed]).toEqual([31, 31, true]);
     } finally {
       await watch.close();
       if (previousTraces === undefined) delete process.env.COURSE_TRACES;

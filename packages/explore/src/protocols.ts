@@ -3,8 +3,8 @@
 import type { Hook, Message, NodeFactory, NodeId, Simulation } from "@course/sim";
 import { checkExactlyOnceMultiPaxos, multiPaxosChecker, paxosChecker, raftAppliedOnce, raftInvariants, twoPcChecker } from "@course/check";
 import { createTwoPcNode, type TwoPcNode } from "@course/twopc";
-import { createMultiPaxosNode, createPaxosNode, type MultiPaxosNode } from "@course/paxos";
-import { createRaftNode, type AppendEntries, type InstallSnapshot, type RaftMessage, type RaftNode } from "@course/raft";
+import { createMultiPaxosNode, createPaxosNode, type MultiPaxosNode, type Quorums } from "@course/paxos";
+import { createRaftNode, withStateMachine, type AppendEntries, type ApplyCommand, type InstallSnapshot, type RaftMessage, type RaftNode } from "@course/raft";
 import type { Bounds, ProtocolName } from "./types.js";
 
 export type Rename = (id: NodeId) => NodeId;
@@ -114,7 +114,8 @@ function multiPaxos(o: SetupOptions): ProtocolSetup {
     name: "multi-paxos",
     nodes,
     createNode: createMultiPaxosNode({ ...o.nodeOptions, rules: { ...(o.nodeOptions?.rules as object), ...o.rules } }) as NodeFactory<Message>,
-    hooks: () => [multiPaxosChecker() as Hook, checkExactlyOnceMultiPaxos() as Hook],
+    // The checker must know the quorum sizes the replicas run with: a slot is chosen at a phase-2 quorum.
+    hooks: () => [multiPaxosChecker({ quorums: o.nodeOptions?.quorums as Partial<Quorums> | undefined }) as Hook, checkExactlyOnceMultiPaxos() as Hook],
     interchangeable: [],
     // Two clients, one command each (numbered as a client session expects).
     workload: [
@@ -170,7 +171,8 @@ function raft(o: SetupOptions): ProtocolSetup {
   return {
     name: "raft",
     nodes,
-    createNode: createRaftNode({ ...o.nodeOptions, rules }) as NodeFactory<Message>,
+    // `applyCommand` among the rules replaces the state machine's apply step (exercise 11's session rule).
+    createNode: (typeof rules.applyCommand === "function" ? withStateMachine(createRaftNode({ ...o.nodeOptions, rules }), rules.applyCommand as ApplyCommand) : createRaftNode({ ...o.nodeOptions, rules })) as NodeFactory<Message>,
     hooks: () => [...raftInvariants(), raftAppliedOnce()] as Hook[],
     interchangeable: nodes,
     // Appends of distinct tokens, so a write executed twice shows in the value (the applied-once check reads it).
@@ -180,12 +182,13 @@ function raft(o: SetupOptions): ProtocolSetup {
     messageText: raftMessageText,
     storedText: raftStoredText,
     agreement: {
-      goal: "a fresh write, offered to every server every 100 ms until a leader takes it, is applied by every server",
+      goal: "a fresh write, offered to every server every 100 ms until a leader takes it, is applied by every server that is up",
       drive: (sim) => {
         if (sim.requests.some((r) => r.request.op === "final=done" && (r.result as { ok?: boolean } | undefined)?.ok === true)) return;
         for (const id of nodes) if (sim.isUp(id)) sim.request(id, "final=done", "final");
       },
-      done: (sim) => nodes.every((id) => sim.node<RaftNode>(id)?.kv.get("final") === "done"),
+      // Every server that is up (all of them, unless the continuation keeps crashed ones down).
+      done: (sim) => nodes.every((id) => !sim.isUp(id) || sim.node<RaftNode>(id)?.kv.get("final") === "done"),
     },
     defaults: { depth: 40, maxStates: 300_000, drops: 0, duplicates: 0, crashes: 0, timers: 2, requests: 1, lifetime: 4 },
   };

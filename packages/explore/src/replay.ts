@@ -10,6 +10,8 @@ import { PROTOCOLS, type ProtocolName } from "./types.js";
 export interface Continuation {
   readonly seed: number;
   readonly within: number;
+  /** Crashed nodes stay down (see LivenessOptions). */
+  readonly stayDown?: boolean;
 }
 
 /** What a trace file records so the run can be replayed: `options.explore` of the file. */
@@ -44,8 +46,8 @@ export function replayPath(run: ResolvedRun, path: readonly Choice[], continuati
     if (sim.stopped) return { sim };
   }
   if (continuation === undefined) return { sim };
-  sim.heading(`Faults stop here: crashed nodes restart and every message arrives (${continuation.within} ms at most)`, "continuation");
-  const end = continueFaultFree(sim, scheduler, run, continuation.seed, continuation.within);
+  sim.heading(`Faults stop here: crashed nodes ${continuation.stayDown ? "stay down" : "restart"} and every message arrives (${continuation.within} ms at most)`, "continuation");
+  const end = continueFaultFree(sim, scheduler, run, continuation.seed, continuation.within, continuation.stayDown);
   if (end.kind === "threw") sim.note(`A node threw: ${end.error}`, { style: "result" });
   return { sim, end };
 }
@@ -80,7 +82,7 @@ export function counterexample(run: ResolvedRun, path: readonly Choice[], contin
 }
 
 export function stuckState(run: ResolvedRun, path: readonly Choice[], seed: number, liveness: Required<LivenessOptions>): StuckState {
-  const continuation = { seed, within: liveness.within };
+  const continuation = { seed, within: liveness.within, ...(liveness.stayDown ? { stayDown: true } : {}) };
   const { sim } = replayPath(run, path, continuation);
   return {
     depth: path.length,

@@ -27,11 +27,12 @@ export function resolveRun(options: ExploreOptions): ResolvedRun {
   if (options.nodes !== undefined && (!Number.isInteger(options.nodes) || options.nodes < 2 || options.nodes > 7)) {
     throw new ExploreError(`nodes must be a whole number from 2 to 7, got ${options.nodes}`);
   }
-  const setup = protocolSetup(options.protocol, {
+  const base = protocolSetup(options.protocol, {
     ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
     rules: { ...(variant?.rules ?? {}), ...(options.rules ?? {}) },
     nodeOptions: { ...(variant?.nodeOptions ?? {}), ...(options.nodeOptions ?? {}) },
   });
+  const setup: ProtocolSetup = options.workload === undefined ? base : { ...base, workload: options.workload };
   // A variant that needs a bigger bound than the protocol's default names its own (see Variant.bounds).
   const defaults: Bounds = { ...setup.defaults, ...(variant?.bounds ?? {}) };
   const bounds: Bounds = {
@@ -103,14 +104,14 @@ export function move(sim: Simulation<Message>, scheduler: SearchScheduler, run: 
 export type ContinuationEnd = { readonly kind: "agreement" } | { readonly kind: "stuck" } | { readonly kind: "violation" } | { readonly kind: "threw"; readonly error: string };
 
 /**
- * A fault-free continuation from the current state: every crashed node restarts, the network stops losing
+ * A fault-free continuation from the current state: every crashed node restarts (unless `stayDown`), the network stops losing
  * messages, events run in time order with latencies from `seed`, and the protocol's agreement driver sends its
  * requests. Ends at agreement, at a violation, or after `within` virtual ms.
  */
-export function continueFaultFree(sim: Simulation<Message>, scheduler: SearchScheduler, run: ResolvedRun, seed: number, within: number): ContinuationEnd {
+export function continueFaultFree(sim: Simulation<Message>, scheduler: SearchScheduler, run: ResolvedRun, seed: number, within: number, stayDown = false): ContinuationEnd {
   scheduler.setTimed(seed);
   try {
-    for (const id of sim.nodeIds) if (sim.status(id) === "crashed") sim.apply({ type: "restart", node: id });
+    if (!stayDown) for (const id of sim.nodeIds) if (sim.status(id) === "crashed") sim.apply({ type: "restart", node: id });
     const start = sim.now;
     const done = run.setup.agreement.done;
     for (let round = 0; ; round++) {

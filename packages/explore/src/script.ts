@@ -9,6 +9,8 @@ export type ScriptStep =
   | { readonly timer: NodeId; readonly name?: string }
   | { readonly deliver: readonly [from: NodeId, to: NodeId, type: string, term?: number] }
   | { readonly drop: readonly [from: NodeId, to: NodeId, type: string, term?: number] }
+  /** The network duplicates the message: a copy joins the messages in flight (delivered oldest first, like the original). */
+  | { readonly duplicate: readonly [from: NodeId, to: NodeId, type: string, term?: number] }
   /** Lose every message in flight: the network goes quiet. */
   | { readonly dropAll: true }
   | { readonly request: readonly [node: NodeId, op: unknown] }
@@ -36,11 +38,11 @@ export function scriptChoices(run: ResolvedRun, steps: readonly ScriptStep[]): C
       const e = pending.find((p) => p.kind === "timer" && p.node === step.timer && (step.name === undefined || p.name === step.name));
       if (e === undefined) throw new ExploreError(`script step ${where}: node ${step.timer} has no such timer armed`);
       go({ kind: "run", event: e.id, at: Math.max(at, e.time) }, where);
-    } else if ("deliver" in step || "drop" in step) {
-      const spec = "deliver" in step ? step.deliver : step.drop;
+    } else if ("deliver" in step || "drop" in step || "duplicate" in step) {
+      const spec = "deliver" in step ? step.deliver : "drop" in step ? step.drop : step.duplicate;
       const e = findMessage(pending, spec);
       if (e === undefined) throw new ExploreError(`script step ${where}: no such message in flight`);
-      go({ kind: "deliver" in step ? "run" : "drop", event: e.id, at }, where);
+      go({ kind: "deliver" in step ? "run" : "drop" in step ? "drop" : "duplicate", event: e.id, at }, where);
     } else if ("dropAll" in step) {
       for (const e of pending) if (e.kind === "deliver") go({ kind: "drop", event: e.id, at }, where);
     } else if ("request" in step) go({ kind: "request", node: step.request[0], op: step.request[1], at }, where);

@@ -110,7 +110,7 @@ export function explore(options: ExploreOptions): ExploreResult {
   let splitDepth: number | undefined;
   const encoder = new StateEncoder(setup, options.symmetry ?? true);
   const liveness: Required<LivenessOptions> | undefined =
-    options.liveness === undefined || options.liveness === false ? undefined : { within: 3000, tries: 2, ...(options.liveness === true ? {} : options.liveness) };
+    options.liveness === undefined || options.liveness === false ? undefined : { within: 3000, tries: 2, stayDown: false, ...(options.liveness === true ? {} : options.liveness) };
   const { sim, scheduler } = searchSimulation(run, false);
   /** Paths are kept as move numbers (two bytes a state) and rebuilt by running them again when needed. */
   const paths = new PathTable();
@@ -145,10 +145,10 @@ export function explore(options: ExploreOptions): ExploreResult {
     for (let t = 0; t < liveness.tries; t++) {
       sim.restore(cp);
       const seed = run.seed * 1000 + t;
-      const end = continueFaultFree(sim, scheduler, run, seed, liveness.within);
+      const end = continueFaultFree(sim, scheduler, run, seed, liveness.within, liveness.stayDown);
       if (end.kind === "agreement") return undefined;
       // A violation or a crash of node code on the way is a counterexample like any other.
-      if (end.kind !== "stuck") return { violation: counterexample(run, path(), { seed, within: liveness.within }) };
+      if (end.kind !== "stuck") return { violation: counterexample(run, path(), { seed, within: liveness.within, ...(liveness.stayDown ? { stayDown: true } : {}) }) };
       firstSeed ??= seed;
     }
     return { stuck: stuckState(run, path(), firstSeed as number, liveness) };

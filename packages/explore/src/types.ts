@@ -1,6 +1,7 @@
 // The explorer's vocabulary: options, bounds, results and progress reports.
 
 import type { Choice, NodeId, TraceFile } from "@course/sim";
+import type { WorkItem } from "./protocols.js";
 
 export type ProtocolName = "2pc" | "paxos" | "multi-paxos" | "raft";
 export const PROTOCOLS: readonly ProtocolName[] = ["2pc", "paxos", "multi-paxos", "raft"];
@@ -41,6 +42,11 @@ export interface ExploreOptions {
   readonly rulesLabel?: string;
   /** More node options (e.g. Raft's `preVote`), applied after the protocol's and the variant's. */
   readonly nodeOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * The client requests the search may send, in order (default: the protocol's workload). A replay needs none:
+   * the requests are in the path.
+   */
+  readonly workload?: readonly WorkItem[];
   /** Cluster size (default: the protocol's, 3 or 4). */
   readonly nodes?: number;
   /** Bounds; each defaults to the protocol's default bound (`defaultBounds`). */
@@ -81,6 +87,11 @@ export interface LivenessOptions {
   readonly within?: number;
   /** Continuations tried (each with its own seed) before a state counts as stuck (default 2). */
   readonly tries?: number;
+  /**
+   * Crashed nodes stay down in the continuations, and the others must reach agreement without them (default false:
+   * they restart). Finds rules that need a dead node back, e.g. a vote that waits for a leader that never returns.
+   */
+  readonly stayDown?: boolean;
 }
 
 export interface Progress {

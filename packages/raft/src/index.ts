@@ -5,6 +5,7 @@ export type { RaftOptions } from "./options.js";
 export { RaftLog, firstIndexOfTerm, lastIndexOfTerm, type LogView } from "./log.js";
 export { majority, quorumIndex, voteResult, type VoteResult } from "./quorum.js";
 export { KvStore, formatCommand, type KvImage } from "./kv.js";
+export { withStateMachine, type ApplyCommand } from "./plugged-state-machine.js";
 export { readDurableState, durableLogReader, snapshotIndexOf, type DurableState } from "./storage.js";
 export * from "./rules/index.js";
 export * from "./buggy.js";

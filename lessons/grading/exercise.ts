@@ -9,6 +9,11 @@ export interface Mutant<F extends RuleSet> {
   readonly description: string;
   /** The buggy functions; the rest come from the reference. */
   readonly functions: Partial<F>;
+  /**
+   * The suite's exhaustive test catches this mistake by itself: the proof runs that test alone on this mutant and
+   * requires it to fail (so a change to the explorer or to the search's bound cannot quietly blind it).
+   */
+  readonly searchFinds?: true;
 }
 
 export interface Exercise<F extends RuleSet = RuleSet> {

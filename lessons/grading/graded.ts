@@ -193,6 +193,7 @@ function makeGrader<F extends RuleSet>(exercise: Exercise<F>, declared: Declared
         async ({ task, skip }) => {
           const m = setGradingMeta(task.meta, { ...meta });
           if (bailing()) return skip("an earlier test already failed (proof run)");
+          if (process.env.COURSE_ONLY_KIND !== undefined && process.env.COURSE_ONLY_KIND !== kind) return skip(`this proof run checks ${process.env.COURSE_ONLY_KIND} tests alone`);
           await noting(() => run(m));
         },
         timeout,

@@ -1,4 +1,4 @@
-// The proof that the graded suites mean something: each passes on the reference (100%), scores 0 on the untouched stub, and fails on every mutant.
+// The proof that the graded suites mean something: each passes on the reference (100%), scores 0 on the untouched stub, fails on every mutant, and its exhaustive test alone catches the mutants marked searchFinds.
 
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -16,6 +16,9 @@ export interface SuiteScore {
   readonly total: number;
   readonly failedTests: readonly string[];
   readonly loadErrors: readonly string[];
+  /** Exhaustive tests in the suite, and how many of them failed. */
+  readonly searchTests: number;
+  readonly failedSearches: number;
 }
 
 export interface ExerciseProof {
@@ -26,6 +29,8 @@ export interface ExerciseProof {
   readonly stub?: SuiteScore;
   readonly stubEdited: boolean;
   readonly mutants: Readonly<Record<string, SuiteScore>>;
+  /** The mutants marked searchFinds, and whether the exhaustive test alone caught each. */
+  readonly searchCaught: Readonly<Record<string, boolean>>;
   readonly problems: readonly string[];
 }
 
@@ -48,8 +53,12 @@ export function scoreOf(run: RunOutcome, project: string, file: string): SuiteSc
     total: m.tests.reduce((s, t) => s + points(t), 0),
     failedTests: m.tests.filter((t) => t.state === "failed").map((t) => t.name),
     loadErrors: m.errors,
+    searchTests: m.tests.filter(isSearch).length,
+    failedSearches: m.tests.filter((t) => isSearch(t) && t.state === "failed").length,
   };
 }
+
+const isSearch = (t: TestOutcome) => t.grading?.kind === "exhaustive";
 
 const schedulesOf = (run: RunOutcome) => run.modules.flatMap((m) => m.tests).reduce((s, t) => s + (t.grading?.schedules ?? 0), 0);
 
@@ -77,7 +86,15 @@ export async function prove(options: { log?: (line: string) => void; ci?: boolea
   for (let k = 0; k < rounds; k++) {
     project(`mutants-${k + 1}`, exercises.filter((e) => Object.keys(e.mutants).length > k), (e) => `mutant:${Object.keys(e.mutants)[k]}`, true);
   }
-  log(`proof: ${projects.length} runs (reference, untouched stubs, ${rounds} rounds of mutants) in one vitest run`);
+  // Each mutant marked searchFinds must be caught by the exhaustive test alone (every other test skipped).
+  const searchCatches = (e: Exercise) => Object.keys(e.mutants).filter((name) => e.mutants[name]?.searchFinds === true);
+  const searchRounds = Math.max(0, ...exercises.map((e) => searchCatches(e).length));
+  for (let k = 0; k < searchRounds; k++) {
+    const chosen = exercises.filter((e) => searchCatches(e).length > k);
+    const map = Object.fromEntries(chosen.map((e) => [exerciseKey(e), `mutant:${searchCatches(e)[k]}`]));
+    projects.push({ name: `search-${k + 1}`, include: chosen.map((e) => files.get(exerciseKey(e)) as string), env: { ...base, COURSE_IMPL_MAP: JSON.stringify(map), COURSE_ONLY_KIND: "exhaustive" } });
+  }
+  log(`proof: ${projects.length} runs (reference, untouched stubs, ${rounds} rounds of mutants, ${searchRounds} of exhaustive tests alone) in one vitest run`);
   const run = await runGradedTests({
     config: "grading/proof-run.config.ts",
     // Fixed regression seeds only: the proof must give the same verdict every time (fresh seeds run in the normal test run).
@@ -119,7 +136,16 @@ export async function prove(options: { log?: (line: string) => void; ci?: boolea
       if (s.loadErrors.length > 0) problems.push(`mutant ${name}: the suite does not load: ${s.loadErrors[0]}`);
       else if (s.failedTests.length === 0) problems.push(`mutant ${name} (${e.mutants[name]?.description}) passes every graded test`);
     }
-    return { key, title: e.title, ...(reference === undefined ? {} : { reference }), ...(stub === undefined ? {} : { stub }), stubEdited: edited, mutants, problems };
+    const searchCaught: Record<string, boolean> = {};
+    const hasSearch = (reference?.searchTests ?? 0) > 0;
+    if (hasSearch && searchCatches(e).length === 0) problems.push("the suite has an exhaustive test but no mutant is marked searchFinds (which mistake does the search catch by itself?)");
+    for (const name of searchCatches(e)) {
+      const round = projects.find((p) => p.name.startsWith("search-") && implOf(p.name, key) === `mutant:${name}`);
+      const s = round === undefined ? undefined : scoreOf(run, round.name, file);
+      searchCaught[name] = (s?.failedSearches ?? 0) > 0;
+      if (!searchCaught[name]) problems.push(`mutant ${name} is marked searchFinds, but the exhaustive test alone does not catch it`);
+    }
+    return { key, title: e.title, searchCaught, ...(reference === undefined ? {} : { reference }), ...(stub === undefined ? {} : { stub }), stubEdited: edited, mutants, problems };
   });
   return { ok: proofs.length > 0 && proofs.every((p) => p.problems.length === 0), exercises: proofs, wallMs: Date.now() - started, schedules };
 }
@@ -140,6 +166,7 @@ export function formatProof(result: ProofResult): string[] {
   for (const r of rows) out.push(fmt(r));
   for (const p of result.exercises) {
     for (const [name, s] of Object.entries(p.mutants)) out.push(`  ${p.key} mutant ${name}: ${s.failedTests[0] ? `caught by "${s.failedTests[0]}"` : "NOT caught"}`);
+    for (const [name, caught] of Object.entries(p.searchCaught)) out.push(`  ${p.key} mutant ${name}: ${caught ? "caught by the exhaustive test alone" : "NOT caught by the exhaustive test alone"}`);
     for (const problem of p.problems) out.push(`  PROBLEM ${p.key}: ${problem}`);
   }
   out.push(`${result.ok ? "proof holds" : "PROOF FAILED"}: ${result.exercises.length} exercises, ${result.schedules} simulated schedules, ${(result.wallMs / 1000).toFixed(1)} s`);

@@ -20,7 +20,7 @@ export const twoPhaseCommitExercise = defineExercise<TwoPhaseCommitRules>({
     recover: checkFields({ state: "string", action: "string" }),
   },
   mutants: {
-    "commit-on-majority": { description: twoPcMutants.commitOnMajority.description, functions: { decide: twoPcMutants.commitOnMajority.rules.decide } },
+    "commit-on-majority": { searchFinds: true, description: twoPcMutants.commitOnMajority.description, functions: { decide: twoPcMutants.commitOnMajority.rules.decide } },
     "abort-when-in-doubt": { description: twoPcMutants.abortWhenInDoubt.description, functions: { recover: twoPcMutants.abortWhenInDoubt.rules.recover } },
     "missing-votes-count-as-yes": {
       description: "at the time-out the coordinator commits if nobody voted no, counting missing votes as yes",

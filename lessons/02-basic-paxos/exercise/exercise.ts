@@ -17,7 +17,7 @@ export const acceptorExercise = defineExercise<AcceptorRules>({
   reference: { onPrepare, onAccept },
   checkResult: { onPrepare: checkAcceptorStep(["promise", "nack"]), onAccept: checkAcceptorStep(["accepted", "nack"]) },
   mutants: {
-    "accept-below-promise": { description: paxosMutants.acceptBelowPromise.description, functions: { onAccept: paxosMutants.acceptBelowPromise.rules.onAccept } },
+    "accept-below-promise": { searchFinds: true, description: paxosMutants.acceptBelowPromise.description, functions: { onAccept: paxosMutants.acceptBelowPromise.rules.onAccept } },
     "promise-hides-accepted": {
       description: "the promise never reports the acceptor's accepted proposal, so a new proposer cannot adopt a value that may be chosen",
       functions: {

@@ -17,7 +17,7 @@ export const proposerExercise = defineExercise<ProposerRules>({
   reference: { chooseValue, nextProposalNumber },
   checkResult: { chooseValue: checkType("string"), nextProposalNumber: checkFields({ round: "number", node: "number" }) },
   mutants: {
-    "ignore-accepted-values": { description: paxosMutants.ignoreAcceptedValues.description, functions: { chooseValue: paxosMutants.ignoreAcceptedValues.rules.chooseValue } },
+    "ignore-accepted-values": { searchFinds: true, description: paxosMutants.ignoreAcceptedValues.description, functions: { chooseValue: paxosMutants.ignoreAcceptedValues.rules.chooseValue } },
     "adopt-lowest-accepted": { description: paxosMutants.adoptLowestAccepted.description, functions: { chooseValue: paxosMutants.adoptLowestAccepted.rules.chooseValue } },
     "shared-proposal-numbers": {
       description: paxosMutants.sharedProposalNumbers.description,

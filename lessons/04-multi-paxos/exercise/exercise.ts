@@ -52,7 +52,7 @@ export const mergeExercise = defineExercise<MergeRules>({
     },
   },
   mutants: {
-    "no-op-everything": { description: multiPaxosMutants.noOpEverything.description, functions: { mergePhase1: multiPaxosMutants.noOpEverything.rules.mergePhase1 } },
+    "no-op-everything": { searchFinds: true, description: multiPaxosMutants.noOpEverything.description, functions: { mergePhase1: multiPaxosMutants.noOpEverything.rules.mergePhase1 } },
     "adopt-lowest-per-slot": {
       description: "for each slot the leader re-proposes the lowest-numbered accepted value instead of the highest",
       functions: { mergePhase1: mergeWith((seen, candidate) => compareBallots(candidate.n, seen.n) < 0, "no-op", 0) },

@@ -21,7 +21,7 @@ export const requestVoteExercise = defineExercise<RequestVoteRules>({
       description: "grants a vote without the §5.4.1 up-to-date check, so a candidate missing committed entries can win",
       functions: { handleRequestVote: voteWithoutUpToDateCheck },
     },
-    "vote-for-everyone": { description: "ignores votedFor and grants every candidate of the term, so two leaders can win one term", functions: { handleRequestVote: voteForEveryone } },
+    "vote-for-everyone": { searchFinds: true, description: "ignores votedFor and grants every candidate of the term, so two leaders can win one term", functions: { handleRequestVote: voteForEveryone } },
     "up-to-date-by-length-only": {
       description: "decides 'up-to-date' by log length alone, ignoring the term of the last entry",
       functions: {
@@ -74,6 +74,7 @@ export const preVoteExercise = defineExercise<PreVoteRules>({
       functions: { handlePreVote: (voter, req) => req.term >= voter.currentTerm && !voter.leaderRecentlyHeard && isLogUpToDate(req.lastLogTerm, req.lastLogIndex, voter.lastLogTerm, voter.lastLogIndex) },
     },
     "pre-vote-copies-voted-for": {
+      searchFinds: true,
       description: "copies RequestVote's votedFor check: once every follower has voted for a leader that then dies for good, nobody grants a pre-vote again",
       functions: { handlePreVote: (voter, req) => (voter.votedFor === null || voter.votedFor === req.candidateId) && handlePreVote(voter, req) },
     },

@@ -22,6 +22,7 @@ export const appendEntriesExercise = defineExercise<AppendRules>({
       functions: { handleAppendEntries: appendCheckingOnlyLength },
     },
     "commit-index-from-leader-verbatim": {
+      searchFinds: true,
       description: "takes min(leaderCommit, matchIndex) as is, so a delayed older message moves the commit index backwards",
       functions: { handleAppendEntries: commitIndexFromLeaderVerbatim },
     },

@@ -34,6 +34,7 @@ export const leaderProgressExercise = defineExercise<ReplyRules>({
       },
     },
     "never-back-up": {
+      searchFinds: true,
       description: "a rejection leaves nextIndex where it was, so a follower whose log diverged is never repaired",
       functions: { handleAppendEntriesReply: (progress, log, reply) => (reply.success ? handleAppendEntriesReply(progress, log, reply) : progress) },
     },

@@ -47,6 +47,7 @@ export const safetyExercise = defineExercise<SafetyRules>({
       functions: { advanceCommitIndex: (leader) => (leader.log.lastTerm === leader.currentTerm ? commitByCountingAnyTerm(leader) : leader.commitIndex) },
     },
     "commit-on-leader-alone": {
+      searchFinds: true,
       description: "the leader commits its current-term entries as soon as it has them, without waiting for a majority",
       functions: { advanceCommitIndex: (leader) => (leader.log.lastTerm === leader.currentTerm ? Math.max(leader.commitIndex, leader.log.lastIndex) : leader.commitIndex) },
     },

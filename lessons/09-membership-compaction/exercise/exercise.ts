@@ -31,6 +31,7 @@ export const installSnapshotExercise = defineExercise<SnapshotRules>({
       },
     },
     "always-discard-log": {
+      searchFinds: true,
       description: "discards the whole log on every install, losing entries after the snapshot that the leader already counted",
       functions: { handleInstallSnapshot: (follower, req) => (handleInstallSnapshot(follower, req).action === "ignore" ? { action: "ignore" } : { action: "install", retainLog: false }) },
     },

@@ -78,6 +78,7 @@ export const quorumsExercise = defineExercise<QuorumRules>({
   },
   mutants: {
     "sum-at-least-n": {
+      searchFinds: true,
       description: "quorum sizes that add up to exactly N are taken to meet, but a quorum of 3 and a quorum of 2 can split five nodes between them",
       functions: { checkQuorums: checkWith({ sumAtLeastN: true }) },
     },

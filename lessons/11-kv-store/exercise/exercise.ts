@@ -76,6 +76,7 @@ export const sessionsExercise = defineExercise<SessionRules>({
       },
     },
     "session-never-updates": {
+      searchFinds: true,
       description: "records a client's session at its first command only, so a retry of its second or later command runs again",
       functions: {
         applyCommand: (state, command) => {

@@ -67,7 +67,7 @@ function simSection(): SectionResult {
 const sections: Record<string, () => SectionResult | Promise<SectionResult>> = { sim: simSection };
 
 /** Optional sections live in their own files and join the list when present. */
-for (const [name, file] of [["raft", "raft.ts"], ["raft-recovery", "raft-recovery.ts"], ["site", "site.ts"], ["grade", "grade.ts"], ["linearizability", "linearizability.ts"], ["porcupine", "porcupine-compare.ts"], ["etcd", "etcd.ts"], ["explore", "explore.ts"]] as const) {
+for (const [name, file] of [["raft", "raft.ts"], ["raft-recovery", "raft-recovery.ts"], ["site", "site.ts"], ["grade", "grade.ts"], ["linearizability", "linearizability.ts"], ["porcupine", "porcupine-compare.ts"], ["etcd", "etcd.ts"], ["explore", "explore.ts"], ["explore-variants", "explore-variants.ts"]] as const) {
   if (existsSync(join(here, file))) {
     sections[name] = async () => ((await import(`./${file.replace(/\.ts$/, ".js")}`)) as { bench: () => Promise<SectionResult> }).bench();
   }

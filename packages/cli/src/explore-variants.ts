@@ -3,7 +3,7 @@
 import { discoverExercises } from "@course/lessons/grading/registry.js";
 import { exerciseKey, type Exercise } from "@course/lessons/grading/exercise.js";
 import { implChoice, implementation } from "@course/lessons/grading/impl.js";
-import { variantsOf, type ProtocolName } from "@course/explore";
+import { variantsOf, type Bounds, type ProtocolName } from "@course/explore";
 import { UsageError } from "./npm-args.js";
 
 /** What the explorer runs for a variant name. */
@@ -16,6 +16,8 @@ export interface PlantedBug {
   readonly rules?: Readonly<Record<string, unknown>>;
   readonly nodeOptions?: Readonly<Record<string, unknown>>;
   readonly rulesLabel?: string;
+  /** Bounds a grading mutant's search uses instead of the protocol's defaults (flags on the command line still win). */
+  readonly bounds?: Readonly<Partial<Bounds>>;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface PlantedBug {
  * exercises' function names are the node's rule names (Raft's `applyCommand` replaces the state machine's apply
  * step). Lesson 10's check decides quorum sizes, not a rule: its searches pass them as node options.
  */
-export const EXERCISE_PROTOCOLS: Readonly<Record<string, { readonly protocol: ProtocolName; readonly nodeOptions?: Readonly<Record<string, unknown>> }>> = {
+export const EXERCISE_PROTOCOLS: Readonly<Record<string, { readonly protocol: ProtocolName; readonly nodeOptions?: Readonly<Record<string, unknown>>; readonly bounds?: Readonly<Partial<Bounds>> }>> = {
   "1/two-phase-commit": { protocol: "2pc" },
   "2/acceptor": { protocol: "paxos" },
   "3/proposer": { protocol: "paxos" },
@@ -32,7 +34,8 @@ export const EXERCISE_PROTOCOLS: Readonly<Record<string, { readonly protocol: Pr
   "5/pre-vote": { protocol: "raft", nodeOptions: { preVote: true, checkQuorum: true } },
   "6/append-entries": { protocol: "raft" },
   "7/leader-progress": { protocol: "raft" },
-  "8/safety": { protocol: "raft" },
+  // Exercise 8 includes what a server must persist: its mistakes show only across a crash and restart.
+  "8/safety": { protocol: "raft", bounds: { crashes: 1 } },
   "9/install-snapshot": { protocol: "raft", nodeOptions: { snapshotEvery: 2 } },
   "11/sessions": { protocol: "raft" },
 };
@@ -45,7 +48,7 @@ export async function gradingMutants(protocol: ProtocolName): Promise<PlantedBug
     if (plug?.protocol !== protocol) continue;
     for (const [name, mutant] of Object.entries(exercise.mutants)) {
       const label = `${exerciseKey(exercise)}/${name}`;
-      out.push({ name: label, description: mutant.description, rules: mutant.functions, ...(plug.nodeOptions ? { nodeOptions: plug.nodeOptions } : {}), rulesLabel: label });
+      out.push({ name: label, description: mutant.description, rules: mutant.functions, ...(plug.nodeOptions ? { nodeOptions: plug.nodeOptions } : {}), ...(plug.bounds ? { bounds: plug.bounds } : {}), rulesLabel: label });
     }
   }
   return out;

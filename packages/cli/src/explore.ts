@@ -240,6 +240,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     } else if (args.fromStart) from = [];
     const options: ExploreOptions = {
       protocol,
+      ...(bug?.bounds ?? {}),
       ...args.options,
       ...(bug?.variant === undefined ? {} : { variant: bug.variant }),
       ...(bug?.rules === undefined ? {} : { rules: bug.rules, rulesLabel: bug.rulesLabel as string }),

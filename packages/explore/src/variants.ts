@@ -28,8 +28,14 @@ function fromMutants(mutants: Record<string, { readonly description: string; rea
   return Object.fromEntries(Object.entries(mutants).map(([name, m]) => [kebab(name), { description: m.description, rules: m.rules as Record<string, unknown> }]));
 }
 
+/** Bugs of what a server keeps on disk show only when a server crashes and restarts: their searches allow one crash. */
+const NEEDS_A_CRASH = new Set(["forget-voted-for", "skip-log-persistence"]);
+
 const raftBugs: Record<string, Variant> = Object.fromEntries(
-  Object.entries(buggyRules).map(([name, rules]) => [name, { description: `the planted bug "${name}" of @course/raft`, rules: rules as Record<string, unknown> }]),
+  Object.entries(buggyRules).map(([name, rules]) => [
+    name,
+    { description: `the planted bug "${name}" of @course/raft`, rules: rules as Record<string, unknown>, ...(NEEDS_A_CRASH.has(name) ? { bounds: { crashes: 1 } } : {}) },
+  ]),
 );
 
 /** Every named variant, per protocol. Lesson variants keep the lesson's name and point at the same rules. */

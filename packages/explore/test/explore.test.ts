@@ -97,6 +97,9 @@ const FOUND: ReadonlyArray<readonly [ExploreOptions["protocol"], string, string]
   ["raft", "vote-for-everyone", "Election Safety"],
   ["raft", "vote-without-up-to-date-check", "Leader Completeness"],
   ["raft", "naive-commit", "Leader Completeness"],
+  // Persistence bugs name a bound with one crash: they show only when a server restarts from its disk.
+  ["raft", "skip-log-persistence", "Applied Entries Durable"],
+  ["raft", "forget-voted-for", "Election Safety"],
 ];
 
 describe("explore: planted bugs are found", () => {

@@ -54,7 +54,7 @@ export interface Model<S, I, O> {
 export interface CheckOptions {
   /** Stop after this long (in the clock's unit, normally ms) with the verdict "unknown". Needs `clock`. */
   timeLimitMs?: number;
-  /** The caller's clock, e.g. () => performance.now(). The checker never reads the time itself; without a clock there is no time limit. */
+  /** A clock the caller supplies (milliseconds from a monotonic source of its choosing). The checker never reads the time itself; without a clock there is no time limit. */
   clock?: () => number;
   /** Stop after visiting this many search states, with the verdict "unknown": a limit that gives the same answer on every machine. */
   maxExplored?: number;

@@ -1,8 +1,9 @@
-// Exercise 5 (Raft RequestVote): the reference it is graded against and the classic mistakes it must catch.
+// Exercise 5 (Raft RequestVote): the reference it is graded against, the classic mistakes it must catch and the exhaustive search that hunts them.
 
 import { handlePreVote, handleRequestVote, isLogUpToDate, voteForEveryone, voteWithoutUpToDateCheck } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkFields, checkType } from "../../grading/shapes.js";
+import { RAFT_PREVOTE_LEADER_DIES } from "../../grading/clusters/search-starts.js";
 
 type RequestVoteRules = { handleRequestVote: typeof handleRequestVote };
 
@@ -46,6 +47,10 @@ export const requestVoteExercise = defineExercise<RequestVoteRules>({
       },
     },
   },
+  search: {
+    hint: "the counterexample is a shortest run: follow each RequestVote the voter granted, its term, and what the voter had recorded before",
+    searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 8, drops: 0, timers: 2, crashes: 0, requests: 0, lifetime: 0 } }],
+  },
 });
 
 type PreVoteRules = { handlePreVote: typeof handlePreVote };
@@ -83,5 +88,14 @@ export const preVoteExercise = defineExercise<PreVoteRules>({
       functions: { handlePreVote: (voter, req) => req.term === voter.currentTerm + 1 && handlePreVote(voter, req) },
     },
     "pre-vote-grants-always": { description: "grants every pre-vote, which makes PreVote useless", functions: { handlePreVote: () => true } },
+  },
+  search: {
+    hint: "the counterexample ends with a fault-free run in which the two survivors never pass a pre-vote: what does each answer, and does the vote they gave the dead leader matter to a pre-vote?",
+    searches: (impl) => [
+      {
+        options: { protocol: "raft", rules: impl, nodeOptions: { preVote: true, checkQuorum: true }, depth: 3, drops: 0, timers: 1, crashes: 0, requests: 0, lifetime: 0, liveness: { within: 3000, tries: 1, stayDown: true } },
+        start: RAFT_PREVOTE_LEADER_DIES,
+      },
+    ],
   },
 });

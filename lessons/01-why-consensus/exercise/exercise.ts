@@ -23,6 +23,7 @@ export const twoPhaseCommitExercise = defineExercise<TwoPhaseCommitRules>({
     "commit-on-majority": { searchFinds: true, description: twoPcMutants.commitOnMajority.description, functions: { decide: twoPcMutants.commitOnMajority.rules.decide } },
     "abort-when-in-doubt": { description: twoPcMutants.abortWhenInDoubt.description, functions: { recover: twoPcMutants.abortWhenInDoubt.rules.recover } },
     "missing-votes-count-as-yes": {
+      searchFinds: true,
       description: "at the time-out the coordinator commits if nobody voted no, counting missing votes as yes",
       functions: {
         decide: (votes, participants, timedOut) => {
@@ -42,6 +43,7 @@ export const twoPhaseCommitExercise = defineExercise<TwoPhaseCommitRules>({
       },
     },
     "commit-when-in-doubt": {
+      searchFinds: true,
       description: "a participant that restarts prepared assumes the transaction committed",
       functions: { recover: (state) => (state === "working" ? { state: "aborted", action: "none" } : state === "prepared" ? { state: "committed", action: "none" } : { state, action: "none" }) },
     },

@@ -29,6 +29,7 @@ export const acceptorExercise = defineExercise<AcceptorRules>({
       },
     },
     "promise-any-number": {
+      searchFinds: true,
       description: "the acceptor promises every prepare, even one numbered below its promise, and so lowers its promise",
       functions: {
         onPrepare: (state, msg) => ({

@@ -19,6 +19,7 @@ export const requestVoteExercise = defineExercise<RequestVoteRules>({
   checkResult: { handleRequestVote: checkFields({ voteGranted: "boolean", votedFor: "number|null" }) },
   mutants: {
     "vote-without-up-to-date-check": {
+      searchFinds: true,
       description: "grants a vote without the §5.4.1 up-to-date check, so a candidate missing committed entries can win",
       functions: { handleRequestVote: voteWithoutUpToDateCheck },
     },
@@ -34,6 +35,7 @@ export const requestVoteExercise = defineExercise<RequestVoteRules>({
       },
     },
     "voted-for-zero-is-free": {
+      searchFinds: true,
       description: "tests votedFor for truthiness, so a vote for server 0 looks like no vote and a second candidate of the term is granted",
       functions: { handleRequestVote: (voter, req) => handleRequestVote(voter.votedFor === 0 ? { ...voter, votedFor: null } : voter, req) },
     },

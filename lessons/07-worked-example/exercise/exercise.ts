@@ -40,6 +40,7 @@ export const leaderProgressExercise = defineExercise<ReplyRules>({
       functions: { handleAppendEntriesReply: (progress, log, reply) => (reply.success ? handleAppendEntriesReply(progress, log, reply) : progress) },
     },
     "resume-past-conflict": {
+      searchFinds: true,
       description: "after a rejection the leader resumes one entry past the follower's conflictIndex, so the check fails again and again",
       functions: {
         handleAppendEntriesReply: (progress, log, reply) => {

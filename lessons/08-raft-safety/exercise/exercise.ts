@@ -36,7 +36,7 @@ export const safetyExercise = defineExercise<SafetyRules>({
       functions: { advanceCommitIndex: commitByCountingAnyTerm },
     },
     "forget-voted-for": { description: "writes currentTerm but not votedFor: after a crash a server may vote twice in one term", functions: { persistenceDecision: forgetVotedFor } },
-    "skip-log-persistence": { description: "acknowledges entries without writing them: a crash forgets entries the leader counted toward commit", functions: { persistenceDecision: skipLogPersistence } },
+    "skip-log-persistence": { searchFinds: true, description: "acknowledges entries without writing them: a crash forgets entries the leader counted toward commit", functions: { persistenceDecision: skipLogPersistence } },
     "majority-of-three": {
       description: "commits once three servers hold an entry, a majority written for five: too few for seven, too many for three",
       functions: {

@@ -41,6 +41,7 @@ export const sessionsExercise = defineExercise<SessionRules>({
   },
   mutants: {
     "no-duplicate-detection": {
+      searchFinds: true,
       description: "executes every committed command, so a retried append is applied twice",
       functions: {
         applyCommand: (state, command) => {

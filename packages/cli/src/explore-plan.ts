@@ -31,12 +31,12 @@ export function searchPlan(protocol: ProtocolName, bug: PlantedBug | undefined, 
     ...(bug?.rules === undefined ? {} : { rules: bug.rules, rulesLabel: bug.rulesLabel as string }),
     ...(bug?.nodeOptions === undefined ? {} : { nodeOptions: bug.nodeOptions }),
   };
+  const bounded = BOUND_KEYS.some((k) => commandLine[k] !== undefined);
   const asked: PlannedSearch = {
     source: "bound",
-    label: from === undefined || from.length === 0 ? "the bound, from the initial state" : `the bound, from the end of a path of ${from.length} steps`,
+    label: `${bounded ? "the bounds given" : "the default bound"}, ${from === undefined || from.length === 0 ? "from the initial state" : `from the end of a path of ${from.length} steps`}`,
     options: { protocol, ...(bug?.bounds ?? {}), ...commandLine, ...planted, ...(from === undefined ? {} : { from }) },
   };
-  const bounded = BOUND_KEYS.some((k) => commandLine[k] !== undefined);
   if (bug?.searches === undefined || bounded || from !== undefined || commandLine.shard !== undefined) return [asked];
   const graded = bug.searches.map((s): PlannedSearch => {
     // The search's own options (rules, node options, bounds), then the flags given (strategy, liveness, seed...).

@@ -25,7 +25,7 @@ const OPTIONS: OptionSpecs = {
   bfs: { type: "boolean", description: "breadth-first search (the default): a counterexample is a shortest one" },
   dfs: { type: "boolean", description: "depth-first search" },
   "no-symmetry": { type: "boolean", description: "do not merge states that differ only by renaming interchangeable nodes" },
-  "from-start": { type: "boolean", description: "search from the initial state even if the variant names a start of its own" },
+  "from-start": { type: "boolean", description: "search from the initial state even if the variant names a start of its own (or graded searches)" },
   from: { type: "string", value: "FILE", description: "start the search where the run in explorer trace FILE ends" },
   liveness: { type: "boolean", description: "also check that from every state a fault-free continuation reaches agreement" },
   within: { type: "string", value: "MS", description: "with --liveness: virtual ms a continuation gets (default 3000)" },
@@ -54,6 +54,12 @@ Some variants need more than the protocol's default bound and name their own. na
 the initial state (the path needs five timer firings, beyond any quick bound): a script first builds Figure 8's
 state (c), where node 0 led term 1 and node 1 term 2, each keeping its no-op alone, and node 0 has just won
 term 3; the search finds the rest. --from-start searches from the initial state instead.
+
+A grading mutant (LESSON/EXERCISE/MUTANT) given with no bound flag first runs its exercise's graded searches, the
+ones its exhaustive graded test runs: each from that test's scripted start, within its bounds. Then, if none found
+anything, the protocol's default bound from the initial state. Any bound flag, --from, --from-start or --shard runs
+only the one search asked for. The output says which search found the bug; with --json, "searches" lists every
+search run (source, label, scripted steps, bounds, states, what it found) and the other fields describe the last.
 
 options:
 ${describeOptions(OPTIONS)}
@@ -250,7 +256,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
           lastReport = now;
           process.stderr.write(pc.dim(`  ... ${p.distinctStates} distinct states, ${p.statesExplored} explored, depth ${p.depthReached}, ${p.frontier} waiting, ${rate(p.distinctStates, now - started)} states/s\n`));
         };
-    if (plan.length > 1 && !args.json) out(pc.bold(`${args.variant} is a grading mutant: its exercise's graded searches first (each from its scripted start), then the bound from the initial state, until one finds it`));
+    if (plan.length > 1 && !args.json) out(pc.bold(`${args.variant} is a grading mutant: its exercise's graded searches first (each from its scripted start), then the default bound from the initial state, until one finds it`));
     const ran: SearchReport[] = [];
     let last: { search: PlannedSearch; outcome: SearchOutcome; ms: number } | undefined;
     for (const [i, search] of plan.entries()) {
@@ -271,9 +277,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
       if (outcome.startFailed !== undefined || outcome.result.violation !== undefined || outcome.result.stuck !== undefined) break;
     }
     const { search, outcome, ms } = last as NonNullable<typeof last>;
-    const which = { search: ran[ran.length - 1], searches: ran };
     if (outcome.startFailed !== undefined) {
-      if (args.json) out(JSON.stringify({ protocol, ...(args.variant === undefined ? {} : { variant: args.variant }), startFailed: outcome.startFailed, ...which }));
+      if (args.json) out(JSON.stringify({ protocol, ...(args.variant === undefined ? {} : { variant: args.variant }), startFailed: outcome.startFailed, searches: ran }));
       else out(pc.bold(pc.red(`\nTHE SCRIPTED START BROKE: ${outcome.startFailed}`)));
       return 1;
     }
@@ -288,7 +293,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     if (args.json) {
       const { violation, stuck, ...rest } = result;
       const brief = (f: typeof found) => f && { ...("invariant" in f ? { invariant: f.invariant } : {}), message: f.message, depth: f.depth, trace: written };
-      out(JSON.stringify({ ...rest, elapsedMs: Math.round(ms), distinctStatesPerSecond: rate(result.distinctStates, ms), ...(violation ? { violation: brief(violation) } : {}), ...(stuck ? { stuck: brief(stuck) } : {}), ...which }));
+      out(JSON.stringify({ ...rest, elapsedMs: Math.round(ms), distinctStatesPerSecond: rate(result.distinctStates, ms), ...(violation ? { violation: brief(violation) } : {}), ...(stuck ? { stuck: brief(stuck) } : {}), searches: ran }));
       return found ? 1 : 0;
     }
     const by = plan.length > 1 && found !== undefined ? `; found by search ${ran.length} of ${plan.length} (${search.label})` : "";

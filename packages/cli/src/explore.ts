@@ -279,7 +279,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     const { search, outcome, ms } = last as NonNullable<typeof last>;
     if (outcome.startFailed !== undefined) {
       if (args.json) out(JSON.stringify({ protocol, ...(args.variant === undefined ? {} : { variant: args.variant }), startFailed: outcome.startFailed, searches: ran }));
-      else out(pc.bold(pc.red(`\nTHE SCRIPTED START BROKE: ${outcome.startFailed}`)));
+      else {
+        out(pc.bold(pc.red(`\nTHE SCRIPTED START BROKE (${search.label}): ${outcome.startFailed}`)));
+        out("  the bug shows before the search begins; its graded exhaustive test fails the same way");
+      }
       return 1;
     }
     const result = outcome.result;

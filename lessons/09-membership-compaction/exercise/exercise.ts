@@ -57,7 +57,7 @@ export const installSnapshotExercise = defineExercise<SnapshotRules>({
     },
   },
   search: {
-    hint: "the follower already holds entry 3, which the leader counts once it hears the acknowledgement: may installing a snapshot of entries 1 and 2 throw entry 3 away when the follower's entry 2 matches the snapshot?",
+    hint: "the follower already holds entry 3, which the leader counts once it hears the acknowledgment: may installing a snapshot of entries 1 and 2 throw entry 3 away when the follower's entry 2 matches the snapshot?",
     searches: (impl) => [{ options: { protocol: "raft", rules: impl, nodeOptions: { snapshotEvery: 2 }, depth: 5, drops: 0, duplicates: 0, timers: 0, crashes: 1, requests: 0, lifetime: 0 }, start: RAFT_SNAPSHOT_TO_LONGER_LOG }],
   },
 });

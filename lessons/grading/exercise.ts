@@ -1,4 +1,6 @@
-// What an exercise is: the functions a student writes, the reference they are graded against, and known buggy variants.
+// What an exercise is: the functions a student writes, the reference they are graded against, known buggy variants and the search that hunts them.
+
+import type { ExhaustiveTest } from "./exhaustive.js";
 
 /** A set of named rule functions; an exercise asks for one or a few. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -33,6 +35,12 @@ export interface Exercise<F extends RuleSet = RuleSet> {
   readonly reference: F;
   /** At least three classic mistakes; every one must make a graded test fail (checked by the proof run). */
   readonly mutants: Readonly<Record<string, Mutant<F>>>;
+  /**
+   * The suite's exhaustive test: the searches (scripted starts and bounds) it runs with the code under test, and
+   * what to look at when one finds a counterexample. `g.exhaustive` runs it, and `npm run explore --variant` runs it
+   * on this exercise's mutants.
+   */
+  readonly search?: ExhaustiveTest<F>;
   /** Other names the stub must not import from a course package because they would hand over the reference. */
   readonly forbiddenImports?: readonly string[];
   /**

@@ -9,7 +9,7 @@ import { DEFAULT_FRESH_SEEDS, seedPlan } from "./seeds.js";
 import { CONFIRM_FACTOR, withConfirmedTimeLimit, withTimeLimit } from "./guard.js";
 import { writeFailureTrace } from "./traces.js";
 import { describeEpisodes, episodesOf, keepEpisodes, shrinkEpisodes } from "./shrink.js";
-import { runSearches, SEARCH_TIME_LIMIT_MS, type ExhaustiveTest } from "./exhaustive.js";
+import { runSearches, SEARCH_TIME_LIMIT_MS } from "./exhaustive.js";
 
 /** Wall-clock limit for one unit case (the rule itself should take microseconds). */
 export const UNIT_TIME_LIMIT_MS = 500;
@@ -95,8 +95,11 @@ export interface Grader<F extends RuleSet> {
   unit(points: number, name: string, body: (impl: F) => void): void;
   /** A whole-cluster simulation over many seeds, worth `points`. */
   simulation(points: number, name: string, spec: SimulationTest<F>): void;
-  /** A bounded exhaustive search (every schedule of a small cluster) with the functions in the reference node, worth `points`. */
-  exhaustive(points: number, name: string, spec: ExhaustiveTest<F>): void;
+  /**
+   * The exercise's bounded exhaustive search (`search` of its definition: every schedule of a small cluster) with
+   * the functions in the reference node, worth `points`.
+   */
+  exhaustive(points: number, name: string): void;
 }
 
 /** A graded test recorded by the suite's body, declared once the suite knows whether it can run. */
@@ -214,7 +217,9 @@ function makeGrader<F extends RuleSet>(exercise: Exercise<F>, declared: Declared
       const timeout = Math.max(30_000, seedPlan(seedsFixed, DEFAULT_FRESH_SEEDS, process.env, spec.fresh).seeds.length * perSeedMs + CONFIRM_FACTOR * perSeedMs + 10_000);
       graded(name, points, "simulation", timeout, (m) => runSimulationTest(m, spec, seedsFixed, perSeedMs));
     },
-    exhaustive(points, name, spec) {
+    exhaustive(points, name) {
+      const spec = exercise.search;
+      if (spec === undefined) throw new Error(`exercise ${exerciseKey(exercise)} has an exhaustive test but no search in its definition`);
       // The searches' own limits come first; the vitest timeout only catches what they cannot.
       graded(name, points, "exhaustive", (CONFIRM_FACTOR + 1) * SEARCH_TIME_LIMIT_MS * 2 + 10_000, async (m) => {
         const failure = runSearches(exercise, name, spec, await implementation(exercise), m);

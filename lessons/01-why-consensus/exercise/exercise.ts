@@ -1,4 +1,4 @@
-// Exercise 1 (two-phase commit): the reference it is graded against and the classic mistakes it must catch.
+// Exercise 1 (two-phase commit): the reference it is graded against, the classic mistakes it must catch and the exhaustive search that hunts them.
 
 import { decide, recover, twoPcMutants } from "@course/twopc";
 import { defineExercise } from "../../grading/exercise.js";
@@ -23,6 +23,7 @@ export const twoPhaseCommitExercise = defineExercise<TwoPhaseCommitRules>({
     "commit-on-majority": { searchFinds: true, description: twoPcMutants.commitOnMajority.description, functions: { decide: twoPcMutants.commitOnMajority.rules.decide } },
     "abort-when-in-doubt": { description: twoPcMutants.abortWhenInDoubt.description, functions: { recover: twoPcMutants.abortWhenInDoubt.rules.recover } },
     "missing-votes-count-as-yes": {
+      searchFinds: true,
       description: "at the time-out the coordinator commits if nobody voted no, counting missing votes as yes",
       functions: {
         decide: (votes, participants, timedOut) => {
@@ -42,8 +43,13 @@ export const twoPhaseCommitExercise = defineExercise<TwoPhaseCommitRules>({
       },
     },
     "commit-when-in-doubt": {
+      searchFinds: true,
       description: "a participant that restarts prepared assumes the transaction committed",
       functions: { recover: (state) => (state === "working" ? { state: "aborted", action: "none" } : state === "prepared" ? { state: "committed", action: "none" } : { state, action: "none" }) },
     },
+  },
+  search: {
+    hint: "the counterexample is a shortest run: read which votes the coordinator had when it decided, and what the participant that crashed did after its restart",
+    searches: (impl) => [{ options: { protocol: "2pc", rules: impl, nodes: 4, depth: 8, drops: 1, crashes: 1, timers: 1, requests: 1, lifetime: 0 } }],
   },
 });

@@ -89,8 +89,5 @@ gradedSuite(twoPhaseCommitExercise, (g) => {
     hint: "find the transaction the checker names and read what each participant did after its last restart (runs have 2 to 6 participants)",
     run: (impl, run) => runTwoPhaseCommit(run, impl),
   });
-  g.exhaustive(4, "exhaustive search: every schedule of one transaction on 4 nodes with up to 1 lost message, 1 crash and 1 time-out, 8 steps deep", {
-    hint: "the counterexample is a shortest run: read which votes the coordinator had when it decided, and what the participant that crashed did after its restart",
-    searches: (impl) => [{ options: { protocol: "2pc", rules: impl, nodes: 4, depth: 8, drops: 1, crashes: 1, timers: 1, requests: 1, lifetime: 0 } }],
-  });
+  g.exhaustive(4, "exhaustive search: every schedule of one transaction on 4 nodes with up to 1 lost message, 1 crash and 1 time-out, 8 steps deep");
 });

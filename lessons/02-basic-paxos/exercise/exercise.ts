@@ -1,8 +1,9 @@
-// Exercise 2 (Basic Paxos acceptor): the reference it is graded against and the classic mistakes it must catch.
+// Exercise 2 (Basic Paxos acceptor): the reference it is graded against, the classic mistakes it must catch and the exhaustive search that hunts them.
 
 import { compareBallots, onAccept, onPrepare, paxosMutants, type AcceptorState } from "@course/paxos";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkAcceptorStep } from "../../grading/shapes.js";
+import { PAXOS_TWO_PROPOSERS } from "../../grading/clusters/search-starts.js";
 
 type AcceptorRules = { onPrepare: typeof onPrepare; onAccept: typeof onAccept };
 
@@ -28,6 +29,7 @@ export const acceptorExercise = defineExercise<AcceptorRules>({
       },
     },
     "promise-any-number": {
+      searchFinds: true,
       description: "the acceptor promises every prepare, even one numbered below its promise, and so lowers its promise",
       functions: {
         onPrepare: (state, msg) => ({
@@ -55,5 +57,9 @@ export const acceptorExercise = defineExercise<AcceptorRules>({
         },
       },
     },
+  },
+  search: {
+    hint: "node 2 asks with a higher number while node 0's accept requests are in flight: what must an acceptor that promised node 2 do with them?",
+    searches: (impl) => [{ options: { protocol: "paxos", rules: impl, depth: 6, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: PAXOS_TWO_PROPOSERS }],
   },
 });

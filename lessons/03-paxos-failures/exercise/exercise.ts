@@ -1,8 +1,9 @@
-// Exercise 3 (Paxos proposer): the reference it is graded against and the classic mistakes it must catch.
+// Exercise 3 (Paxos proposer): the reference it is graded against, the classic mistakes it must catch and the exhaustive search that hunts them.
 
 import { chooseValue, nextProposalNumber, paxosMutants } from "@course/paxos";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkFields, checkType } from "../../grading/shapes.js";
+import { PAXOS_CHOSEN_THEN_RIVAL } from "../../grading/clusters/search-starts.js";
 
 type ProposerRules = { chooseValue: typeof chooseValue; nextProposalNumber: typeof nextProposalNumber };
 
@@ -43,5 +44,9 @@ export const proposerExercise = defineExercise<ProposerRules>({
         },
       },
     },
+  },
+  search: {
+    hint: "node 1's promise to node 2 reports the value it accepted from node 0: which value must node 2 propose?",
+    searches: (impl) => [{ options: { protocol: "paxos", rules: impl, depth: 6, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: PAXOS_CHOSEN_THEN_RIVAL }],
   },
 });

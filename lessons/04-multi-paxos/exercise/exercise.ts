@@ -1,7 +1,8 @@
-// Exercise 4 (Multi-Paxos leader takeover): the reference it is graded against and the classic mistakes it must catch.
+// Exercise 4 (Multi-Paxos leader takeover): the reference it is graded against, the classic mistakes it must catch and the exhaustive search that hunts them.
 
 import { compareBallots, mergePhase1, multiPaxosMutants, type Command, type SlotAccepted } from "@course/paxos";
 import { defineExercise } from "../../grading/exercise.js";
+import { MULTI_PAXOS_NEW_LEADER } from "../../grading/clusters/search-starts.js";
 
 type MergeRules = { mergePhase1: typeof mergePhase1 };
 
@@ -73,5 +74,9 @@ export const mergeExercise = defineExercise<MergeRules>({
       description: "fills a slot nobody reported with the previous slot's command instead of a no-op, so one command is chosen in two slots",
       functions: { mergePhase1: mergeWith(higher, "previous", 0) },
     },
+  },
+  search: {
+    hint: "node 1's promise reports the command it accepted in its slot: what must the merged log hold in that slot?",
+    searches: (impl) => [{ options: { protocol: "multi-paxos", rules: impl, depth: 4, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: MULTI_PAXOS_NEW_LEADER }],
   },
 });

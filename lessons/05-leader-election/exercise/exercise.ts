@@ -1,8 +1,9 @@
-// Exercise 5 (Raft RequestVote): the reference it is graded against and the classic mistakes it must catch.
+// Exercise 5 (Raft RequestVote): the reference it is graded against, the classic mistakes it must catch and the exhaustive search that hunts them.
 
 import { handlePreVote, handleRequestVote, isLogUpToDate, voteForEveryone, voteWithoutUpToDateCheck } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkFields, checkType } from "../../grading/shapes.js";
+import { RAFT_PREVOTE_LEADER_DIES } from "../../grading/clusters/search-starts.js";
 
 type RequestVoteRules = { handleRequestVote: typeof handleRequestVote };
 
@@ -18,6 +19,7 @@ export const requestVoteExercise = defineExercise<RequestVoteRules>({
   checkResult: { handleRequestVote: checkFields({ voteGranted: "boolean", votedFor: "number|null" }) },
   mutants: {
     "vote-without-up-to-date-check": {
+      searchFinds: true,
       description: "grants a vote without the §5.4.1 up-to-date check, so a candidate missing committed entries can win",
       functions: { handleRequestVote: voteWithoutUpToDateCheck },
     },
@@ -33,6 +35,7 @@ export const requestVoteExercise = defineExercise<RequestVoteRules>({
       },
     },
     "voted-for-zero-is-free": {
+      searchFinds: true,
       description: "tests votedFor for truthiness, so a vote for server 0 looks like no vote and a second candidate of the term is granted",
       functions: { handleRequestVote: (voter, req) => handleRequestVote(voter.votedFor === 0 ? { ...voter, votedFor: null } : voter, req) },
     },
@@ -45,6 +48,10 @@ export const requestVoteExercise = defineExercise<RequestVoteRules>({
         },
       },
     },
+  },
+  search: {
+    hint: "the counterexample is a shortest run: follow each RequestVote the voter granted, its term, and what the voter had recorded before",
+    searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 8, drops: 0, timers: 2, crashes: 0, requests: 0, lifetime: 0 } }],
   },
 });
 
@@ -83,5 +90,14 @@ export const preVoteExercise = defineExercise<PreVoteRules>({
       functions: { handlePreVote: (voter, req) => req.term === voter.currentTerm + 1 && handlePreVote(voter, req) },
     },
     "pre-vote-grants-always": { description: "grants every pre-vote, which makes PreVote useless", functions: { handlePreVote: () => true } },
+  },
+  search: {
+    hint: "the counterexample ends with a fault-free run in which the two survivors never pass a pre-vote: what does each answer, and does the vote they gave the dead leader matter to a pre-vote?",
+    searches: (impl) => [
+      {
+        options: { protocol: "raft", rules: impl, nodeOptions: { preVote: true, checkQuorum: true }, depth: 3, drops: 0, timers: 1, crashes: 0, requests: 0, lifetime: 0, liveness: { within: 3000, tries: 1, stayDown: true } },
+        start: RAFT_PREVOTE_LEADER_DIES,
+      },
+    ],
   },
 });

@@ -6,7 +6,6 @@ import { expectRule } from "../../grading/failure.js";
 import { runRaft } from "../../grading/clusters/raft.js";
 import { runRejoiningServer } from "../../grading/clusters/raft-scripts.js";
 import { preVoteExercise } from "./exercise.js";
-import { RAFT_PREVOTE_LEADER_DIES } from "../../grading/clusters/search-starts.js";
 
 type Voter = VoterState & { readonly leaderRecentlyHeard: boolean };
 const voter = (currentTerm: number, lastLogIndex: number, lastLogTerm: number, leaderRecentlyHeard = false, votedFor: number | null = null): Voter =>
@@ -94,13 +93,5 @@ gradedSuite(preVoteExercise, (g) => {
     hint: "a cluster that heals must elect a leader again: pre-votes must still be granted when no leader is heard",
     run: (impl, run) => runRaft(run, { raft: { rules: impl, preVote: true, checkQuorum: true } }),
   });
-  g.exhaustive(4, "exhaustive search: the leader every server voted for dies for good; every next 3 steps, then the other two must elect a leader", {
-    hint: "the counterexample ends with a fault-free run in which the two survivors never pass a pre-vote: what does each answer, and does the vote they gave the dead leader matter to a pre-vote?",
-    searches: (impl) => [
-      {
-        options: { protocol: "raft", rules: impl, nodeOptions: { preVote: true, checkQuorum: true }, depth: 3, drops: 0, timers: 1, crashes: 0, requests: 0, lifetime: 0, liveness: { within: 3000, tries: 1, stayDown: true } },
-        start: RAFT_PREVOTE_LEADER_DIES,
-      },
-    ],
-  });
+  g.exhaustive(4, "exhaustive search: the leader every server voted for dies for good; every next 3 steps, then the other two must elect a leader");
 });

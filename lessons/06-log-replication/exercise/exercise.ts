@@ -1,8 +1,9 @@
-// Exercise 6 (Raft AppendEntries receiver): the reference it is graded against and the classic mistakes it must catch.
+// Exercise 6 (Raft AppendEntries receiver): the reference it is graded against, the classic mistakes it must catch and the exhaustive search that hunts them.
 
 import { appendCheckingOnlyLength, commitIndexFromLeaderVerbatim, handleAppendEntries } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkFields } from "../../grading/shapes.js";
+import { RAFT_COMMITTED_THEN_HEARTBEAT } from "../../grading/clusters/search-starts.js";
 
 type AppendRules = { handleAppendEntries: typeof handleAppendEntries };
 
@@ -79,5 +80,9 @@ export const appendEntriesExercise = defineExercise<AppendRules>({
         handleAppendEntries: (follower, req) => handleAppendEntries({ ...follower, currentTerm: Math.min(follower.currentTerm, req.term) }, req),
       },
     },
+  },
+  search: {
+    hint: "an old AppendEntries can arrive after a newer one, or twice: can it lower what the follower already knows is committed?",
+    searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 4, drops: 0, duplicates: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_COMMITTED_THEN_HEARTBEAT }],
   },
 });

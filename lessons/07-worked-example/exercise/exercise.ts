@@ -1,8 +1,9 @@
-// Exercise 7 (Raft leader's follower bookkeeping): the reference it is graded against and the classic mistakes it must catch.
+// Exercise 7 (Raft leader's follower bookkeeping): the reference it is graded against, the classic mistakes it must catch and the exhaustive search that hunts them.
 
 import { handleAppendEntriesReply } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkFields } from "../../grading/shapes.js";
+import { RAFT_LEADER_WITH_WRITE } from "../../grading/clusters/search-starts.js";
 
 type ReplyRules = { handleAppendEntriesReply: typeof handleAppendEntriesReply };
 
@@ -39,6 +40,7 @@ export const leaderProgressExercise = defineExercise<ReplyRules>({
       functions: { handleAppendEntriesReply: (progress, log, reply) => (reply.success ? handleAppendEntriesReply(progress, log, reply) : progress) },
     },
     "resume-past-conflict": {
+      searchFinds: true,
       description: "after a rejection the leader resumes one entry past the follower's conflictIndex, so the check fails again and again",
       functions: {
         handleAppendEntriesReply: (progress, log, reply) => {
@@ -63,5 +65,9 @@ export const leaderProgressExercise = defineExercise<ReplyRules>({
         handleAppendEntriesReply: (progress, log, reply) => (reply.success ? { matchIndex: reply.matchIndex, nextIndex: reply.matchIndex + 1 } : handleAppendEntriesReply(progress, log, reply)),
       },
     },
+  },
+  search: {
+    hint: "the counterexample ends with a fault-free run that never repairs one follower: what does the leader do with that follower's rejection?",
+    searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 3, drops: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0, liveness: { within: 3000, tries: 1 } }, start: RAFT_LEADER_WITH_WRITE }],
   },
 });

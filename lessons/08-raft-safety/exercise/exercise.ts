@@ -1,10 +1,16 @@
-// Exercise 8 (Raft safety: commit rule and persistence): the reference and the classic mistakes it must catch.
+// Exercise 8 (Raft safety: commit rule and persistence): the reference, the classic mistakes it must catch and the exhaustive search that hunts them.
 
-import { advanceCommitIndex, commitByCountingAnyTerm, forgetVotedFor, persistenceDecision, skipLogPersistence } from "@course/raft";
+import { advanceCommitIndex, commitByCountingAnyTerm, forgetVotedFor, persistenceDecision, skipLogPersistence, type RaftRules } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkType } from "../../grading/shapes.js";
+import { RAFT_LEADER_WITH_WRITE } from "../../grading/clusters/search-starts.js";
 
 export type SafetyRules = { advanceCommitIndex: typeof advanceCommitIndex; persistenceDecision: typeof persistenceDecision };
+
+/** The node hands the rule its whole self; the exercise promises only currentTerm and votedFor, so pass just those. */
+export function plugged(impl: { advanceCommitIndex: SafetyRules["advanceCommitIndex"]; persistenceDecision: SafetyRules["persistenceDecision"] }): Partial<RaftRules> {
+  return { advanceCommitIndex: impl.advanceCommitIndex, persistenceDecision: (s) => impl.persistenceDecision({ currentTerm: s.currentTerm, votedFor: s.votedFor }) };
+}
 
 export const safetyExercise = defineExercise<SafetyRules>({
   lesson: 8,
@@ -30,7 +36,7 @@ export const safetyExercise = defineExercise<SafetyRules>({
       functions: { advanceCommitIndex: commitByCountingAnyTerm },
     },
     "forget-voted-for": { description: "writes currentTerm but not votedFor: after a crash a server may vote twice in one term", functions: { persistenceDecision: forgetVotedFor } },
-    "skip-log-persistence": { description: "acknowledges entries without writing them: a crash forgets entries the leader counted toward commit", functions: { persistenceDecision: skipLogPersistence } },
+    "skip-log-persistence": { searchFinds: true, description: "acknowledges entries without writing them: a crash forgets entries the leader counted toward commit", functions: { persistenceDecision: skipLogPersistence } },
     "majority-of-three": {
       description: "commits once three servers hold an entry, a majority written for five: too few for seven, too many for three",
       functions: {
@@ -51,5 +57,9 @@ export const safetyExercise = defineExercise<SafetyRules>({
       description: "the leader commits its current-term entries as soon as it has them, without waiting for a majority",
       functions: { advanceCommitIndex: (leader) => (leader.log.lastTerm === leader.currentTerm ? Math.max(leader.commitIndex, leader.log.lastIndex) : leader.commitIndex) },
     },
+  },
+  search: {
+    hint: "a write a client saw applied must survive any one crash: was it on a majority of disks when the leader committed it?",
+    searches: (impl) => [{ options: { protocol: "raft", rules: plugged(impl), depth: 4, drops: 0, timers: 0, crashes: 1, requests: 0, lifetime: 0 }, start: RAFT_LEADER_WITH_WRITE }],
   },
 });

@@ -1,7 +1,8 @@
-// Exercise 9 (Raft InstallSnapshot receiver): the reference it is graded against and the classic mistakes it must catch.
+// Exercise 9 (Raft InstallSnapshot receiver): the reference it is graded against, the classic mistakes it must catch and the exhaustive search that hunts them.
 
 import { handleInstallSnapshot } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
+import { RAFT_SNAPSHOT_TO_LONGER_LOG } from "../../grading/clusters/search-starts.js";
 
 type SnapshotRules = { handleInstallSnapshot: typeof handleInstallSnapshot };
 
@@ -54,5 +55,9 @@ export const installSnapshotExercise = defineExercise<SnapshotRules>({
         handleInstallSnapshot: (follower, req) => (req.snapshot.lastIncludedIndex <= follower.log.lastIndex ? { action: "ignore" } : handleInstallSnapshot(follower, req)),
       },
     },
+  },
+  search: {
+    hint: "the follower already holds entry 3, which the leader counts once it hears the acknowledgment: may installing a snapshot of entries 1 and 2 throw entry 3 away when the follower's entry 2 matches the snapshot?",
+    searches: (impl) => [{ options: { protocol: "raft", rules: impl, nodeOptions: { snapshotEvery: 2 }, depth: 5, drops: 0, duplicates: 0, timers: 0, crashes: 1, requests: 0, lifetime: 0 }, start: RAFT_SNAPSHOT_TO_LONGER_LOG }],
   },
 });

@@ -1,7 +1,8 @@
-// Exercise 10 (Flexible Paxos quorums): the reference it is graded against and the classic mistakes it must catch.
+// Exercise 10 (Flexible Paxos quorums): the reference it is graded against, the classic mistakes it must catch and the exhaustive search that hunts them.
 
 import { checkQuorums, type QuorumCheck, type QuorumSystem } from "@course/paxos";
 import { defineExercise } from "../../grading/exercise.js";
+import { multiPaxosTakeover } from "../../grading/clusters/search-starts.js";
 
 type QuorumRules = { checkQuorums: typeof checkQuorums };
 
@@ -102,5 +103,19 @@ export const quorumsExercise = defineExercise<QuorumRules>({
       description: "only the first listed quorum of each phase is compared, so a later pair that misses each other goes unnoticed",
       functions: { checkQuorums: checkWith({ firstSetOnly: true }) },
     },
+  },
+  search: {
+    hint: "the search ran Multi-Paxos with the sizes named in the failure: the new leader's phase-1 quorum missed every acceptor of the old leader's phase-2 quorum, so it never heard of the chosen command",
+    // Rejecting a safe pair cannot break a run; the suite's unit cases catch that. This search catches letting an unsafe pair through.
+    searches: ({ checkQuorums }) =>
+      [1, 2, 3].flatMap((phase1) =>
+        [1, 2, 3]
+          .filter((phase2) => checkQuorums(3, { size: phase1 }, { size: phase2 }).ok === true)
+          .map((phase2) => ({
+            label: `quorums ${phase1} and ${phase2}`,
+            options: { protocol: "multi-paxos" as const, nodeOptions: { quorums: { phase1, phase2 } }, depth: 3, drops: 0, timers: 0, requests: 1, lifetime: 0 },
+            start: multiPaxosTakeover(phase1, phase2),
+          })),
+      ),
   },
 });

@@ -1,7 +1,8 @@
-// Exercise 11 (KV sessions): the reference it is graded against and the classic mistakes it must catch.
+// Exercise 11 (KV sessions): the reference it is graded against, the classic mistakes it must catch and the exhaustive search that hunts them.
 
 import { KvStore, type Command, type KvImage } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
+import { RAFT_SESSION_RETRIES } from "../../grading/clusters/search-starts.js";
 
 /** The course's state machine (KvStore.apply, §8) as a pure function of the state image. */
 export function referenceApplyCommand(state: KvImage, command: Command): { state: KvImage; result: string | null } {
@@ -40,6 +41,7 @@ export const sessionsExercise = defineExercise<SessionRules>({
   },
   mutants: {
     "no-duplicate-detection": {
+      searchFinds: true,
       description: "executes every committed command, so a retried append is applied twice",
       functions: {
         applyCommand: (state, command) => {
@@ -130,5 +132,9 @@ export const sessionsExercise = defineExercise<SessionRules>({
         },
       },
     },
+  },
+  search: {
+    hint: "the log holds command 1 twice and command 2 twice: after the first copy of command 2 runs, what must the session remember so that its second copy does not run again?",
+    searches: (impl) => [{ options: { protocol: "raft", rules: { applyCommand: impl.applyCommand }, depth: 6, drops: 0, duplicates: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_SESSION_RETRIES }],
   },
 });

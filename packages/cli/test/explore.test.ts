@@ -93,6 +93,38 @@ describe("npm run explore", () => {
     expect(parseTrace(readFileSync(result.violation.trace, "utf8")).events.length).toBeGreaterThan(0);
   });
 
+  it("searches a grading mutant from its exercise's scripted start first, says which search found it, and the trace replays from the initial state", async () => {
+    // Exercise 11's mistake needs a client's retry, which no search from the initial state at the default bound sends.
+    const { code, out } = await run("raft", "--variant", "11/sessions/no-duplicate-detection", "--json", "--trace", "sessions.json");
+    expect(code).toBe(1);
+    const result = JSON.parse(out) as { violation: { invariant: string; depth: number }; searches: Array<{ source: string; label: string; startSteps: number; found?: string }> };
+    expect(result.violation.invariant).toBe("Applied Once");
+    expect(result.searches).toHaveLength(1);
+    const [search] = result.searches;
+    expect(search).toMatchObject({ source: "graded", label: "exercise 11/sessions's exhaustive test", found: "Applied Once" });
+    expect(search?.startSteps).toBeGreaterThan(0);
+    expect(result.violation.depth).toBeGreaterThan(search?.startSteps ?? 0);
+    // The scripted start is the beginning of the trace's path: the replay plays it, from the initial state.
+    const file = parseTrace(readFileSync(join(dir, "sessions.json"), "utf8"));
+    expect((file.options?.explore as { path: unknown[] }).path).toHaveLength(result.violation.depth);
+    const replayed = await run("--replay", "sessions.json");
+    expect(replayed.code).toBe(1);
+    expect(replayed.out).toMatch(/VIOLATION Applied Once/);
+    expect(replayed.out).toMatch(/a client sends/);
+    const text = await run("raft", "--variant", "11/sessions/no-duplicate-detection", "--trace", "sessions-text.json");
+    expect(text.out).toMatch(/search 1 of 2: exercise 11\/sessions's exhaustive test: \d+ scripted steps/);
+    expect(text.out).toMatch(/found by search 1 of 2 \(exercise 11\/sessions's exhaustive test\)/);
+  });
+
+  it("with a bound flag searches a grading mutant from the initial state, as today", async () => {
+    const { code, out } = await run("raft", "--variant", "11/sessions/no-duplicate-detection", "--timers", "1", "--json");
+    expect(code).toBe(0);
+    const result = JSON.parse(out) as { exhausted: boolean; bounds: { timers: number }; searches: Array<{ source: string; label: string; startSteps: number }> };
+    expect(result.exhausted).toBe(true);
+    expect(result.bounds.timers).toBe(1);
+    expect(result.searches).toEqual([expect.objectContaining({ source: "bound", label: "the bounds given, from the initial state", startSteps: 0 })]);
+  });
+
   it("--liveness reports a state no fault-free continuation recovers from, and passes the reference at the same bound", async () => {
     const bound = ["--liveness", "--timers", "1", "--drops", "1"];
     const stuck = await run("raft", "--variant", "7/leader-progress/never-back-up", ...bound, "--trace", "stuck.json");

@@ -59,9 +59,13 @@ export function hashKey(text: string): number {
  * state passes its parts on to its successors: a node object or storage map that a step did not touch keeps its
  * hashes, so each step encodes afresh only what it changed.
  */
-export interface NodePart {
+export interface NodePart extends PartHashes {
   readonly node: SimNode<Message> | undefined;
   readonly storage: ReadonlyMap<string, string>;
+}
+
+/** A node part's hashes by renaming slot, filled as they are needed; without the objects they were made from. */
+export interface PartHashes {
   readonly nodeHashes: Array<Hash2 | undefined>;
   readonly storedHashes: Array<Hash2 | undefined>;
 }
@@ -75,14 +79,14 @@ export interface Encoded {
 /** Hashes of messages in flight by renaming (messages are frozen and shared between states); emptied when large. */
 class MessageHashes {
   private map = new Map<object, Array<Hash2 | undefined>>();
-  get(msg: object, slot: number, make: () => string): Hash2 {
+  get(msg: Message, slot: number, setup: ProtocolSetup, rename: Rename): Hash2 {
     let hashes = this.map.get(msg);
     if (hashes === undefined) {
       if (this.map.size >= 200_000) this.map = new Map();
       hashes = [];
       this.map.set(msg, hashes);
     }
-    return (hashes[slot] ??= hashText(make()));
+    return (hashes[slot] ??= hashText(setup.messageText(msg, rename)));
   }
 }
 
@@ -143,6 +147,18 @@ export class StateEncoder {
       this.messageTexts.set(msg, t);
     }
     return t;
+  }
+
+  /**
+   * The parts of the simulation's current state, given the hashes of the parts of a state with equal nodes and
+   * storage (the same state reached again by the same steps from the same checkpoint, which the simulator
+   * reproduces exactly): nothing is encoded again.
+   */
+  rebind(sim: Simulation<Message>, hashes: readonly PartHashes[]): NodePart[] {
+    return sim.nodeIds.map((id, k) => {
+      const h = hashes[k] as PartHashes;
+      return { node: sim.node<SimNode<Message>>(id), storage: sim.storedJson(id), nodeHashes: h.nodeHashes, storedHashes: h.storedHashes };
+    });
   }
 
   /** The key of the simulation's current state; `parent` holds the parts of the state it came from, to reuse. */
@@ -282,7 +298,7 @@ export class StateEncoder {
       b = (b + mix(pos, heads[k] as number, node[1], stored[1], 0x7f4a7c15)) >>> 0;
     }
     for (const d of deliveries) {
-      const h = this.messages.get(d.msg, slot, () => this.setup.messageText(d.msg, rename));
+      const h = this.messages.get(d.msg, slot, this.setup, rename);
       const from = rename(d.from);
       const to = rename(d.to);
       a = (a + mix(from, to, h[0], 0x51ed27, 0x85ebca6b)) >>> 0;

@@ -8,7 +8,7 @@ import { resolveOptions, type RaftOptions, type ResolvedOptions } from "./option
 import { majority, voteResult } from "./quorum.js";
 import { referenceRules, type RaftRules } from "./rules/index.js";
 import { readDurableState, writeEntries, writeHardState, writeSnapshot } from "./storage.js";
-import { byNodeText, entriesText, idsText, idText, snapshotText } from "./canonical.js";
+import { byNodeText, earlyText, entriesText, idsText, idText, snapshotText, upToText } from "./canonical.js";
 import type {
   AppendEntries,
   AppendEntriesReply,
@@ -249,32 +249,8 @@ export class RaftNode implements SimNode<RaftMessage> {
    */
   canonical(rename: (id: NodeId) => NodeId = (id) => id): string {
     const hard = this.persistedHard;
-    return [
-      this.role,
-      this.currentTerm,
-      idText(this.votedFor, rename),
-      idText(this.leaderId, rename),
-      `${this.log.snapshotIndex}/${this.log.snapshotTerm}/${entriesText(this.log.all(), rename)}`,
-      this.commitIndex,
-      this.lastApplied,
-      JSON.stringify(this.kv.toJSON()),
-      snapshotText(this.snapshot, rename),
-      byNodeText(this.nextIndex, rename),
-      byNodeText(this.matchIndex, rename),
-      byNodeText(this.sentUpTo, rename),
-      idsText(this.votes, rename),
-      idsText(this.rejections, rename),
-      idsText(this.recentActive, rename),
-      JSON.stringify([...this.pendingWrites]),
-      JSON.stringify(this.pendingReads),
-      this.readSeq,
-      byNodeText(this.readAcks, rename),
-      idText(this.transferTarget, rename),
-      byNodeText(new Map([...this.inFlight].map(([id, sends]) => [id, sends.map((f) => f.upTo)])), rename),
-      [...this.early].map(([at, { from, msg }]) => `${at}<${rename(from)}:${msg.term}/${msg.prevLogTerm}/${msg.leaderCommit}/${msg.readSeq ?? ""}/${entriesText(msg.entries, rename)}`).join(","),
-      this.catchUp === undefined ? "-" : `${rename(this.catchUp.node)}/${this.catchUp.requestIds.join(",")}/${this.catchUp.round}/${this.catchUp.roundEnd}`,
-      `${hard.currentTerm}/${"votedFor" in hard ? idText(hard.votedFor ?? null, rename) : "?"}`,
-    ].join("|");
+    // One template rather than an array joined: a search encodes a node at nearly every state it reaches.
+    return `${this.role}|${this.currentTerm}|${idText(this.votedFor, rename)}|${idText(this.leaderId, rename)}|${this.log.snapshotIndex}/${this.log.snapshotTerm}/${entriesText(this.log.all(), rename)}|${this.commitIndex}|${this.lastApplied}|${JSON.stringify(this.kv.toJSON())}|${snapshotText(this.snapshot, rename)}|${byNodeText(this.nextIndex, rename)}|${byNodeText(this.matchIndex, rename)}|${byNodeText(this.sentUpTo, rename)}|${idsText(this.votes, rename)}|${idsText(this.rejections, rename)}|${idsText(this.recentActive, rename)}|${JSON.stringify([...this.pendingWrites])}|${JSON.stringify(this.pendingReads)}|${this.readSeq}|${byNodeText(this.readAcks, rename)}|${idText(this.transferTarget, rename)}|${byNodeText(this.inFlight, rename, upToText)}|${earlyText(this.early, rename)}|${this.catchUp === undefined ? "-" : `${rename(this.catchUp.node)}/${this.catchUp.requestIds.join(",")}/${this.catchUp.round}/${this.catchUp.roundEnd}`}|${hard.currentTerm}/${"votedFor" in hard ? idText(hard.votedFor ?? null, rename) : "?"}`;
   }
 
   /**

@@ -221,7 +221,13 @@ export class StateEncoder {
       }
       return 0;
     };
-    const order = sym.map((_, i) => i).sort((a, b) => cmp(a, b) || a - b);
+    // An insertion sort: a few nodes, and no temporary arrays (the search encodes a state at every step).
+    const order: number[] = [];
+    for (let i = 0; i < m; i++) {
+      let r = i;
+      for (; r > 0 && cmp(order[r - 1] as number, i) > 0; r--) order[r] = order[r - 1] as number;
+      order[r] = i;
+    }
     let ties = false;
     for (let r = 1; r < m && !ties; r++) ties = cmp(order[r - 1] as number, order[r] as number) === 0;
     if (!ties) return [this.slotOf(order)];

@@ -184,6 +184,7 @@ export function explore(options: ExploreOptions): ExploreResult {
       parts = encoder.rebind(sim, s.hashes as readonly PartHashes[]);
       cp = sim.checkpoint();
     } else sim.restore(cp);
+    encoder.expanding(sim);
     const moves = movesFrom(sim, run, s.budget, encoder);
     const childDepth = s.depth + 1;
     for (let m = 0; m < moves.length; m++) {

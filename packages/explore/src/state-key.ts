@@ -196,7 +196,6 @@ export class StateEncoder {
     const sym = this.symmetric;
     const m = sym.length;
     // Each signature: head, node hash and storage hash, all with every node id renamed to the same placeholder.
-    const W = 13;
     const sigs: number[] = new Array(m * W);
     for (let i = 0; i < m; i++) {
       const k = this.positions.get(sym[i] as NodeId) as number;
@@ -208,27 +207,20 @@ export class StateEncoder {
         sigs[i * W + 9 + w] = stored[w] as number;
       }
     }
-    const cmp = (a: number, b: number) => {
-      for (let f = 0; f < W; f++) {
-        const d = (sigs[a * W + f] as number) - (sigs[b * W + f] as number);
-        if (d !== 0) return d;
-      }
-      return 0;
-    };
     // An insertion sort: a few nodes, and no temporary arrays (the search encodes a state at every step).
     const order: number[] = [];
     for (let i = 0; i < m; i++) {
       let r = i;
-      for (; r > 0 && cmp(order[r - 1] as number, i) > 0; r--) order[r] = order[r - 1] as number;
+      for (; r > 0 && compareSignatures(sigs, order[r - 1] as number, i) > 0; r--) order[r] = order[r - 1] as number;
       order[r] = i;
     }
     let ties = false;
-    for (let r = 1; r < m && !ties; r++) ties = cmp(order[r - 1] as number, order[r] as number) === 0;
+    for (let r = 1; r < m && !ties; r++) ties = compareSignatures(sigs, order[r - 1] as number, order[r] as number) === 0;
     if (!ties) return [this.slotOf(order)];
     let orders: number[][] = [[]];
     for (let i = 0; i < m; ) {
       let j = i + 1;
-      while (j < m && cmp(order[j] as number, order[i] as number) === 0) j++;
+      while (j < m && compareSignatures(sigs, order[j] as number, order[i] as number) === 0) j++;
       const group = order.slice(i, j);
       orders = group.length === 1 ? orders.map((o) => [...o, group[0] as number]) : orders.flatMap((o) => permutations(group.length).map((p) => [...o, ...p.map((q) => group[q] as number)]));
       i = j;
@@ -278,11 +270,36 @@ export class StateEncoder {
       const rename = this.renames[slot] as Rename;
       // Storage is a map: the set of its (key, value) pairs, hashed as a sum of pair hashes (no order, so no sorting).
       const sum = [0, 0, 0, 0];
-      storage.forEach((json, k) => this.hasher.reset().str(k).str(this.setup.storedText(k, json, rename)).addTo(sum));
+      storage.forEach((json, k) => {
+        const pair = this.pairHash(k, json, slot);
+        for (let w = 0; w < 4; w++) sum[w] = ((sum[w] as number) + (pair[w] as number)) | 0;
+      });
       h = this.hasher.reset().word(storage.size).word(sum[0] as number).word(sum[1] as number).word(sum[2] as number).word(sum[3] as number).digest();
       part.storedHashes[slot] = h;
     }
     return h;
+  }
+
+  /**
+   * Stored pairs' hashes by key, value and renaming slot. A value is a JSON string that copies of the storage share
+   * and that most later states hold unchanged (a log entry's), so it is hashed once rather than at every change of
+   * its node's storage. Dropped when it grows large, to keep memory bounded on a long search.
+   */
+  private pairs = new Map<string, Map<string, Array<Hash128 | undefined>>>();
+  private pairCount = 0;
+
+  private pairHash(key: string, json: string, slot: number): Hash128 {
+    let byValue = this.pairs.get(key);
+    if (byValue === undefined) this.pairs.set(key, (byValue = new Map()));
+    let bySlot = byValue.get(json);
+    if (bySlot === undefined) {
+      if (++this.pairCount > PAIR_CACHE_LIMIT) {
+        this.pairs = new Map([[key, (byValue = new Map())]]);
+        this.pairCount = 1;
+      }
+      byValue.set(json, (bySlot = []));
+    }
+    return (bySlot[slot] ??= this.hasher.reset().str(key).str(this.setup.storedText(key, json, this.renames[slot] as Rename)).digest());
   }
 
   /**
@@ -311,4 +328,17 @@ export class StateEncoder {
   }
 }
 
+/** Words in a node's signature: its head (timers and status) and the hashes of its state and of its storage. */
+const W = 13;
+
+/** Signatures `a` and `b` (indices into `sigs`) compared word by word. */
+function compareSignatures(sigs: readonly number[], a: number, b: number): number {
+  for (let f = 0; f < W; f++) {
+    const d = (sigs[a * W + f] as number) - (sigs[b * W + f] as number);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 const EMPTY: Hash128 = [0, 0, 0, 0];
+const PAIR_CACHE_LIMIT = 200_000;

@@ -1,6 +1,6 @@
 // Canonical text for parts of a Raft server's state (an exhaustive search's visited set), with node ids renamed.
 
-import type { NodeId, StateHasher } from "@course/sim";
+import { StateHasher, type Hash128, type NodeId } from "@course/sim";
 import type { AppendEntries, Command, LogEntry, SnapshotData } from "./types.js";
 
 export type Rename = (id: NodeId) => NodeId;
@@ -100,19 +100,23 @@ export function hashIds(h: StateHasher, ids: Iterable<NodeId>, rename: Rename): 
 }
 const scratchIds: NodeId[] = [];
 
-/** A command as `commandText` writes it; a client command's JSON text is found once per command object. */
+/**
+ * A command as `commandText` writes it. A client command holds no node id: the hash of its JSON text is found once
+ * per command object (commands never change once made) and fed in as four words.
+ */
 export function hashCommand(h: StateHasher, command: Command, rename: Rename): void {
   if (command.kind === "config") return void hashIds(h.word(0), command.members, rename);
   if (command.kind === "noop") return void h.word(1);
-  let text = commandJson.get(command);
-  if (text === undefined) {
-    text = JSON.stringify(command);
-    commandJson.set(command, text);
+  let hash = commandHashes.get(command);
+  if (hash === undefined) {
+    hash = commandHasher.reset().str(JSON.stringify(command)).digest();
+    commandHashes.set(command, hash);
   }
-  h.word(2).str(text);
+  h.word(2).hash(hash);
 }
-/** Commands are never changed once made (log entries are immutable), so their text may be kept. */
-const commandJson = new WeakMap<Command, string>();
+const commandHashes = new WeakMap<Command, Hash128>();
+/** Its own hasher: a command is hashed in the middle of another hash. */
+const commandHasher = new StateHasher();
 
 /** Entries after their count, as term and command (`withIndex`: their index too, as a message carries them). */
 export function hashEntries(h: StateHasher, entries: readonly LogEntry[], rename: Rename, withIndex = false): void {

@@ -35,7 +35,8 @@ export class KvStore {
       if (seen !== undefined && seq <= seen.seq) return seen.result;
     }
     const result = this.write(op);
-    if (seq !== undefined) this.sessions.set(client, { seq, result });
+    // Frozen: copies of the store (checkpoints) share it.
+    if (seq !== undefined) this.sessions.set(client, Object.freeze({ seq, result }));
     return result;
   }
 

@@ -484,7 +484,8 @@ export class RaftNode implements SimNode<RaftMessage> {
     this.sentUpTo.set(peer, Math.max(this.sentUpTo.get(peer) ?? 0, prevLogIndex + entries.length));
     if (this.options.pipeline && entries.length > 0) {
       this.nextIndex.set(peer, prevLogIndex + entries.length + 1);
-      this.inFlight.get(peer)?.push({ upTo: prevLogIndex + entries.length, at: ctx.now });
+      // Records that never change are frozen, so copies of the server share them (as below).
+      this.inFlight.get(peer)?.push(Object.freeze({ upTo: prevLogIndex + entries.length, at: ctx.now }));
     }
   }
 
@@ -505,7 +506,7 @@ export class RaftNode implements SimNode<RaftMessage> {
       this.commitIndex = d.commitIndex;
       this.applyCommitted(ctx);
     } else if (d.conflictTerm === undefined && msg.entries.length > 0 && msg.prevLogIndex > this.log.lastIndex && this.early.size < EARLY_LIMIT) {
-      this.early.set(msg.prevLogIndex, { from, msg });
+      this.early.set(msg.prevLogIndex, Object.freeze({ from, msg }));
     }
     const reply: { -readonly [K in keyof AppendEntriesReply]: AppendEntriesReply[K] } = {
       type: "AppendEntriesReply",

@@ -58,9 +58,11 @@ interface Delivery {
 }
 
 /**
- * Encodes states so that equal keys mean states that behave alike: node states (their `canonical()`), durable
- * storage, node status, armed timers (names, not times: the search decides when a timer fires) and the multiset of
- * messages in flight. Each part is hashed once; a state's key combines the part hashes, by node position and, for
+ * Encodes states so that equal keys mean states that behave alike: node states (their `hashInto`, or the hash of
+ * their `canonical()` text), durable storage, node status, armed timers (names, not times: the search decides when a
+ * timer fires) and the multiset of messages in flight (each message through the protocol's `hashMessage`, or the
+ * hash of its text). Each part is hashed once into 128 bits (see StateHasher: the chance that two different states
+ * share a key is near 2^-128 per pair); a state's key combines the part hashes, by node position and, for
  * messages, by sum (a multiset). With symmetry, states that differ only by renaming interchangeable nodes get the
  * same key: nodes are ordered by an id-free signature, and ties are broken by trying each renaming and keeping the
  * least key. Clock readings are left out, so states reached at different virtual times merge.

@@ -6,7 +6,7 @@ export { replayPath, replayTrace, replayOf, type Continuation, type ExploreRepla
 export { protocolSetup, type ProtocolSetup, type Agreement, type WorkItem } from "./protocols.js";
 export { VARIANTS, variantsOf, type Variant } from "./variants.js";
 export { SearchScheduler } from "./search-scheduler.js";
-export { StateEncoder, hashKey } from "./state-key.js";
+export { StateEncoder } from "./state-key.js";
 export { scriptChoices, type ScriptStep } from "./script.js";
 export { ExploreError } from "./errors.js";
 export { describerFor } from "./narrate.js";

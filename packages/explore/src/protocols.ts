@@ -1,10 +1,10 @@
 // What the explorer needs to know about each protocol: nodes, checkers, workload, symmetry, encodings, agreement.
 
-import type { Hook, Message, NodeFactory, NodeId, Simulation } from "@course/sim";
+import type { Hook, Message, NodeFactory, NodeId, Simulation, StateHasher } from "@course/sim";
 import { checkExactlyOnceMultiPaxos, multiPaxosChecker, paxosChecker, raftAppliedOnce, raftInvariants, twoPcChecker } from "@course/check";
 import { createTwoPcNode, type TwoPcNode } from "@course/twopc";
 import { createMultiPaxosNode, createPaxosNode, type MultiPaxosNode, type Quorums } from "@course/paxos";
-import { createRaftNode, withStateMachine, type AppendEntries, type ApplyCommand, type InstallSnapshot, type RaftMessage, type RaftNode } from "@course/raft";
+import { createRaftNode, hashEntries, withStateMachine, type AppendEntries, type ApplyCommand, type InstallSnapshot, type RaftMessage, type RaftNode } from "@course/raft";
 import type { Bounds, ProtocolName } from "./types.js";
 
 export type Rename = (id: NodeId) => NodeId;
@@ -36,6 +36,8 @@ export interface ProtocolSetup {
   targets(sim: Simulation<Message>): NodeId[];
   /** A message as text, with node ids renamed. */
   messageText(msg: Message, rename: Rename): string;
+  /** The same as `messageText`, fed into a hasher without the text (optional: the text is hashed without it). */
+  hashMessage?(h: StateHasher, msg: Message, rename: Rename): void;
   /** A stored value (JSON text) with the node ids inside it renamed. */
   storedText(key: string, json: string, rename: Rename): string;
   readonly agreement: Agreement;
@@ -153,6 +155,67 @@ function raftMessageText(msg: Message, rename: Rename): string {
   }
 }
 
+/** A flag as JSON writes it: anything but a boolean (a rule may return one) as its text. */
+function hashFlag(h: StateHasher, x: boolean): void {
+  if (x === true || x === false) h.bool(x);
+  else h.word(2).str(String(JSON.stringify(x)));
+}
+
+/** Optional fields (as JSON writes them: absent, or a number). */
+function hashOptional(h: StateHasher, x: number | undefined): void {
+  if (x === undefined) h.word(0);
+  else h.word(1).num(x);
+}
+
+/**
+ * `raftMessageText` fed into a hasher: every field of each type in the order the node builds its messages (the
+ * JSON's order), ids renamed the same way. A message of an unknown type is hashed as its text.
+ */
+function hashRaftMessage(h: StateHasher, msg: Message, rename: Rename): void {
+  const m = msg as RaftMessage;
+  switch (m.type) {
+    case "RequestVote":
+    case "PreVote":
+      h.word(m.type === "PreVote" ? 1 : 2).num(m.term).word(rename(m.candidateId)).num(m.lastLogIndex).num(m.lastLogTerm);
+      h.word(m.type === "PreVote" || m.transfer === undefined ? 0 : m.transfer ? 2 : 1);
+      return;
+    case "RequestVoteReply":
+    case "PreVoteReply":
+      h.word(m.type === "PreVoteReply" ? 3 : 4).num(m.term);
+      hashFlag(h, m.voteGranted);
+      return;
+    case "AppendEntries":
+      h.word(5).num(m.term).word(rename(m.leaderId)).num(m.prevLogIndex).num(m.prevLogTerm);
+      hashEntries(h, m.entries, rename, true);
+      h.num(m.leaderCommit);
+      hashOptional(h, m.readSeq);
+      return;
+    case "AppendEntriesReply":
+      h.word(6).num(m.term);
+      hashFlag(h, m.success);
+      h.num(m.matchIndex);
+      hashOptional(h, m.conflictIndex);
+      hashOptional(h, m.conflictTerm);
+      h.num(m.appended);
+      hashOptional(h, m.readSeq);
+      return;
+    case "InstallSnapshot":
+      // The text keeps the snapshot's members in their order (renamed, not sorted).
+      h.word(7).num(m.term).word(rename(m.leaderId)).num(m.snapshot.lastIncludedIndex).num(m.snapshot.lastIncludedTerm).word(m.snapshot.members.length);
+      for (const id of m.snapshot.members) h.word(rename(id));
+      h.str(JSON.stringify(m.snapshot.state));
+      return;
+    case "InstallSnapshotReply":
+      h.word(8).num(m.term).num(m.matchIndex);
+      return;
+    case "TimeoutNow":
+      h.word(9).num(m.term);
+      return;
+    default:
+      h.word(10).str(raftMessageText(msg, rename));
+  }
+}
+
 function renameEntry<E extends { readonly command: { readonly kind: string; readonly members?: readonly NodeId[] } }>(e: E, rename: Rename): E {
   return e.command.kind === "config" ? { ...e, command: { ...e.command, members: (e.command.members ?? []).map(rename).sort((a, b) => a - b) } } : e;
 }
@@ -183,6 +246,7 @@ function raft(o: SetupOptions): ProtocolSetup {
     // Clients find the leader: a request to a follower is only refused.
     targets: (sim) => nodes.filter((id) => sim.node<RaftNode>(id)?.role === "leader"),
     messageText: raftMessageText,
+    hashMessage: hashRaftMessage,
     storedText: raftStoredText,
     agreement: {
       goal: "a fresh write, offered to every server every 100 ms until a leader takes it, is applied by every server that is up",

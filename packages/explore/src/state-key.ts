@@ -1,6 +1,6 @@
-// The visited-set key of a simulation state: a hash of nodes, storage, timers and messages in flight, canonical under symmetry.
+// The visited-set key of a simulation state: a 128-bit hash of nodes, storage, timers and messages in flight, canonical under symmetry.
 
-import type { Message, NodeId, Simulation, SimNode } from "@course/sim";
+import { StateHasher, type Hash128, type Message, type NodeId, type Simulation, type SimNode } from "@course/sim";
 import type { ProtocolSetup, Rename } from "./protocols.js";
 
 /** Every ordering of `n` positions, the identity first. */
@@ -15,43 +15,10 @@ function permutations(n: number): number[][] {
   return out;
 }
 
-/** Two independent 32-bit hashes of a text, as one pair. */
-type Hash2 = readonly [number, number];
-
-function hashText(text: string): Hash2 {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
-  return [a >>> 0, b >>> 0];
-}
-
-/** murmur3's finalizer: spreads every input bit over the output. */
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-/** A hash of a few numbers, each 32-bit lane mixed on its own. */
-function mix(x: number, y: number, z: number, w: number, seed: number): number {
-  let h = seed;
-  h = fmix(h ^ x);
-  h = fmix(h ^ y);
-  h = fmix(h ^ z);
-  return fmix(h ^ w);
-}
-
-/** A 53-bit hash of a text (the visited set keeps numbers, not long strings). */
-export function hashKey(text: string): number {
-  const [a, b] = hashText(text);
-  return a * 0x200000 + (b & 0x1fffff);
+/** `a` before `b` in the order of their words (the least key over renamings is the state's key). */
+function less(a: Hash128, b: Hash128): boolean {
+  for (let i = 0; i < 4; i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number);
+  return false;
 }
 
 /**
@@ -66,23 +33,23 @@ export interface NodePart extends PartHashes {
 
 /** A node part's hashes by renaming slot, filled as they are needed; without the objects they were made from. */
 export interface PartHashes {
-  readonly nodeHashes: Array<Hash2 | undefined>;
-  readonly storedHashes: Array<Hash2 | undefined>;
+  readonly nodeHashes: Array<Hash128 | undefined>;
+  readonly storedHashes: Array<Hash128 | undefined>;
 }
 
 export interface Encoded {
-  /** 53 bits; equal for states that behave alike (and, with symmetry, for renamings of one another). */
-  readonly key: number;
+  /** 128 bits; equal for states that behave alike (and, with symmetry, for renamings of one another). */
+  readonly key: Hash128;
   readonly parts: readonly NodePart[];
 }
 
 /** What is known of one message in flight: its text without renaming, and its hashes by renaming slot. */
 interface MessageMemo {
   text?: string;
-  readonly hashes: Array<Hash2 | undefined>;
+  readonly hashes: Array<Hash128 | undefined>;
 }
 
-const STATUS_CODE = { up: 0x1b873593, crashed: 0x2f2a4a5b, paused: 0x68e31da4 } as const;
+const STATUS_CODE = { up: 0, crashed: 1, paused: 2 } as const;
 
 interface Delivery {
   readonly from: NodeId;
@@ -91,9 +58,11 @@ interface Delivery {
 }
 
 /**
- * Encodes states so that equal keys mean states that behave alike: node states (their `canonical()`), durable
- * storage, node status, armed timers (names, not times: the search decides when a timer fires) and the multiset of
- * messages in flight. Each part is hashed once; a state's key combines the part hashes, by node position and, for
+ * Encodes states so that equal keys mean states that behave alike: node states (their `hashInto`, or the hash of
+ * their `canonical()` text), durable storage, node status, armed timers (names, not times: the search decides when a
+ * timer fires) and the multiset of messages in flight (each message through the protocol's `hashMessage`, or the
+ * hash of its text). Each part is hashed once into 128 bits (see StateHasher: the chance that two different states
+ * share a key is near 2^-128 per pair); a state's key combines the part hashes, by node position and, for
  * messages, by sum (a multiset). With symmetry, states that differ only by renaming interchangeable nodes get the
  * same key: nodes are ordered by an id-free signature, and ties are broken by trying each renaming and keeping the
  * least key. Clock readings are left out, so states reached at different virtual times merge.
@@ -113,6 +82,7 @@ export class StateEncoder {
    * hashed without being kept: keeping them would only make work for the garbage collector.
    */
   private inFlight = new Map<Message, MessageMemo>();
+  private readonly hasher = new StateHasher();
 
   constructor(
     private readonly setup: ProtocolSetup,
@@ -149,11 +119,24 @@ export class StateEncoder {
   }
 
   /** The hash of a message with its node ids renamed by slot `slot`. */
-  private messageHash(msg: Message, slot: number): Hash2 {
+  private messageHash(msg: Message, slot: number): Hash128 {
     const memo = this.inFlight.get(msg);
-    if (memo === undefined) return hashText(this.setup.messageText(msg, this.renames[slot] as Rename));
-    // Slot 0 renames nothing: the text is the one `messageText` gives.
-    return (memo.hashes[slot] ??= hashText(slot === 0 ? this.messageText(msg) : this.setup.messageText(msg, this.renames[slot] as Rename)));
+    if (memo === undefined) return this.hashMessage(msg, slot);
+    return (memo.hashes[slot] ??= this.hashMessage(msg, slot));
+  }
+
+  private hashMessage(msg: Message, slot: number): Hash128 {
+    const h = this.hasher.reset();
+    const rename = this.renames[slot] as Rename;
+    if (this.setup.hashMessage !== undefined) this.setup.hashMessage(h, msg, rename);
+    // Slot 0 renames nothing: the text is the one `messageText` gives (and keeps, for a message in flight).
+    else h.str(slot === 0 ? this.messageText(msg) : this.setup.messageText(msg, rename));
+    return h.digest();
+  }
+
+  /** The hash of a text. */
+  private hashText(text: string): Hash128 {
+    return this.hasher.reset().str(text).digest();
   }
 
   /**
@@ -173,14 +156,16 @@ export class StateEncoder {
     const nodes = sim.nodeIds;
     const n = nodes.length;
     const parts: NodePart[] = new Array(n);
-    // A node's head: its status and its armed timers (a sum of name hashes: the order they were set in is no matter).
-    const heads: number[] = new Array(n).fill(0);
+    // A node's head: its status and its armed timers, four words a node. The timers are a multiset (the order they
+    // were set in is no matter): a sum of their names' hashes, lane by lane.
+    const heads: number[] = new Array(n * 5).fill(0);
     const deliveries: Delivery[] = [];
     for (const e of sim.pendingEvents(false)) {
       if (e.kind === "deliver") deliveries.push(e);
       else if (e.kind === "timer") {
-        const k = this.positions.get(e.node) as number;
-        heads[k] = ((heads[k] as number) + this.nameHash(e.name)) >>> 0;
+        const k = (this.positions.get(e.node) as number) * 5;
+        const h = this.nameHash(e.name);
+        for (let w = 0; w < 4; w++) heads[k + w] = ((heads[k + w] as number) + (h[w] as number)) | 0;
       }
     }
     for (let k = 0; k < n; k++) {
@@ -197,12 +182,15 @@ export class StateEncoder {
           storedHashes: before !== undefined && before.storage === storage ? before.storedHashes : [],
         };
       }
-      heads[k] = fmix((heads[k] as number) ^ STATUS_CODE[sim.status(id)]);
+      heads[k * 5 + 4] = STATUS_CODE[sim.status(id)];
     }
-    const extraHash = hashText(extra);
-    let key = Infinity;
-    for (const slot of this.usesSymmetry ? this.candidateSlots(parts, heads) : [0]) key = Math.min(key, this.keyWith(slot, nodes, parts, heads, deliveries, extraHash));
-    return { key, parts };
+    const extraHash = this.hashText(extra);
+    let key: Hash128 | undefined;
+    for (const slot of this.usesSymmetry ? this.candidateSlots(parts, heads) : [0]) {
+      const k = this.keyWith(slot, nodes, parts, heads, deliveries, extraHash);
+      if (key === undefined || less(k, key)) key = k;
+    }
+    return { key: key as Hash128, parts };
   }
 
   /** The renamings worth trying: order interchangeable nodes by signature; ties are tried every way. */
@@ -210,38 +198,31 @@ export class StateEncoder {
     const sym = this.symmetric;
     const m = sym.length;
     // Each signature: head, node hash and storage hash, all with every node id renamed to the same placeholder.
-    const sigs: number[] = new Array(m * 5);
+    const sigs: number[] = new Array(m * W);
     for (let i = 0; i < m; i++) {
       const k = this.positions.get(sym[i] as NodeId) as number;
       const node = this.nodeHash(parts[k] as NodePart, this.sigSlot);
       const stored = this.storedHash(parts[k] as NodePart, this.sigSlot);
-      sigs[i * 5] = heads[k] as number;
-      sigs[i * 5 + 1] = node[0];
-      sigs[i * 5 + 2] = node[1];
-      sigs[i * 5 + 3] = stored[0];
-      sigs[i * 5 + 4] = stored[1];
-    }
-    const cmp = (a: number, b: number) => {
-      for (let f = 0; f < 5; f++) {
-        const d = (sigs[a * 5 + f] as number) - (sigs[b * 5 + f] as number);
-        if (d !== 0) return d;
+      for (let w = 0; w < 5; w++) sigs[i * W + w] = heads[k * 5 + w] as number;
+      for (let w = 0; w < 4; w++) {
+        sigs[i * W + 5 + w] = node[w] as number;
+        sigs[i * W + 9 + w] = stored[w] as number;
       }
-      return 0;
-    };
+    }
     // An insertion sort: a few nodes, and no temporary arrays (the search encodes a state at every step).
     const order: number[] = [];
     for (let i = 0; i < m; i++) {
       let r = i;
-      for (; r > 0 && cmp(order[r - 1] as number, i) > 0; r--) order[r] = order[r - 1] as number;
+      for (; r > 0 && compareSignatures(sigs, order[r - 1] as number, i) > 0; r--) order[r] = order[r - 1] as number;
       order[r] = i;
     }
     let ties = false;
-    for (let r = 1; r < m && !ties; r++) ties = cmp(order[r - 1] as number, order[r] as number) === 0;
+    for (let r = 1; r < m && !ties; r++) ties = compareSignatures(sigs, order[r - 1] as number, order[r] as number) === 0;
     if (!ties) return [this.slotOf(order)];
     let orders: number[][] = [[]];
     for (let i = 0; i < m; ) {
       let j = i + 1;
-      while (j < m && cmp(order[j] as number, order[i] as number) === 0) j++;
+      while (j < m && compareSignatures(sigs, order[j] as number, order[i] as number) === 0) j++;
       const group = order.slice(i, j);
       orders = group.length === 1 ? orders.map((o) => [...o, group[0] as number]) : orders.flatMap((o) => permutations(group.length).map((p) => [...o, ...p.map((q) => group[q] as number)]));
       i = j;
@@ -259,64 +240,107 @@ export class StateEncoder {
     return this.renameIndex.get(code) as number;
   }
 
-  private readonly nameHashes = new Map<string, number>();
-  private nameHash(name: string): number {
+  private readonly nameHashes = new Map<string, Hash128>();
+  private nameHash(name: string): Hash128 {
     let h = this.nameHashes.get(name);
     if (h === undefined) {
-      h = hashText(name)[0];
+      h = this.hashText(name);
       this.nameHashes.set(name, h);
     }
     return h;
   }
 
-  private nodeHash(part: NodePart, slot: number): Hash2 {
+  private nodeHash(part: NodePart, slot: number): Hash128 {
     let h = part.nodeHashes[slot];
     if (h === undefined) {
       const node = part.node;
-      if (node !== undefined && node.canonical === undefined) throw new Error(`the ${this.setup.name} node has no canonical() encoding, which the explorer needs`);
-      h = node === undefined ? [0, 0] : hashText((node.canonical as NonNullable<SimNode["canonical"]>)(this.renames[slot]));
+      if (node === undefined) h = EMPTY;
+      else if (node.hashInto !== undefined) {
+        node.hashInto(this.hasher.reset(), this.renames[slot] as Rename);
+        h = this.hasher.digest();
+      } else if (node.canonical !== undefined) h = this.hashText(node.canonical(this.renames[slot]));
+      else throw new Error(`the ${this.setup.name} node has no canonical() encoding, which the explorer needs`);
       part.nodeHashes[slot] = h;
     }
     return h;
   }
 
-  private storedHash(part: NodePart, slot: number): Hash2 {
+  private storedHash(part: NodePart, slot: number): Hash128 {
     let h = part.storedHashes[slot];
     if (h === undefined) {
       const storage = part.storage;
       const rename = this.renames[slot] as Rename;
-      h = hashText(
-        [...storage.keys()]
-          .sort()
-          .map((k) => `${k}=${this.setup.storedText(k, storage.get(k) as string, rename)}`)
-          .join(";"),
-      );
+      // Storage is a map: the set of its (key, value) pairs, hashed as a sum of pair hashes (no order, so no sorting).
+      const sum = [0, 0, 0, 0];
+      storage.forEach((json, k) => {
+        const pair = this.pairHash(k, json, slot);
+        for (let w = 0; w < 4; w++) sum[w] = ((sum[w] as number) + (pair[w] as number)) | 0;
+      });
+      h = this.hasher.reset().word(storage.size).word(sum[0] as number).word(sum[1] as number).word(sum[2] as number).word(sum[3] as number).digest();
       part.storedHashes[slot] = h;
     }
     return h;
   }
 
-  private keyWith(slot: number, nodes: readonly NodeId[], parts: readonly NodePart[], heads: readonly number[], deliveries: readonly Delivery[], extra: Hash2): number {
+  /**
+   * Stored pairs' hashes by key, value and renaming slot. A value is a JSON string that copies of the storage share
+   * and that most later states hold unchanged (a log entry's), so it is hashed once rather than at every change of
+   * its node's storage. Dropped when it grows large, to keep memory bounded on a long search.
+   */
+  private pairs = new Map<string, Map<string, Array<Hash128 | undefined>>>();
+  private pairCount = 0;
+
+  private pairHash(key: string, json: string, slot: number): Hash128 {
+    let byValue = this.pairs.get(key);
+    if (byValue === undefined) this.pairs.set(key, (byValue = new Map()));
+    let bySlot = byValue.get(json);
+    if (bySlot === undefined) {
+      if (++this.pairCount > PAIR_CACHE_LIMIT) {
+        this.pairs = new Map([[key, (byValue = new Map())]]);
+        this.pairCount = 1;
+      }
+      byValue.set(json, (bySlot = []));
+    }
+    return (bySlot[slot] ??= this.hasher.reset().str(key).str(this.setup.storedText(key, json, this.renames[slot] as Rename)).digest());
+  }
+
+  /**
+   * The key with renaming `slot`: four 32-bit lanes, each a sum of part hashes (nodes hashed with their position
+   * after renaming, messages with their renamed ends; a sum does not depend on order, and counts repeats: a
+   * multiset). Every part hash is a 128-bit StateHasher digest, so two different states share a key only by
+   * accident, with a chance near 2^-128 (see StateHasher).
+   */
+  private keyWith(slot: number, nodes: readonly NodeId[], parts: readonly NodePart[], heads: readonly number[], deliveries: readonly Delivery[], extra: Hash128): Hash128 {
     const rename = this.renames[slot] as Rename;
-    // Two 32-bit lanes, each a sum of independently mixed parts: nodes by their position after renaming, messages
-    // as a multiset (a sum does not depend on order, and counts repeats).
-    let a = extra[0];
-    let b = extra[1];
+    const h = this.hasher;
+    const sum = [0, 0, 0, 0];
     for (let k = 0; k < nodes.length; k++) {
       const part = parts[k] as NodePart;
-      const pos = this.positions.get(rename(nodes[k] as NodeId)) as number;
       const node = this.nodeHash(part, slot);
       const stored = this.storedHash(part, slot);
-      a = (a + mix(pos, heads[k] as number, node[0], stored[0], 0x9e3779b9)) >>> 0;
-      b = (b + mix(pos, heads[k] as number, node[1], stored[1], 0x7f4a7c15)) >>> 0;
+      h.reset().word(0).word(this.positions.get(rename(nodes[k] as NodeId)) as number);
+      for (let w = 0; w < 5; w++) h.word(heads[k * 5 + w] as number);
+      h.hash(node).hash(stored).addTo(sum);
     }
     for (const d of deliveries) {
-      const h = this.messageHash(d.msg, slot);
-      const from = rename(d.from);
-      const to = rename(d.to);
-      a = (a + mix(from, to, h[0], 0x51ed27, 0x85ebca6b)) >>> 0;
-      b = (b + mix(from, to, h[1], 0x2545f49, 0xc2b2ae35)) >>> 0;
+      const msg = this.messageHash(d.msg, slot);
+      h.reset().word(1).word(rename(d.from)).word(rename(d.to)).hash(msg).addTo(sum);
     }
-    return fmix(a ^ 0x27d4eb2f) * 0x200000 + (fmix(b ^ 0x165667b1) & 0x1fffff);
+    return h.reset().hash(extra).word(sum[0] as number).word(sum[1] as number).word(sum[2] as number).word(sum[3] as number).digest();
   }
 }
+
+/** Words in a node's signature: its head (timers and status) and the hashes of its state and of its storage. */
+const W = 13;
+
+/** Signatures `a` and `b` (indices into `sigs`) compared word by word. */
+function compareSignatures(sigs: readonly number[], a: number, b: number): number {
+  for (let f = 0; f < W; f++) {
+    const d = (sigs[a * W + f] as number) - (sigs[b * W + f] as number);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+const EMPTY: Hash128 = [0, 0, 0, 0];
+const PAIR_CACHE_LIMIT = 200_000;

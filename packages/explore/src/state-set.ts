@@ -1,10 +1,17 @@
-// The visited set: 53-bit state keys in flat typed arrays (open addressing), about 10 bytes a state.
+// The visited set: 128-bit state keys in flat typed arrays (open addressing), about 26 bytes a state.
 
-/** A set of 53-bit keys, each with a small number (the depth it was first reached at). */
+import type { Hash128 } from "@course/sim";
+
+/**
+ * A set of 128-bit keys (StateHasher digests), each with a small number (the depth it was first reached at). The
+ * top bit of the last word marks an occupied slot, so keys are compared on their other 127 bits.
+ */
 export class StateSet {
-  private lo = new Uint32Array(1 << 16);
-  /** The key's top 21 bits, plus bit 31 set for an occupied slot. */
-  private hi = new Uint32Array(1 << 16);
+  private w0 = new Uint32Array(1 << 16);
+  private w1 = new Uint32Array(1 << 16);
+  private w2 = new Uint32Array(1 << 16);
+  /** The key's last word, with bit 31 set for an occupied slot. */
+  private w3 = new Uint32Array(1 << 16);
   private depth = new Uint16Array(1 << 16);
   private count = 0;
 
@@ -13,35 +20,37 @@ export class StateSet {
   }
 
   /** The depth stored with `key`, or undefined when the key is not in the set. */
-  get(key: number): number | undefined {
-    const lo = key >>> 0;
-    const hi = (Math.floor(key / 0x100000000) | 0x80000000) >>> 0;
-    const mask = this.lo.length - 1;
-    for (let i = lo & mask; ; i = (i + 1) & mask) {
-      const h = this.hi[i] as number;
+  get(key: Hash128): number | undefined {
+    const [a, b, c] = key;
+    const d = (key[3] | 0x80000000) >>> 0;
+    const mask = this.w0.length - 1;
+    for (let i = a & mask; ; i = (i + 1) & mask) {
+      const h = this.w3[i] as number;
       if (h === 0) return undefined;
-      if (h === hi && this.lo[i] === lo) return this.depth[i];
+      if (h === d && this.w0[i] === a && this.w1[i] === b && this.w2[i] === c) return this.depth[i];
     }
   }
 
   /** Adds `key` (or updates its depth). */
-  set(key: number, depth: number): void {
-    if ((this.count + 1) * 10 > this.lo.length * 7) this.grow();
-    this.put(key >>> 0, (Math.floor(key / 0x100000000) | 0x80000000) >>> 0, Math.min(depth, 0xffff));
+  set(key: Hash128, depth: number): void {
+    if ((this.count + 1) * 10 > this.w0.length * 7) this.grow();
+    this.put(key[0], key[1], key[2], (key[3] | 0x80000000) >>> 0, Math.min(depth, 0xffff));
   }
 
-  private put(lo: number, hi: number, depth: number): void {
-    const mask = this.lo.length - 1;
-    for (let i = lo & mask; ; i = (i + 1) & mask) {
-      const h = this.hi[i] as number;
+  private put(a: number, b: number, c: number, d: number, depth: number): void {
+    const mask = this.w0.length - 1;
+    for (let i = a & mask; ; i = (i + 1) & mask) {
+      const h = this.w3[i] as number;
       if (h === 0) {
-        this.lo[i] = lo;
-        this.hi[i] = hi;
+        this.w0[i] = a;
+        this.w1[i] = b;
+        this.w2[i] = c;
+        this.w3[i] = d;
         this.depth[i] = depth;
         this.count++;
         return;
       }
-      if (h === hi && this.lo[i] === lo) {
+      if (h === d && this.w0[i] === a && this.w1[i] === b && this.w2[i] === c) {
         this.depth[i] = depth;
         return;
       }
@@ -49,12 +58,15 @@ export class StateSet {
   }
 
   private grow(): void {
-    const { lo, hi, depth } = this;
-    this.lo = new Uint32Array(lo.length * 2);
-    this.hi = new Uint32Array(lo.length * 2);
-    this.depth = new Uint16Array(lo.length * 2);
+    const { w0, w1, w2, w3, depth } = this;
+    const size = w0.length * 2;
+    this.w0 = new Uint32Array(size);
+    this.w1 = new Uint32Array(size);
+    this.w2 = new Uint32Array(size);
+    this.w3 = new Uint32Array(size);
+    this.depth = new Uint16Array(size);
     this.count = 0;
-    for (let i = 0; i < lo.length; i++) if (hi[i] !== 0) this.put(lo[i] as number, hi[i] as number, depth[i] as number);
+    for (let i = 0; i < w0.length; i++) if (w3[i] !== 0) this.put(w0[i] as number, w1[i] as number, w2[i] as number, w3[i] as number, depth[i] as number);
   }
 }
 

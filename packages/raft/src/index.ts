@@ -6,6 +6,7 @@ export { RaftLog, firstIndexOfTerm, lastIndexOfTerm, type LogView } from "./log.
 export { majority, quorumIndex, voteResult, type VoteResult } from "./quorum.js";
 export { KvStore, formatCommand, type KvImage } from "./kv.js";
 export { withStateMachine, type ApplyCommand } from "./plugged-state-machine.js";
+export { hashEntries } from "./canonical.js";
 export { readDurableState, durableLogReader, snapshotIndexOf, type DurableState } from "./storage.js";
 export * from "./rules/index.js";
 export * from "./buggy.js";

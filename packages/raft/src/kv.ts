@@ -1,6 +1,9 @@
 // The replicated key-value state machine, with client sessions so a retried command is applied exactly once (§8).
 
+import type { StateHasher } from "@course/sim";
 import type { Command, KvWrite } from "./types.js";
+
+const startsWithDigit = (key: string) => key.length > 0 && key.charCodeAt(0) >= 48 && key.charCodeAt(0) <= 57;
 
 interface Session {
   readonly seq: number;
@@ -32,7 +35,8 @@ export class KvStore {
       if (seen !== undefined && seq <= seen.seq) return seen.result;
     }
     const result = this.write(op);
-    if (seq !== undefined) this.sessions.set(client, { seq, result });
+    // Frozen: copies of the store (checkpoints) share it.
+    if (seq !== undefined) this.sessions.set(client, Object.freeze({ seq, result }));
     return result;
   }
 
@@ -44,6 +48,24 @@ export class KvStore {
 
   toJSON(): KvImage {
     return { data: Object.fromEntries(this.data), sessions: Object.fromEntries(this.sessions) };
+  }
+
+  /**
+   * The same information as `JSON.stringify(this.toJSON())`, fed into a hasher (an exhaustive search's state key).
+   * The JSON lists keys in insertion order unless a key looks like an array index (objects put those first): then
+   * the JSON text itself is hashed.
+   */
+  hashInto(h: StateHasher): void {
+    for (const key of this.data.keys()) if (startsWithDigit(key)) return void h.word(0).str(JSON.stringify(this.toJSON()));
+    for (const key of this.sessions.keys()) if (startsWithDigit(key)) return void h.word(0).str(JSON.stringify(this.toJSON()));
+    h.word(1).word(this.data.size);
+    for (const [key, value] of this.data) h.str(key).str(value);
+    h.word(this.sessions.size);
+    for (const [client, { seq, result }] of this.sessions) {
+      h.str(client).num(seq);
+      if (result === null) h.word(0);
+      else h.word(1).str(result);
+    }
   }
 
   static from(image: KvImage | undefined): KvStore {

@@ -1,5 +1,6 @@
 // The in-memory Raft log: entries after the last snapshot, addressed by Raft index (the first entry is index 1).
 
+import { deepFreeze } from "@course/sim";
 import type { LogEntry } from "./types.js";
 
 /** Read-only view of a log that the pure rules work on. */
@@ -62,7 +63,8 @@ export class RaftLog implements LogView {
   append(entries: readonly LogEntry[]): void {
     for (const e of entries) {
       if (e.index !== this.lastIndex + 1) throw new Error(`log append out of order: entry ${e.index} after ${this.lastIndex}`);
-      this.entries.push(e);
+      // Entries never change once made: frozen, they are shared by every copy of the log (checkpoints) instead of copied.
+      this.entries.push(deepFreeze(e));
       this.changes++;
     }
   }

@@ -1,14 +1,14 @@
 // A Raft server as a pure state machine on the simulator: elections, replication, commit, persistence, snapshots,
 // membership changes, ReadIndex reads and leadership transfer. Every protocol decision goes through a replaceable rule.
 
-import { frozenJson, type ClientRequest, type NodeContext, type NodeFactory, type NodeId, type SimNode } from "@course/sim";
+import { frozenJson, type ClientRequest, type NodeContext, type NodeFactory, type NodeId, type SimNode, type StateHasher } from "@course/sim";
 import { KvStore, formatCommand } from "./kv.js";
 import { RaftLog } from "./log.js";
 import { resolveOptions, type RaftOptions, type ResolvedOptions } from "./options.js";
 import { majority, voteResult } from "./quorum.js";
 import { referenceRules, type RaftRules } from "./rules/index.js";
 import { readDurableState, writeEntries, writeHardState, writeSnapshot } from "./storage.js";
-import { byNodeText, earlyText, entriesText, idsText, idText, snapshotText, upToText } from "./canonical.js";
+import { byNodeText, earlyText, entriesText, hashByNode, hashEarly, hashEntries, hashId, hashIds, hashSnapshot, hashUpTo, idsText, idText, snapshotText, upToText } from "./canonical.js";
 import type {
   AppendEntries,
   AppendEntriesReply,
@@ -255,6 +255,46 @@ export class RaftNode implements SimNode<RaftMessage> {
     return `${this.role}|${this.currentTerm}|${idText(this.votedFor, rename)}|${idText(this.leaderId, rename)}|${this.log.snapshotIndex}/${this.log.snapshotTerm}/${entriesText(this.log.all(), rename)}|${this.commitIndex}|${this.lastApplied}|${JSON.stringify(this.kv.toJSON())}|${snapshotText(this.snapshot, rename)}|${byNodeText(this.nextIndex, rename)}|${byNodeText(this.matchIndex, rename)}|${byNodeText(this.sentUpTo, rename)}|${idsText(this.votes, rename)}|${idsText(this.rejections, rename)}|${idsText(this.recentActive, rename)}|${this.pendingWrites.size === 0 ? "[]" : JSON.stringify([...this.pendingWrites])}|${this.pendingReads.length === 0 ? "[]" : JSON.stringify(this.pendingReads)}|${this.readSeq}|${byNodeText(this.readAcks, rename)}|${idText(this.transferTarget, rename)}|${byNodeText(this.inFlight, rename, upToText)}|${earlyText(this.early, rename)}|${this.catchUp === undefined ? "-" : `${rename(this.catchUp.node)}/${this.catchUp.requestIds.join(",")}/${this.catchUp.round}/${this.catchUp.roundEnd}`}|${hard.currentTerm}/${"votedFor" in hard ? idText(hard.votedFor ?? null, rename) : "?"}`;
   }
 
+  /** `canonical()` fed field by field into a hasher, without the text (see SimNode.hashInto): the same fields, in its order. */
+  hashInto(h: StateHasher, rename: (id: NodeId) => NodeId): void {
+    const hard = this.persistedHard;
+    h.str(this.role).num(this.currentTerm);
+    hashId(h, this.votedFor, rename);
+    hashId(h, this.leaderId, rename);
+    h.num(this.log.snapshotIndex).num(this.log.snapshotTerm);
+    hashEntries(h, this.log.all(), rename);
+    h.num(this.commitIndex).num(this.lastApplied);
+    // A state machine plugged in instead of the KvStore (withStateMachine, in every node of a search) is hashed as its JSON.
+    const kv: { toJSON(): unknown } = this.kv;
+    if (kv instanceof KvStore) kv.hashInto(h);
+    else h.word(0).str(JSON.stringify(kv.toJSON()));
+    hashSnapshot(h, this.snapshot, rename);
+    hashByNode(h, this.nextIndex, rename);
+    hashByNode(h, this.matchIndex, rename);
+    hashByNode(h, this.sentUpTo, rename);
+    hashIds(h, this.votes, rename);
+    hashIds(h, this.rejections, rename);
+    hashIds(h, this.recentActive, rename);
+    if (this.pendingWrites.size === 0) h.word(0);
+    else h.word(1).str(JSON.stringify([...this.pendingWrites]));
+    if (this.pendingReads.length === 0) h.word(0);
+    else h.word(1).str(JSON.stringify(this.pendingReads));
+    h.num(this.readSeq);
+    hashByNode(h, this.readAcks, rename);
+    hashId(h, this.transferTarget, rename);
+    hashByNode(h, this.inFlight, rename, hashUpTo);
+    hashEarly(h, this.early, rename);
+    if (this.catchUp === undefined) h.word(0);
+    else {
+      h.word(1).word(rename(this.catchUp.node)).word(this.catchUp.requestIds.length);
+      for (const id of this.catchUp.requestIds) h.num(id);
+      h.num(this.catchUp.round).num(this.catchUp.roundEnd);
+    }
+    h.num(hard.currentTerm);
+    if ("votedFor" in hard) hashId(h.word(1), hard.votedFor ?? null, rename);
+    else h.word(0);
+  }
+
   /**
    * Members campaign. So does a server that the latest, still uncommitted configuration removes (thesis §4.2.2): until
    * that entry commits, the old configuration may need it to elect anyone (its log may be the only up-to-date one).
@@ -444,7 +484,8 @@ export class RaftNode implements SimNode<RaftMessage> {
     this.sentUpTo.set(peer, Math.max(this.sentUpTo.get(peer) ?? 0, prevLogIndex + entries.length));
     if (this.options.pipeline && entries.length > 0) {
       this.nextIndex.set(peer, prevLogIndex + entries.length + 1);
-      this.inFlight.get(peer)?.push({ upTo: prevLogIndex + entries.length, at: ctx.now });
+      // Records that never change are frozen, so copies of the server share them (as below).
+      this.inFlight.get(peer)?.push(Object.freeze({ upTo: prevLogIndex + entries.length, at: ctx.now }));
     }
   }
 
@@ -465,7 +506,7 @@ export class RaftNode implements SimNode<RaftMessage> {
       this.commitIndex = d.commitIndex;
       this.applyCommitted(ctx);
     } else if (d.conflictTerm === undefined && msg.entries.length > 0 && msg.prevLogIndex > this.log.lastIndex && this.early.size < EARLY_LIMIT) {
-      this.early.set(msg.prevLogIndex, { from, msg });
+      this.early.set(msg.prevLogIndex, Object.freeze({ from, msg }));
     }
     const reply: { -readonly [K in keyof AppendEntriesReply]: AppendEntriesReply[K] } = {
       type: "AppendEntriesReply",

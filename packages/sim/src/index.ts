@@ -20,6 +20,7 @@ export {
 export { RandomScheduler, type Choice, type PendingEvent, type PendingView, type Scheduler, type Transmission, type TransmitOutcome } from "./scheduler.js";
 export { deepCopy, deepFreeze } from "./clone.js";
 export { canonicalText } from "./canonical.js";
+export { StateHasher, fmix32, type Hash128 } from "./state-hasher.js";
 export { MessageCounters, type TypeCount } from "./counters.js";
 export { frozenJson } from "./json-copy.js";
 export { randomFaults, type NemesisOptions } from "./nemesis.js";

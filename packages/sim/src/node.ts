@@ -1,6 +1,7 @@
 // The contract between the simulator and a protocol node: what a node may do, and what it must answer to.
 
 import type { Rng } from "./rng.js";
+import type { StateHasher } from "./state-hasher.js";
 import type { ClientRequest, Message, NodeId } from "./types.js";
 
 /** Durable storage as a node reads it. Values are JSON copies: changing a value you read does not change storage. */
@@ -64,6 +65,12 @@ export interface SimNode<M extends Message = Message> {
    * through `rename`; the search only passes one for protocols whose behaviour does not depend on the ids' order.
    */
   canonical?(rename?: (id: NodeId) => NodeId): string;
+  /**
+   * The same information as `canonical()`, fed field by field into `hasher` instead of written as text (faster for
+   * a search): two nodes must feed equal streams exactly when their canonical texts are equal. Optional: a search
+   * hashes the canonical text of a node without it.
+   */
+  hashInto?(hasher: StateHasher, rename: (id: NodeId) => NodeId): void;
 }
 
 /**

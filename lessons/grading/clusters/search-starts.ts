@@ -25,11 +25,7 @@ export const PAXOS_CHOSEN_THEN_RIVAL: readonly ScriptStep[] = [
 
 /** Multi-Paxos on 3 nodes: node 0 leads, a command is accepted by nodes 0 and 1 (chosen), then node 2 starts phase 1 at nodes 1 and 2. */
 export const MULTI_PAXOS_NEW_LEADER: readonly ScriptStep[] = [
-  { timer: 0, name: "election" },
-  { deliver: [0, 0, "prepare"] },
-  { deliver: [0, 1, "prepare"] },
-  { deliver: [0, 0, "promise"] },
-  { deliver: [1, 0, "promise"] },
+  ...multiPaxosElection(0, [0, 1]),
   { request: [0, { seq: 1, op: "c1" }] },
   { deliver: [0, 0, "accept"] },
   { deliver: [0, 1, "accept"] },
@@ -127,4 +123,108 @@ export const RAFT_SNAPSHOT_TO_LONGER_LOG: readonly ScriptStep[] = [
   { deliver: [0, 2, "AppendEntries"] },
   { deliver: [0, 2, "AppendEntries"] },
   { deliver: [2, 0, "AppendEntriesReply"] },
+];
+
+/**
+ * Basic Paxos on 3 nodes: node 0's value "a" reaches node 1 alone (accepted there, not chosen); node 2 gathers
+ * promises from nodes 2 and 0, which report nothing, and sends its accept requests for "b".
+ */
+export const PAXOS_ACCEPTED_BY_ONE_THEN_RIVAL: readonly ScriptStep[] = [
+  { request: [0, "a"] },
+  { request: [2, "b"] },
+  { deliver: [0, 0, "prepare"] },
+  { deliver: [0, 1, "prepare"] },
+  { drop: [0, 2, "prepare"] },
+  { deliver: [0, 0, "promise"] },
+  { deliver: [1, 0, "promise"] },
+  { deliver: [0, 1, "accept"] },
+  { deliver: [2, 2, "prepare"] },
+  { deliver: [2, 0, "prepare"] },
+  { drop: [2, 1, "prepare"] },
+  { deliver: [2, 2, "promise"] },
+  { deliver: [0, 2, "promise"] },
+];
+
+/**
+ * ...then nodes 2 and 0 accept "b" (chosen); node 0's own accept of "a" is refused, and its retry with a higher
+ * number gathers promises from node 1 (reporting "a", the older proposal) and node 2 (reporting "b").
+ */
+export const PAXOS_RIVAL_CHOSEN_THEN_RETRY: readonly ScriptStep[] = [
+  ...PAXOS_ACCEPTED_BY_ONE_THEN_RIVAL,
+  { deliver: [2, 2, "accept"] },
+  { deliver: [2, 0, "accept"] },
+  { deliver: [0, 0, "accept"] },
+  { deliver: [0, 0, "nack"] },
+  { timer: 0, name: "retry" },
+  { deliver: [0, 1, "prepare"] },
+  { deliver: [0, 2, "prepare"] },
+  { deliver: [1, 0, "promise"] },
+  { deliver: [2, 0, "promise"] },
+];
+
+/**
+ * ...or node 2 alone accepts "b"; node 2's phase times out with no refusal, and its retry gathers promises from
+ * node 0 (reporting nothing) and node 1 (reporting "a").
+ */
+export const PAXOS_RIVAL_TIMES_OUT: readonly ScriptStep[] = [
+  ...PAXOS_ACCEPTED_BY_ONE_THEN_RIVAL,
+  { deliver: [2, 2, "accept"] },
+  { timer: 2, name: "phase" },
+  { timer: 2, name: "retry" },
+  { deliver: [2, 0, "prepare"] },
+  { deliver: [2, 1, "prepare"] },
+  { deliver: [0, 2, "promise"] },
+  { deliver: [1, 2, "promise"] },
+];
+
+/** Multi-Paxos: `leader` times out and asks `quorum` for promises, which all arrive. */
+function multiPaxosElection(leader: number, quorum: readonly number[]): ScriptStep[] {
+  return [{ timer: leader, name: "election" }, ...quorum.map((k): ScriptStep => ({ deliver: [leader, k, "prepare"] })), ...quorum.map((k): ScriptStep => ({ deliver: [k, leader, "promise"] }))];
+}
+
+/** ...then node 2's promises arrive (it leads, re-proposing the chosen command), the network goes quiet, and a new command reaches node 2. */
+export const MULTI_PAXOS_NEW_LEADER_GETS_COMMAND: readonly ScriptStep[] = [
+  ...MULTI_PAXOS_NEW_LEADER,
+  { deliver: [1, 2, "promise"] },
+  { deliver: [2, 2, "promise"] },
+  { dropAll: true },
+  { request: [2, { seq: 2, op: "c2" }] },
+];
+
+/**
+ * Multi-Paxos on 3 nodes, three leaders in turn: node 0's command c1 is accepted by node 0 alone in slot 0; node 2
+ * leads next (nodes 2 and 1 report nothing) and its command c2 is chosen in slot 0 by nodes 1 and 2; then node 1
+ * leads with promises from nodes 1 (reporting c2) and 0 (reporting c1, the older proposal).
+ */
+export const MULTI_PAXOS_THIRD_LEADER: readonly ScriptStep[] = [
+  ...multiPaxosElection(0, [0, 1]),
+  { request: [0, { seq: 1, op: "c1" }] },
+  { deliver: [0, 0, "accept"] },
+  { dropAll: true },
+  ...multiPaxosElection(2, [2, 1]),
+  { request: [2, { seq: 2, op: "c2" }] },
+  { deliver: [2, 1, "accept"] },
+  { deliver: [2, 2, "accept"] },
+  { dropAll: true },
+  ...multiPaxosElection(1, [1, 0]),
+];
+
+/** Multi-Paxos: the start of MULTI_PAXOS_NEW_LEADER, then a new command reaches node 0, which still believes it leads. */
+export const MULTI_PAXOS_OLD_LEADER_GETS_COMMAND: readonly ScriptStep[] = [...MULTI_PAXOS_NEW_LEADER, { request: [0, { seq: 2, op: "c2" }] }];
+
+/**
+ * Multi-Paxos on 3 nodes: node 0 leads and gets commands c1, c2, c3 (slots 0, 1, 2); node 1 accepts slots 0 and 2,
+ * slot 1's accept is lost; the network goes quiet and node 2 leads with promises from nodes 2 and 1, which report
+ * slots 0 and 2 but nothing for slot 1.
+ */
+export const MULTI_PAXOS_GAP: readonly ScriptStep[] = [
+  ...multiPaxosElection(0, [0, 1]),
+  { request: [0, { seq: 1, op: "c1" }] },
+  { request: [0, { seq: 2, op: "c2" }] },
+  { request: [0, { seq: 3, op: "c3" }] },
+  { deliver: [0, 1, "accept"] },
+  { drop: [0, 1, "accept"] },
+  { deliver: [0, 1, "accept"] },
+  { dropAll: true },
+  ...multiPaxosElection(2, [2, 1]),
 ];

@@ -79,21 +79,25 @@ export const RAFT_PREVOTE_LEADER_DIES: readonly ScriptStep[] = [
 const numbered = (seq: number, value: string) => ({ ...write(value), seq });
 
 /**
- * Raft on 3 nodes with one client session: node 0 leads with node 1 (node 2 hears nothing), the client's command 1
- * reaches it twice (a retry) and so does command 2, and node 1 has received the first three of the leader's messages.
+ * Raft on 3 nodes with one client session: node 0 leads with node 1 (node 2 hears nothing), the client's commands
+ * numbered `seqs` reach it in that order (a number twice is a retry), and node 1 has received the first three of
+ * the leader's messages.
  */
-export const RAFT_SESSION_RETRIES: readonly ScriptStep[] = [
-  { timer: 0, name: "election" },
-  { deliver: [0, 1, "RequestVote"] },
-  { deliver: [1, 0, "RequestVoteReply"] },
-  { drop: [0, 2, "RequestVote"] },
-  { request: [0, numbered(1, "a1;")] },
-  { request: [0, numbered(1, "a1;")] },
-  { request: [0, numbered(2, "a2;")] },
-  { request: [0, numbered(2, "a2;")] },
-  ...Array.from({ length: 5 }, (): ScriptStep => ({ drop: [0, 2, "AppendEntries"] })),
-  ...Array.from({ length: 3 }, (): ScriptStep => ({ deliver: [0, 1, "AppendEntries"] })),
-];
+export function raftSessionRetries(seqs: readonly number[]): ScriptStep[] {
+  return [
+    { timer: 0, name: "election" },
+    { deliver: [0, 1, "RequestVote"] },
+    { deliver: [1, 0, "RequestVoteReply"] },
+    { drop: [0, 2, "RequestVote"] },
+    ...seqs.map((seq): ScriptStep => ({ request: [0, numbered(seq, `a${seq};`)] })),
+    // The leader's first heartbeat and one AppendEntries per command.
+    ...Array.from({ length: seqs.length + 1 }, (): ScriptStep => ({ drop: [0, 2, "AppendEntries"] })),
+    ...Array.from({ length: 3 }, (): ScriptStep => ({ deliver: [0, 1, "AppendEntries"] })),
+  ];
+}
+
+/** Commands 1 and 2, each retried at once. */
+export const RAFT_SESSION_RETRIES: readonly ScriptStep[] = raftSessionRetries([1, 1, 2, 2]);
 
 /**
  * Raft on 3 nodes taking a snapshot every 2 entries: node 0 leads with node 1's vote, commits entries 1 and 2 with
@@ -227,4 +231,23 @@ export const MULTI_PAXOS_GAP: readonly ScriptStep[] = [
   { deliver: [0, 1, "accept"] },
   { dropAll: true },
   ...multiPaxosElection(2, [2, 1]),
+];
+
+/**
+ * Raft on 7 servers: node 0 wins term 1 with the votes of nodes 1, 2 and 3, and nodes 1 and 2 acknowledge its no-op
+ * and a client's write (three of seven servers hold them); then the network goes quiet, and node 6, timing out twice
+ * unheard, asks nodes 3, 4 and 5 for their votes in term 2.
+ */
+export const RAFT_SEVEN_SERVERS_THREE_HOLD: readonly ScriptStep[] = [
+  { timer: 0, name: "election" },
+  ...[1, 2, 3].map((k): ScriptStep => ({ deliver: [0, k, "RequestVote"] })),
+  ...[1, 2, 3].map((k): ScriptStep => ({ deliver: [k, 0, "RequestVoteReply"] })),
+  { request: [0, write("s1;")] },
+  ...[1, 2].flatMap((k): ScriptStep[] => [{ deliver: [0, k, "AppendEntries"] }, { deliver: [0, k, "AppendEntries"] }]),
+  ...[1, 2].flatMap((k): ScriptStep[] => [{ deliver: [k, 0, "AppendEntriesReply"] }, { deliver: [k, 0, "AppendEntriesReply"] }]),
+  { dropAll: true },
+  { timer: 6, name: "election" },
+  { dropAll: true },
+  { timer: 6, name: "election" },
+  ...[3, 4, 5].map((k): ScriptStep => ({ deliver: [6, k, "RequestVote"] })),
 ];

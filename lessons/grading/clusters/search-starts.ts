@@ -251,3 +251,26 @@ export const RAFT_SEVEN_SERVERS_THREE_HOLD: readonly ScriptStep[] = [
   { timer: 6, name: "election" },
   ...[3, 4, 5].map((k): ScriptStep => ({ deliver: [6, k, "RequestVote"] })),
 ];
+
+/**
+ * Raft on 3 nodes, two terms: node 0 leads term 1 with node 1's vote and appends two writes that reach nobody;
+ * node 1 leads term 2 with node 2's vote and commits its no-op with node 2. Node 0 restarts, times out twice
+ * unheard and asks node 2 for its vote in term 3: node 0's log is longer, node 2's last entry has the newer term.
+ */
+export const RAFT_LONGER_OLDER_LOG_CAMPAIGNS: readonly ScriptStep[] = [
+  ...RAFT_LEADER_WITH_WRITE,
+  { request: [0, write("s2;")] },
+  { dropAll: true },
+  { timer: 1, name: "election" },
+  { deliver: [1, 2, "RequestVote"] },
+  { deliver: [2, 1, "RequestVoteReply"] },
+  { deliver: [1, 2, "AppendEntries"] },
+  { deliver: [2, 1, "AppendEntriesReply"] },
+  { dropAll: true },
+  { crash: 0 },
+  { restart: 0 },
+  { timer: 0, name: "election" },
+  { dropAll: true },
+  { timer: 0, name: "election" },
+  { deliver: [0, 2, "RequestVote"] },
+];

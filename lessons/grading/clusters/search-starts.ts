@@ -274,3 +274,20 @@ export const RAFT_LONGER_OLDER_LOG_CAMPAIGNS: readonly ScriptStep[] = [
   { timer: 0, name: "election" },
   { deliver: [0, 2, "RequestVote"] },
 ];
+
+/**
+ * ...then the network copies the leader's first AppendEntries to node 1; node 1 receives the first and the second
+ * (the no-op and the write) and acknowledges both (the leader commits them), the copy of the first still in flight;
+ * node 2 hears nothing.
+ */
+export const RAFT_ACKED_THEN_LATE_COPY: readonly ScriptStep[] = [
+  ...RAFT_LEADER_WITH_WRITE,
+  { duplicate: [0, 1, "AppendEntries"] },
+  { deliver: [0, 1, "AppendEntries"] },
+  { deliver: [0, 1, "AppendEntries"] },
+  { deliver: [1, 0, "AppendEntriesReply"] },
+  { deliver: [1, 0, "AppendEntriesReply"] },
+  { drop: [0, 2, "RequestVote"] },
+  { drop: [0, 2, "AppendEntries"] },
+  { drop: [0, 2, "AppendEntries"] },
+];

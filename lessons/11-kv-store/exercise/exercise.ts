@@ -114,6 +114,7 @@ export const sessionsExercise = defineExercise<SessionRules>({
       },
     },
     "result-is-operand": {
+      searchFinds: true,
       description: "answers an append with the value sent instead of the key's new value",
       functions: {
         applyCommand: (state, command) => {

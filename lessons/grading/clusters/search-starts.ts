@@ -134,13 +134,8 @@ export const RAFT_SNAPSHOT_TO_LONGER_LOG: readonly ScriptStep[] = [
  * promises from nodes 2 and 0, which report nothing, and sends its accept requests for "b".
  */
 export const PAXOS_ACCEPTED_BY_ONE_THEN_RIVAL: readonly ScriptStep[] = [
-  { request: [0, "a"] },
-  { request: [2, "b"] },
-  { deliver: [0, 0, "prepare"] },
-  { deliver: [0, 1, "prepare"] },
+  ...PAXOS_TWO_PROPOSERS,
   { drop: [0, 2, "prepare"] },
-  { deliver: [0, 0, "promise"] },
-  { deliver: [1, 0, "promise"] },
   { deliver: [0, 1, "accept"] },
   { deliver: [2, 2, "prepare"] },
   { deliver: [2, 0, "prepare"] },

@@ -59,9 +59,9 @@ A grading mutant (LESSON/EXERCISE/MUTANT) given with no bound flag first runs it
 ones its exhaustive graded test runs: each from that test's scripted start, within its bounds. Then, if none found
 anything, its targeted searches (packages/cli/src/explore-searches.ts: a start and a bound that reach a bug too
 slow or too special for grading; explorer variants may have them too), then the protocol's default bound from the
-initial state. Any bound flag, --from, --from-start or --shard runs
-only the one search asked for. The output says which search found the bug; with --json, "searches" lists every
-search run (source, label, scripted steps, bounds, states, what it found) and the other fields describe the last.
+initial state. Any bound flag, --from, --from-start or --shard runs only the one search asked for. The output says
+which search found the bug; with --json, "searches" lists every search run (source, label, scripted steps, bounds,
+states, what it found) and the other fields describe the last.
 
 options:
 ${describeOptions(OPTIONS)}

@@ -15,8 +15,13 @@ export function raftAppliedOnce(): RaftHook {
   /** Per server, which boot it was in (the simulator counts them) and how far its applied entries were read. */
   let seen = new Map<NodeId, { incarnation: number; applied: number }>();
   let lastStep = -1;
+  /** Copy on write: after a save or a restore the map is shared with a checkpoint until a record changes. */
+  let shared = false;
   const hook: RaftHook = (sim) => {
-    if (sim.stepCount < lastStep) seen = new Map();
+    if (sim.stepCount < lastStep) {
+      seen = new Map();
+      shared = false;
+    }
     lastStep = sim.stepCount;
     for (const id of sim.nodeIds) {
       const node = sim.node<RaftNode>(id);
@@ -26,6 +31,10 @@ export function raftAppliedOnce(): RaftHook {
       // A restarted server applies again from its snapshot: each incarnation is judged alone.
       const from = before !== undefined && before.incarnation === incarnation ? before.applied : node.log.snapshotIndex;
       if (node.lastApplied <= from) continue;
+      if (shared) {
+        seen = new Map(seen);
+        shared = false;
+      }
       seen.set(id, { incarnation, applied: node.lastApplied });
       const v = twiceApplied(node, from);
       if (v !== undefined) return v;
@@ -34,14 +43,19 @@ export function raftAppliedOnce(): RaftHook {
   };
   hook.reset = () => {
     seen = new Map();
+    shared = false;
     lastStep = -1;
   };
-  // Records are replaced, never changed in place, so a copy of the map is a checkpoint.
-  hook.save = () => ({ lastStep, seen: new Map(seen) });
+  // Records are replaced, never changed in place, so the map (copied before its next change) is a checkpoint.
+  hook.save = () => {
+    shared = true;
+    return { lastStep, seen };
+  };
   hook.restore = (saved) => {
     const m = saved as { lastStep: number; seen: Map<NodeId, { incarnation: number; applied: number }> };
     lastStep = m.lastStep;
-    seen = new Map(m.seen);
+    seen = m.seen;
+    shared = true;
   };
   return hook;
 }

@@ -137,11 +137,14 @@ function multiPaxos(o: SetupOptions): ProtocolSetup {
 /** Raft messages as text: candidate and leader ids, and the members of configuration entries, renamed. */
 function raftMessageText(msg: Message, rename: Rename): string {
   const m = msg as RaftMessage;
+  // Where the renaming leaves the message as it is, its own JSON is the same text (fields keep their order).
   switch (m.type) {
     case "RequestVote":
     case "PreVote":
+      if (rename(m.candidateId) === m.candidateId) return JSON.stringify(m);
       return JSON.stringify({ ...m, candidateId: rename(m.candidateId) });
     case "AppendEntries":
+      if (rename(m.leaderId) === m.leaderId && !m.entries.some((e) => e.command.kind === "config")) return JSON.stringify(m);
       return JSON.stringify({ ...m, leaderId: rename(m.leaderId), entries: m.entries.map((e) => renameEntry(e, rename)) } satisfies AppendEntries);
     case "InstallSnapshot":
       return JSON.stringify({ ...m, leaderId: rename(m.leaderId), snapshot: { ...m.snapshot, members: m.snapshot.members.map(rename) } } satisfies InstallSnapshot);

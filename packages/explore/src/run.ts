@@ -91,6 +91,8 @@ export function move(sim: Simulation<Message>, scheduler: SearchScheduler, run: 
   const lifetime = run.bounds.lifetime;
   if (threw !== undefined || lifetime === 0 || sim.stopped) return threw === undefined ? { choices } : { choices, threw };
   const now = sim.stepCount;
+  // Most steps lose nothing: look in queue order first, and sort (the order the losses are taken in) only when needed.
+  if (!sim.pendingEvents(false).some((e) => e.kind === "deliver" && now - scheduler.sentStep(e.msg) > lifetime)) return { choices };
   for (const e of sim.pendingEvents()) {
     if (e.kind !== "deliver" || now - scheduler.sentStep(e.msg) <= lifetime) continue;
     const drop: Choice = { kind: "drop", event: e.id };

@@ -6,7 +6,7 @@ import { counterexample, stuckState } from "./replay.js";
 import { continueFaultFree, move as takeMove, resolveRun, searchSimulation, type ResolvedRun } from "./run.js";
 import { scriptChoices } from "./script.js";
 import { ExploreError } from "./errors.js";
-import { StateEncoder, type NodePart } from "./state-key.js";
+import { StateEncoder, type NodePart, type PartHashes } from "./state-key.js";
 import { PathTable, StateSet } from "./state-set.js";
 import type { ExploreOptions, ExploreResult, LivenessOptions, Progress } from "./types.js";
 
@@ -92,8 +92,10 @@ interface Pending {
   readonly depth: number;
   /** Its index in `Paths`. */
   readonly id: number;
-  /** The encoding parts of the state it came from (or its own, with `cp`), reused by the next encodings. */
-  readonly parts: readonly NodePart[];
+  /** Its encoding parts (with `cp`), reused by the next encodings. */
+  readonly parts?: readonly NodePart[];
+  /** Without `cp`: the hashes of its parts, found when it was reached (it is reached again exactly alike). */
+  readonly hashes?: readonly PartHashes[];
 }
 
 export function explore(options: ExploreOptions): ExploreResult {
@@ -175,13 +177,14 @@ export function explore(options: ExploreOptions): ExploreResult {
   /** Takes every step from a state; returns a result when the search must stop. */
   const expand = (s: Pending, push: (p: Pending) => void): ExploreResult | undefined => {
     let cp = s.cp;
-    let parts = s.parts;
+    let parts = s.parts as readonly NodePart[];
     if (cp === undefined) {
       sim.restore(s.parent as Checkpoint);
       for (const c of s.steps as readonly Choice[]) take(sim, scheduler, c);
-      parts = encoder.encode(sim, budgetText(s.budget), s.parts).parts;
+      parts = encoder.rebind(sim, s.hashes as readonly PartHashes[]);
       cp = sim.checkpoint();
     } else sim.restore(cp);
+    encoder.expanding(sim);
     const moves = movesFrom(sim, run, s.budget, encoder);
     const childDepth = s.depth + 1;
     for (let m = 0; m < moves.length; m++) {
@@ -205,7 +208,8 @@ export function explore(options: ExploreOptions): ExploreResult {
       }
       if (distinctStates % progressEvery === 0) options.onProgress?.(progress());
       if (distinctStates >= bounds.maxStates) return finish({ exhausted: false });
-      if (strategy === "bfs") push({ parent: cp, steps: choices, budget: move.budget, depth: childDepth, id, parts });
+      // The hashes only: a part's node object would keep a copy of that node alive for the whole next level.
+      if (strategy === "bfs") push({ parent: cp, steps: choices, budget: move.budget, depth: childDepth, id, hashes: encoded.parts.map(({ nodeHashes, storedHashes }) => ({ nodeHashes, storedHashes })) });
       else push({ cp: sim.checkpoint(), budget: move.budget, depth: childDepth, id, parts: encoded.parts });
     }
     return undefined;

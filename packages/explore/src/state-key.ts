@@ -59,9 +59,13 @@ export function hashKey(text: string): number {
  * state passes its parts on to its successors: a node object or storage map that a step did not touch keeps its
  * hashes, so each step encodes afresh only what it changed.
  */
-export interface NodePart {
+export interface NodePart extends PartHashes {
   readonly node: SimNode<Message> | undefined;
   readonly storage: ReadonlyMap<string, string>;
+}
+
+/** A node part's hashes by renaming slot, filled as they are needed; without the objects they were made from. */
+export interface PartHashes {
   readonly nodeHashes: Array<Hash2 | undefined>;
   readonly storedHashes: Array<Hash2 | undefined>;
 }
@@ -72,18 +76,10 @@ export interface Encoded {
   readonly parts: readonly NodePart[];
 }
 
-/** Hashes of messages in flight by renaming (messages are frozen and shared between states); emptied when large. */
-class MessageHashes {
-  private map = new Map<object, Array<Hash2 | undefined>>();
-  get(msg: object, slot: number, make: () => string): Hash2 {
-    let hashes = this.map.get(msg);
-    if (hashes === undefined) {
-      if (this.map.size >= 200_000) this.map = new Map();
-      hashes = [];
-      this.map.set(msg, hashes);
-    }
-    return (hashes[slot] ??= hashText(make()));
-  }
+/** What is known of one message in flight: its text without renaming, and its hashes by renaming slot. */
+interface MessageMemo {
+  text?: string;
+  readonly hashes: Array<Hash2 | undefined>;
 }
 
 const STATUS_CODE = { up: 0x1b873593, crashed: 0x2f2a4a5b, paused: 0x68e31da4 } as const;
@@ -110,8 +106,13 @@ export class StateEncoder {
   private readonly sigSlot: number;
   private readonly symmetric: readonly NodeId[];
   private readonly positions: ReadonlyMap<NodeId, number>;
-  private readonly messages = new MessageHashes();
-  private readonly messageTexts = new Map<object, string>();
+  /**
+   * The messages in flight in the state being expanded (see `expanding`): every state reached from it holds them
+   * (messages are frozen and shared), so their text and hashes are kept while it is expanded. Messages sent in a
+   * step are new objects that no later state holds (a state is expanded by taking its steps again), so they are
+   * hashed without being kept: keeping them would only make work for the garbage collector.
+   */
+  private inFlight = new Map<Message, MessageMemo>();
 
   constructor(
     private readonly setup: ProtocolSetup,
@@ -134,15 +135,37 @@ export class StateEncoder {
     return this.symmetric.length > 1;
   }
 
-  /** A message as text, without renaming (cached: messages are frozen and shared between states). */
+  /** Starts the expansion of the simulation's current state: its messages in flight are the ones worth remembering. */
+  expanding(sim: Simulation<Message>): void {
+    this.inFlight = new Map();
+    for (const e of sim.pendingEvents(false)) if (e.kind === "deliver" && !this.inFlight.has(e.msg)) this.inFlight.set(e.msg, { hashes: [] });
+  }
+
+  /** A message as text, without renaming. */
   messageText(msg: Message): string {
-    let t = this.messageTexts.get(msg);
-    if (t === undefined) {
-      if (this.messageTexts.size >= 200_000) this.messageTexts.clear();
-      t = this.setup.messageText(msg, this.renames[0] as Rename);
-      this.messageTexts.set(msg, t);
-    }
-    return t;
+    const memo = this.inFlight.get(msg);
+    if (memo === undefined) return this.setup.messageText(msg, this.renames[0] as Rename);
+    return (memo.text ??= this.setup.messageText(msg, this.renames[0] as Rename));
+  }
+
+  /** The hash of a message with its node ids renamed by slot `slot`. */
+  private messageHash(msg: Message, slot: number): Hash2 {
+    const memo = this.inFlight.get(msg);
+    if (memo === undefined) return hashText(this.setup.messageText(msg, this.renames[slot] as Rename));
+    // Slot 0 renames nothing: the text is the one `messageText` gives.
+    return (memo.hashes[slot] ??= hashText(slot === 0 ? this.messageText(msg) : this.setup.messageText(msg, this.renames[slot] as Rename)));
+  }
+
+  /**
+   * The parts of the simulation's current state, given the hashes of the parts of a state with equal nodes and
+   * storage (the same state reached again by the same steps from the same checkpoint, which the simulator
+   * reproduces exactly): nothing is encoded again.
+   */
+  rebind(sim: Simulation<Message>, hashes: readonly PartHashes[]): NodePart[] {
+    return sim.nodeIds.map((id, k) => {
+      const h = hashes[k] as PartHashes;
+      return { node: sim.node<SimNode<Message>>(id), storage: sim.storedJson(id), nodeHashes: h.nodeHashes, storedHashes: h.storedHashes };
+    });
   }
 
   /** The key of the simulation's current state; `parent` holds the parts of the state it came from, to reuse. */
@@ -205,7 +228,13 @@ export class StateEncoder {
       }
       return 0;
     };
-    const order = sym.map((_, i) => i).sort((a, b) => cmp(a, b) || a - b);
+    // An insertion sort: a few nodes, and no temporary arrays (the search encodes a state at every step).
+    const order: number[] = [];
+    for (let i = 0; i < m; i++) {
+      let r = i;
+      for (; r > 0 && cmp(order[r - 1] as number, i) > 0; r--) order[r] = order[r - 1] as number;
+      order[r] = i;
+    }
     let ties = false;
     for (let r = 1; r < m && !ties; r++) ties = cmp(order[r - 1] as number, order[r] as number) === 0;
     if (!ties) return [this.slotOf(order)];
@@ -282,7 +311,7 @@ export class StateEncoder {
       b = (b + mix(pos, heads[k] as number, node[1], stored[1], 0x7f4a7c15)) >>> 0;
     }
     for (const d of deliveries) {
-      const h = this.messages.get(d.msg, slot, () => this.setup.messageText(d.msg, rename));
+      const h = this.messageHash(d.msg, slot);
       const from = rename(d.from);
       const to = rename(d.to);
       a = (a + mix(from, to, h[0], 0x51ed27, 0x85ebca6b)) >>> 0;

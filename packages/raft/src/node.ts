@@ -8,7 +8,7 @@ import { resolveOptions, type RaftOptions, type ResolvedOptions } from "./option
 import { majority, voteResult } from "./quorum.js";
 import { referenceRules, type RaftRules } from "./rules/index.js";
 import { readDurableState, writeEntries, writeHardState, writeSnapshot } from "./storage.js";
-import { byNodeText, entriesText, idsText, idText, snapshotText } from "./canonical.js";
+import { byNodeText, earlyText, entriesText, idsText, idText, snapshotText, upToText } from "./canonical.js";
 import type {
   AppendEntries,
   AppendEntriesReply,
@@ -101,15 +101,17 @@ export class RaftNode implements SimNode<RaftMessage> {
   private readAcks = new Map<NodeId, number>();
   private transferTarget: NodeId | null = null;
   /** The log entries the last view showed, and its lines for them (see logForView). */
-  private shownLog: { version: number; sources: readonly LogEntry[]; lines: RaftView["log"] } = { version: -1, sources: [], lines: [] };
+  private shownLog: { version: number; sources: readonly LogEntry[]; lines: RaftView["log"] } = Object.freeze({ version: -1, sources: Object.freeze([]), lines: Object.freeze([]) });
   /** The hard state last written, to write only when it changes. */
   private persistedHard: { currentTerm: number; votedFor?: NodeId | null | undefined };
 
   constructor(ctx: Ctx, options: RaftOptions = {}) {
     this.id = ctx.id;
-    this.options = resolveOptions(options);
-    this.rules = { ...referenceRules, ...(options.rules ?? {}) };
-    this.initialMembers = [...(this.options.members ?? ctx.nodes)];
+    // Settings and values that are replaced, never changed in place, are frozen: copies of the node (a simulation
+    // checkpoint, a search that branches) then share them instead of copying them at every step.
+    this.options = Object.freeze(resolveOptions(options));
+    this.rules = Object.freeze({ ...referenceRules, ...(options.rules ?? {}) });
+    this.initialMembers = Object.freeze([...(this.options.members ?? ctx.nodes)]);
     const fresh = ctx.storage.keys().length === 0;
     // §5.1 / Figure 2: a restarted server rebuilds from stable storage only; commitIndex and lastApplied are volatile.
     const durable = readDurableState(ctx.storage);
@@ -121,7 +123,7 @@ export class RaftNode implements SimNode<RaftMessage> {
     this.commitIndex = this.lastApplied = this.log.snapshotIndex;
     this.members = this.initialMembers;
     this.recomputeMembers();
-    this.persistedHard = { ...this.rules.persistenceDecision(this).hardState };
+    this.persistedHard = Object.freeze({ ...this.rules.persistenceDecision(this).hardState });
     const first = this.options.firstTimeouts[this.id];
     this.resetElectionTimer(ctx, fresh ? first : undefined);
   }
@@ -229,7 +231,7 @@ export class RaftNode implements SimNode<RaftMessage> {
     while (same < all.length && same < sources.length && all[same] === sources[same]) same++;
     const next = lines.slice(0, same);
     for (const e of all.slice(same)) next.push({ index: e.index, term: e.term, command: formatCommand(e.command) });
-    this.shownLog = { version: this.log.version, sources: [...all], lines: frozenJson(next) };
+    this.shownLog = Object.freeze({ version: this.log.version, sources: Object.freeze([...all]), lines: frozenJson(next) });
     return this.shownLog.lines;
   }
 
@@ -249,32 +251,8 @@ export class RaftNode implements SimNode<RaftMessage> {
    */
   canonical(rename: (id: NodeId) => NodeId = (id) => id): string {
     const hard = this.persistedHard;
-    return [
-      this.role,
-      this.currentTerm,
-      idText(this.votedFor, rename),
-      idText(this.leaderId, rename),
-      `${this.log.snapshotIndex}/${this.log.snapshotTerm}/${entriesText(this.log.all(), rename)}`,
-      this.commitIndex,
-      this.lastApplied,
-      JSON.stringify(this.kv.toJSON()),
-      snapshotText(this.snapshot, rename),
-      byNodeText(this.nextIndex, rename),
-      byNodeText(this.matchIndex, rename),
-      byNodeText(this.sentUpTo, rename),
-      idsText(this.votes, rename),
-      idsText(this.rejections, rename),
-      idsText(this.recentActive, rename),
-      JSON.stringify([...this.pendingWrites]),
-      JSON.stringify(this.pendingReads),
-      this.readSeq,
-      byNodeText(this.readAcks, rename),
-      idText(this.transferTarget, rename),
-      byNodeText(new Map([...this.inFlight].map(([id, sends]) => [id, sends.map((f) => f.upTo)])), rename),
-      [...this.early].map(([at, { from, msg }]) => `${at}<${rename(from)}:${msg.term}/${msg.prevLogTerm}/${msg.leaderCommit}/${msg.readSeq ?? ""}/${entriesText(msg.entries, rename)}`).join(","),
-      this.catchUp === undefined ? "-" : `${rename(this.catchUp.node)}/${this.catchUp.requestIds.join(",")}/${this.catchUp.round}/${this.catchUp.roundEnd}`,
-      `${hard.currentTerm}/${"votedFor" in hard ? idText(hard.votedFor ?? null, rename) : "?"}`,
-    ].join("|");
+    // One template rather than an array joined: a search encodes a node at nearly every state it reaches.
+    return `${this.role}|${this.currentTerm}|${idText(this.votedFor, rename)}|${idText(this.leaderId, rename)}|${this.log.snapshotIndex}/${this.log.snapshotTerm}/${entriesText(this.log.all(), rename)}|${this.commitIndex}|${this.lastApplied}|${JSON.stringify(this.kv.toJSON())}|${snapshotText(this.snapshot, rename)}|${byNodeText(this.nextIndex, rename)}|${byNodeText(this.matchIndex, rename)}|${byNodeText(this.sentUpTo, rename)}|${idsText(this.votes, rename)}|${idsText(this.rejections, rename)}|${idsText(this.recentActive, rename)}|${this.pendingWrites.size === 0 ? "[]" : JSON.stringify([...this.pendingWrites])}|${this.pendingReads.length === 0 ? "[]" : JSON.stringify(this.pendingReads)}|${this.readSeq}|${byNodeText(this.readAcks, rename)}|${idText(this.transferTarget, rename)}|${byNodeText(this.inFlight, rename, upToText)}|${earlyText(this.early, rename)}|${this.catchUp === undefined ? "-" : `${rename(this.catchUp.node)}/${this.catchUp.requestIds.join(",")}/${this.catchUp.round}/${this.catchUp.roundEnd}`}|${hard.currentTerm}/${"votedFor" in hard ? idText(hard.votedFor ?? null, rename) : "?"}`;
   }
 
   /**
@@ -707,7 +685,7 @@ export class RaftNode implements SimNode<RaftMessage> {
 
   private setMembers(members: readonly NodeId[]): void {
     this.members = members;
-    this.peerIds = members.filter((m) => m !== this.id);
+    this.peerIds = Object.freeze(members.filter((m) => m !== this.id));
     if (this.role !== "leader") return;
     for (const p of this.peers()) if (!this.nextIndex.has(p)) this.trackPeer(p);
     for (const p of [...this.nextIndex.keys()]) if (!members.includes(p) && p !== this.catchUp?.node) this.untrackPeer(p);
@@ -847,7 +825,7 @@ export class RaftNode implements SimNode<RaftMessage> {
     const hard = this.rules.persistenceDecision(this).hardState;
     const last = this.persistedHard;
     if (hard.currentTerm === last.currentTerm && hard.votedFor === last.votedFor && "votedFor" in hard === "votedFor" in last) return;
-    this.persistedHard = { ...hard };
+    this.persistedHard = Object.freeze({ ...hard });
     writeHardState(ctx, hard);
   }
 }

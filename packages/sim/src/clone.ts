@@ -40,25 +40,21 @@ function copyObject(value: object, memo: Memo, shared: ReadonlySet<object> | und
     }
     return out;
   }
+  // Maps and Sets in one pass with forEach (node state holds many small ones: cheaper than the iterator protocol).
   if (value instanceof Map) {
-    const out = new Map(value);
+    const out = new Map<unknown, unknown>();
     memo.set(value, out);
-    for (const [k, v] of value) {
-      if (typeof k === "object" && k !== null) {
-        out.delete(k);
-        out.set(copyValue(k, memo, shared), copyValue(v, memo, shared));
-      } else if (typeof v === "object" && v !== null) out.set(k, copyValue(v, memo, shared));
-    }
+    value.forEach((v: unknown, k: unknown) => {
+      out.set(typeof k === "object" && k !== null ? copyValue(k, memo, shared) : k, typeof v === "object" && v !== null ? copyValue(v, memo, shared) : v);
+    });
     return out;
   }
   if (value instanceof Set) {
-    const out = new Set(value);
+    const out = new Set<unknown>();
     memo.set(value, out);
-    for (const v of value) {
-      if (typeof v !== "object" || v === null) continue;
-      out.delete(v);
-      out.add(copyValue(v, memo, shared));
-    }
+    value.forEach((v: unknown) => {
+      out.add(typeof v === "object" && v !== null ? copyValue(v, memo, shared) : v);
+    });
     return out;
   }
   if (ArrayBuffer.isView(value)) {

@@ -80,10 +80,24 @@ export class EventQueue<T> {
 
   /** Every item, earliest first. */
   sorted(): T[] {
-    return this.heap
-      .slice()
-      .sort((a, b) => (before(a, b) ? -1 : 1))
-      .map((e) => e.item);
+    const heap = this.heap;
+    if (heap.length > 32) {
+      return heap
+        .slice()
+        .sort((a, b) => (before(a, b) ? -1 : 1))
+        .map((e) => e.item);
+    }
+    // A short queue (a search lists one at every state): an insertion sort, without the native sort's temporary copies.
+    const entries: Entry<T>[] = [];
+    for (let i = 0; i < heap.length; i++) {
+      const e = heap[i] as Entry<T>;
+      let r = i;
+      for (; r > 0 && before(e, entries[r - 1] as Entry<T>); r--) entries[r] = entries[r - 1] as Entry<T>;
+      entries[r] = e;
+    }
+    const out: T[] = new Array(entries.length);
+    for (let i = 0; i < entries.length; i++) out[i] = (entries[i] as Entry<T>).item;
+    return out;
   }
 
   /** A copy of the contents, keeping only entries that pass `keep`. */

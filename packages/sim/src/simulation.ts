@@ -979,7 +979,8 @@ export class Simulation<M extends Message = Message> {
         const token = ++sim.nextTimerToken;
         sim.timersOf(rt).set(name, token);
         const fireAt = sim.clock + delay;
-        sim.schedule(fireAt, { kind: "timer", node: rt.id, name, token });
+        // Built whole rather than through schedule's spread: a search sets timers at nearly every step.
+        sim.queue.push(fireAt, { kind: "timer", node: rt.id, name, token, id: sim.queue.nextId, time: fireAt });
         if (sim.record) sim.emit({ kind: "timer-set", node: rt.id, name, fireAt });
       },
       cancelTimer(name) {

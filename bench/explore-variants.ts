@@ -2,13 +2,17 @@
 
 import { PROTOCOLS } from "@course/explore";
 import { plantedBugs } from "../packages/cli/src/explore-variants.js";
-import { runPlanned, searchPlan, type SearchOutcome } from "../packages/cli/src/explore-plan.js";
+import { runPlanned, searchPlan, type PlannedSearch, type SearchOutcome } from "../packages/cli/src/explore-plan.js";
 import type { SectionResult } from "./run.js";
+
+/** The table's "found by" column for each source of a search. */
+const FOUND_BY: Readonly<Record<PlannedSearch["source"], string>> = { graded: "its exercise's graded search", targeted: "its targeted search", bound: "the default bound" };
 
 export async function bench(): Promise<SectionResult> {
   const rows: Array<Record<string, string | number>> = [];
   let found = 0;
   let byGraded = 0;
+  let byTargeted = 0;
   for (const protocol of PROTOCOLS) {
     const bugs = await plantedBugs(protocol);
     for (const [k, bug] of bugs.entries()) {
@@ -21,7 +25,7 @@ export async function bench(): Promise<SectionResult> {
       for (const search of plan) {
         const outcome = runPlanned(search);
         distinct += outcome.result?.distinctStates ?? 0;
-        last = { outcome, source: search.source === "graded" ? "its exercise's graded search" : "the default bound" };
+        last = { outcome, source: FOUND_BY[search.source] };
         if (outcome.startFailed !== undefined || outcome.result.violation !== undefined || outcome.result.stuck !== undefined) break;
       }
       const seconds = (performance.now() - started) / 1000;
@@ -30,7 +34,8 @@ export async function bench(): Promise<SectionResult> {
       const v = r?.violation ?? r?.stuck;
       const hit = outcome.startFailed !== undefined || v !== undefined;
       if (hit) found++;
-      if (hit && source !== "the default bound") byGraded++;
+      if (hit && source === FOUND_BY.graded) byGraded++;
+      if (hit && source === FOUND_BY.targeted) byTargeted++;
       rows.push({
         protocol,
         variant: bug.name,
@@ -53,11 +58,11 @@ export async function bench(): Promise<SectionResult> {
     }
   }
   return {
-    title: `Every explore variant as npm run explore -- <protocol> --variant NAME searches it: ${found} of ${rows.length} found (${byGraded} by their exercise's graded search)`,
+    title: `Every explore variant as npm run explore -- <protocol> --variant NAME searches it: ${found} of ${rows.length} found (${byGraded} by their exercise's graded search, ${byTargeted} by a targeted search)`,
     rows,
     notes: [
       "state counts and steps are deterministic; seconds are one run on a shared machine; distinct states add up every search run for the variant",
-      "a grading mutant first runs its exercise's graded searches (exercise.ts, search: scripted start and bounds), then the protocol's default bound (one crash for exercise 8); a variant may name its own bound or start (packages/explore/src/variants.ts)",
+      "a grading mutant first runs its exercise's graded searches (exercise.ts, search: scripted start and bounds), then its targeted searches if it has any (packages/cli/src/explore-searches.ts; explorer variants may have them too), then the protocol's default bound (one crash for exercise 8); a variant may name its own bound or start (packages/explore/src/variants.ts)",
     ],
   };
 }

@@ -34,6 +34,7 @@ export const twoPhaseCommitExercise = defineExercise<TwoPhaseCommitRules>({
       },
     },
     "commit-on-three-yes": {
+      searchFinds: true,
       description: "counts yes votes against a hard-coded 3 (the example's participants) instead of the participant list",
       functions: {
         decide: (votes, _participants, timedOut) => {
@@ -50,6 +51,10 @@ export const twoPhaseCommitExercise = defineExercise<TwoPhaseCommitRules>({
   },
   search: {
     hint: "the counterexample is a shortest run: read which votes the coordinator had when it decided, and what the participant that crashed did after its restart",
-    searches: (impl) => [{ options: { protocol: "2pc", rules: impl, nodes: 4, depth: 8, drops: 1, crashes: 1, timers: 1, requests: 1, lifetime: 0 } }],
+    searches: (impl) => [
+      { label: "3 participants", options: { protocol: "2pc", rules: impl, nodes: 4, depth: 8, drops: 1, crashes: 1, timers: 1, requests: 1, lifetime: 0 } },
+      // Four participants: a count that fits the three-participant example shows only with more.
+      { label: "4 participants", options: { protocol: "2pc", rules: impl, nodes: 5, depth: 10, drops: 0, crashes: 0, timers: 0, requests: 1, lifetime: 0 } },
+    ],
   },
 });

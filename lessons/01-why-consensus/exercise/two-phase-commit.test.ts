@@ -89,5 +89,5 @@ gradedSuite(twoPhaseCommitExercise, (g) => {
     hint: "find the transaction the checker names and read what each participant did after its last restart (runs have 2 to 6 participants)",
     run: (impl, run) => runTwoPhaseCommit(run, impl),
   });
-  g.exhaustive(4, "exhaustive search: every schedule of one transaction on 4 nodes with up to 1 lost message, 1 crash and 1 time-out, 8 steps deep");
+  g.exhaustive(4, "exhaustive search: every schedule of one transaction on 4 nodes with up to 1 lost message, 1 crash and 1 time-out, 8 steps deep, and on 5 nodes without faults");
 });

@@ -114,5 +114,5 @@ gradedSuite(acceptorExercise, (g) => {
     hint: "a duplicate prepare or accept must get the same answer as the first copy; a stale one must be refused",
     run: (impl, run) => runBasicPaxos(run, { rules: impl, duplicate: 0.3, rates: { lossy: 1, pause: 1 } }),
   });
-  g.exhaustive(4, "exhaustive search: two proposers on 3 nodes, every order of the next 6 deliveries after node 0 gathers its promises");
+  g.exhaustive(4, "exhaustive search: two proposers on 3 nodes, every order of the next deliveries after node 0 gathers its promises, and after node 1 alone accepted node 0's value");
 });

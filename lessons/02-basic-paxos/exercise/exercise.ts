@@ -3,7 +3,7 @@
 import { compareBallots, onAccept, onPrepare, paxosMutants, type AcceptorState } from "@course/paxos";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkAcceptorStep } from "../../grading/shapes.js";
-import { PAXOS_TWO_PROPOSERS } from "../../grading/clusters/search-starts.js";
+import { PAXOS_ACCEPTED_BY_ONE_THEN_RIVAL, PAXOS_TWO_PROPOSERS } from "../../grading/clusters/search-starts.js";
 
 type AcceptorRules = { onPrepare: typeof onPrepare; onAccept: typeof onAccept };
 
@@ -39,6 +39,7 @@ export const acceptorExercise = defineExercise<AcceptorRules>({
       },
     },
     "accepted-reply-old-value": {
+      searchFinds: true,
       description: "the accepted reply carries the value accepted before this one, so learners count votes for a value the acceptor no longer holds",
       functions: {
         onAccept: (state, msg) => {
@@ -48,6 +49,7 @@ export const acceptorExercise = defineExercise<AcceptorRules>({
       },
     },
     "keep-first-accepted": {
+      searchFinds: true,
       description: "the acceptor keeps reporting the first proposal it accepted instead of the highest-numbered one",
       functions: {
         onAccept: (state, msg) => {
@@ -60,6 +62,9 @@ export const acceptorExercise = defineExercise<AcceptorRules>({
   },
   search: {
     hint: "node 2 asks with a higher number while node 0's accept requests are in flight: what must an acceptor that promised node 2 do with them?",
-    searches: (impl) => [{ options: { protocol: "paxos", rules: impl, depth: 6, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: PAXOS_TWO_PROPOSERS }],
+    searches: (impl) => [
+      { label: "a rival's prepare overtakes accept requests", options: { protocol: "paxos", rules: impl, depth: 6, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: PAXOS_TWO_PROPOSERS },
+      { label: "an acceptor accepts a second value", options: { protocol: "paxos", rules: impl, depth: 4, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: PAXOS_ACCEPTED_BY_ONE_THEN_RIVAL },
+    ],
   },
 });

@@ -3,7 +3,7 @@
 import { chooseValue, nextProposalNumber, paxosMutants } from "@course/paxos";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkFields, checkType } from "../../grading/shapes.js";
-import { PAXOS_CHOSEN_THEN_RIVAL } from "../../grading/clusters/search-starts.js";
+import { PAXOS_CHOSEN_THEN_RIVAL, PAXOS_RIVAL_CHOSEN_THEN_RETRY, PAXOS_RIVAL_TIMES_OUT } from "../../grading/clusters/search-starts.js";
 
 type ProposerRules = { chooseValue: typeof chooseValue; nextProposalNumber: typeof nextProposalNumber };
 
@@ -19,7 +19,7 @@ export const proposerExercise = defineExercise<ProposerRules>({
   checkResult: { chooseValue: checkType("string"), nextProposalNumber: checkFields({ round: "number", node: "number" }) },
   mutants: {
     "ignore-accepted-values": { searchFinds: true, description: paxosMutants.ignoreAcceptedValues.description, functions: { chooseValue: paxosMutants.ignoreAcceptedValues.rules.chooseValue } },
-    "adopt-lowest-accepted": { description: paxosMutants.adoptLowestAccepted.description, functions: { chooseValue: paxosMutants.adoptLowestAccepted.rules.chooseValue } },
+    "adopt-lowest-accepted": { searchFinds: true, description: paxosMutants.adoptLowestAccepted.description, functions: { chooseValue: paxosMutants.adoptLowestAccepted.rules.chooseValue } },
     "shared-proposal-numbers": {
       description: paxosMutants.sharedProposalNumbers.description,
       functions: { nextProposalNumber: paxosMutants.sharedProposalNumbers.rules.nextProposalNumber },
@@ -35,6 +35,7 @@ export const proposerExercise = defineExercise<ProposerRules>({
       },
     },
     "forget-own-rounds": {
+      searchFinds: true,
       description: "the next number only looks above the rejections, not above the rounds this proposer already used, so a retry or a restart reuses a number",
       functions: {
         nextProposalNumber: (rejections, _round, nodeId) => {
@@ -47,6 +48,10 @@ export const proposerExercise = defineExercise<ProposerRules>({
   },
   search: {
     hint: "node 1's promise to node 2 reports the value it accepted from node 0: which value must node 2 propose?",
-    searches: (impl) => [{ options: { protocol: "paxos", rules: impl, depth: 6, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: PAXOS_CHOSEN_THEN_RIVAL }],
+    searches: (impl) => [
+      { label: "a rival after a chosen value", options: { protocol: "paxos", rules: impl, depth: 6, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: PAXOS_CHOSEN_THEN_RIVAL },
+      { label: "promises report two accepted proposals", options: { protocol: "paxos", rules: impl, depth: 3, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: PAXOS_RIVAL_CHOSEN_THEN_RETRY },
+      { label: "a retry after a time-out", options: { protocol: "paxos", rules: impl, depth: 3, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: PAXOS_RIVAL_TIMES_OUT },
+    ],
   },
 });

@@ -105,5 +105,5 @@ gradedSuite(proposerExercise, (g) => {
     hint: "after a restart a proposer knows only its durable round: its next number must still be new",
     run: (impl, run) => runBasicPaxos(run, { rules: impl, rates: { crash: 3, lossy: 1 } }),
   });
-  g.exhaustive(4, "exhaustive search: a value chosen by nodes 0 and 1, then node 2 proposes; every order of the next 6 deliveries");
+  g.exhaustive(4, "exhaustive search: node 2 proposes after a value is chosen, node 0 retries after a rival's value is chosen, node 2 retries after a time-out; every order of the next deliveries");
 });

@@ -2,7 +2,7 @@
 
 import { compareBallots, mergePhase1, multiPaxosMutants, type Command, type SlotAccepted } from "@course/paxos";
 import { defineExercise } from "../../grading/exercise.js";
-import { MULTI_PAXOS_NEW_LEADER } from "../../grading/clusters/search-starts.js";
+import { MULTI_PAXOS_GAP, MULTI_PAXOS_NEW_LEADER, MULTI_PAXOS_NEW_LEADER_GETS_COMMAND, MULTI_PAXOS_THIRD_LEADER } from "../../grading/clusters/search-starts.js";
 
 type MergeRules = { mergePhase1: typeof mergePhase1 };
 
@@ -55,14 +55,17 @@ export const mergeExercise = defineExercise<MergeRules>({
   mutants: {
     "no-op-everything": { searchFinds: true, description: multiPaxosMutants.noOpEverything.description, functions: { mergePhase1: multiPaxosMutants.noOpEverything.rules.mergePhase1 } },
     "adopt-lowest-per-slot": {
+      searchFinds: true,
       description: "for each slot the leader re-proposes the lowest-numbered accepted value instead of the highest",
       functions: { mergePhase1: mergeWith((seen, candidate) => compareBallots(candidate.n, seen.n) < 0, "no-op", 0) },
     },
     "leave-gaps": {
+      searchFinds: true,
       description: "slots nobody reported are left empty instead of being filled with no-ops, so the log has a hole forever",
       functions: { mergePhase1: mergeWith(higher, "none", 0) },
     },
     "next-slot-overlaps": {
+      searchFinds: true,
       description: "the first free slot is computed one too low, so a new command lands on a slot being re-proposed",
       functions: { mergePhase1: mergeWith(higher, "no-op", -1) },
     },
@@ -77,6 +80,12 @@ export const mergeExercise = defineExercise<MergeRules>({
   },
   search: {
     hint: "node 1's promise reports the command it accepted in its slot: what must the merged log hold in that slot?",
-    searches: (impl) => [{ options: { protocol: "multi-paxos", rules: impl, depth: 4, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: MULTI_PAXOS_NEW_LEADER }],
+    searches: (impl) => [
+      { label: "a new leader after a chosen command", options: { protocol: "multi-paxos", rules: impl, depth: 4, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: MULTI_PAXOS_NEW_LEADER },
+      { label: "a new leader's first command", options: { protocol: "multi-paxos", rules: impl, depth: 4, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: MULTI_PAXOS_NEW_LEADER_GETS_COMMAND },
+      { label: "a third leader sees two proposals for one slot", options: { protocol: "multi-paxos", rules: impl, depth: 4, drops: 0, timers: 0, requests: 0, lifetime: 0 }, start: MULTI_PAXOS_THIRD_LEADER },
+      // A slot left open forever stops every later slot from running: a liveness failure, so this search checks liveness.
+      { label: "a slot nobody reported", options: { protocol: "multi-paxos", rules: impl, depth: 2, drops: 0, timers: 0, requests: 0, lifetime: 0, liveness: true }, start: MULTI_PAXOS_GAP },
+    ],
   },
 });

@@ -87,5 +87,5 @@ gradedSuite(mergeExercise, (g) => {
     hint: "a slot some acceptors accepted at different ballots must keep the highest one's value; a slot nobody reported must get a no-op, or the log stops there",
     run: (impl, run) => runMultiPaxos(run, impl, { crashRate: 3, drop: 0.3, commands: [30, 50] }),
   });
-  g.exhaustive(4, "exhaustive search: a command chosen under node 0, then node 2 takes over; every order of the next 4 deliveries");
+  g.exhaustive(4, "exhaustive search: new leaders after a chosen command, with a new command, with a slot nobody reported, and a third leader that sees two proposals for one slot; every order of the next deliveries");
 });

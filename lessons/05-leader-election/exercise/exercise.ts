@@ -3,7 +3,7 @@
 import { handlePreVote, handleRequestVote, isLogUpToDate, voteForEveryone, voteWithoutUpToDateCheck } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkFields, checkType } from "../../grading/shapes.js";
-import { RAFT_PREVOTE_LEADER_DIES } from "../../grading/clusters/search-starts.js";
+import { RAFT_LONGER_OLDER_LOG_CAMPAIGNS, RAFT_PREVOTE_LEADER_DIES } from "../../grading/clusters/search-starts.js";
 
 type RequestVoteRules = { handleRequestVote: typeof handleRequestVote };
 
@@ -25,6 +25,7 @@ export const requestVoteExercise = defineExercise<RequestVoteRules>({
     },
     "vote-for-everyone": { searchFinds: true, description: "ignores votedFor and grants every candidate of the term, so two leaders can win one term", functions: { handleRequestVote: voteForEveryone } },
     "up-to-date-by-length-only": {
+      searchFinds: true,
       description: "decides 'up-to-date' by log length alone, ignoring the term of the last entry",
       functions: {
         handleRequestVote: (voter, req) => {
@@ -51,7 +52,10 @@ export const requestVoteExercise = defineExercise<RequestVoteRules>({
   },
   search: {
     hint: "the counterexample is a shortest run: follow each RequestVote the voter granted, its term, and what the voter had recorded before",
-    searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 8, drops: 0, timers: 2, crashes: 0, requests: 0, lifetime: 0 } }],
+    searches: (impl) => [
+      { label: "every election of 3 servers", options: { protocol: "raft", rules: impl, depth: 8, drops: 0, timers: 2, crashes: 0, requests: 0, lifetime: 0 } },
+      { label: "a longer log of an older term asks for a vote", options: { protocol: "raft", rules: impl, depth: 3, drops: 0, timers: 0, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_LONGER_OLDER_LOG_CAMPAIGNS },
+    ],
   },
 });
 

@@ -92,5 +92,5 @@ gradedSuite(requestVoteExercise, (g) => {
     hint: "with frequent elections, stale candidates keep asking for votes: they must not win",
     run: (impl, run) => runRaft(run, { raft: { rules: impl }, rates: { crash: 1.5, partition: 1.5, cut: 1, pause: 0.5 }, clients: 3 }),
   });
-  g.exhaustive(4, "exhaustive search: every election of 3 servers with up to 2 time-outs, 8 steps deep");
+  g.exhaustive(4, "exhaustive search: every election of 3 servers with up to 2 time-outs, 8 steps deep, and a longer log of an older term asking for a vote");
 });

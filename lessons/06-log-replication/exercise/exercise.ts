@@ -3,7 +3,7 @@
 import { appendCheckingOnlyLength, commitIndexFromLeaderVerbatim, handleAppendEntries } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkFields } from "../../grading/shapes.js";
-import { RAFT_COMMITTED_THEN_HEARTBEAT } from "../../grading/clusters/search-starts.js";
+import { RAFT_ACKED_THEN_LATE_COPY, RAFT_COMMITTED_THEN_HEARTBEAT, RAFT_LEADER_WITH_WRITE } from "../../grading/clusters/search-starts.js";
 
 type AppendRules = { handleAppendEntries: typeof handleAppendEntries };
 
@@ -56,6 +56,7 @@ export const appendEntriesExercise = defineExercise<AppendRules>({
       },
     },
     "hint-past-prev-index": {
+      searchFinds: true,
       description: "a refusal for a log that is too short hints conflictIndex = prevLogIndex + 1, so the leader never moves back",
       functions: {
         handleAppendEntries: (follower, req) => {
@@ -65,6 +66,7 @@ export const appendEntriesExercise = defineExercise<AppendRules>({
       },
     },
     "always-truncate": {
+      searchFinds: true,
       description: "deletes everything after prevLogIndex on every message, so a delayed older message erases newer entries the follower already acknowledged",
       functions: {
         handleAppendEntries: (follower, req) => {
@@ -82,7 +84,12 @@ export const appendEntriesExercise = defineExercise<AppendRules>({
     },
   },
   search: {
-    hint: "an old AppendEntries can arrive after a newer one, or twice: can it lower what the follower already knows is committed?",
-    searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 4, drops: 0, duplicates: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_COMMITTED_THEN_HEARTBEAT }],
+    hint: "an old AppendEntries can arrive after a newer one, or twice: can it lower what the follower already knows is committed, or erase entries it acknowledged? And a follower that refuses must tell the leader where to go back to.",
+    searches: (impl) => [
+      { label: "a delayed copy after a heartbeat", options: { protocol: "raft", rules: impl, depth: 4, drops: 0, duplicates: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_COMMITTED_THEN_HEARTBEAT },
+      { label: "a delayed copy after acknowledged entries, then an election", options: { protocol: "raft", rules: impl, depth: 6, drops: 0, duplicates: 0, timers: 1, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_ACKED_THEN_LATE_COPY },
+      // A follower that never catches up breaks no safety property: this search checks that every fault-free run repairs it.
+      { label: "a lost message, then every fault-free run", options: { protocol: "raft", rules: impl, depth: 3, drops: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0, liveness: { within: 3000, tries: 1 } }, start: RAFT_LEADER_WITH_WRITE },
+    ],
   },
 });

@@ -3,7 +3,7 @@
 import { advanceCommitIndex, commitByCountingAnyTerm, forgetVotedFor, persistenceDecision, skipLogPersistence, type RaftRules } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkType } from "../../grading/shapes.js";
-import { RAFT_LEADER_WITH_WRITE } from "../../grading/clusters/search-starts.js";
+import { RAFT_LEADER_WITH_WRITE, RAFT_SEVEN_SERVERS_THREE_HOLD } from "../../grading/clusters/search-starts.js";
 
 export type SafetyRules = { advanceCommitIndex: typeof advanceCommitIndex; persistenceDecision: typeof persistenceDecision };
 
@@ -38,6 +38,7 @@ export const safetyExercise = defineExercise<SafetyRules>({
     "forget-voted-for": { description: "writes currentTerm but not votedFor: after a crash a server may vote twice in one term", functions: { persistenceDecision: forgetVotedFor } },
     "skip-log-persistence": { searchFinds: true, description: "acknowledges entries without writing them: a crash forgets entries the leader counted toward commit", functions: { persistenceDecision: skipLogPersistence } },
     "majority-of-three": {
+      searchFinds: true,
       description: "commits once three servers hold an entry, a majority written for five: too few for seven, too many for three",
       functions: {
         advanceCommitIndex: (leader) => {
@@ -59,7 +60,11 @@ export const safetyExercise = defineExercise<SafetyRules>({
     },
   },
   search: {
-    hint: "a write a client saw applied must survive any one crash: was it on a majority of disks when the leader committed it?",
-    searches: (impl) => [{ options: { protocol: "raft", rules: plugged(impl), depth: 4, drops: 0, timers: 0, crashes: 1, requests: 0, lifetime: 0 }, start: RAFT_LEADER_WITH_WRITE }],
+    hint: "a write a client saw applied must survive any one crash and any new leader: was it on a majority of disks (of all the servers) when the leader committed it?",
+    searches: (impl) => [
+      { label: "a new leader with one write", options: { protocol: "raft", rules: plugged(impl), depth: 4, drops: 0, timers: 0, crashes: 1, requests: 0, lifetime: 0 }, start: RAFT_LEADER_WITH_WRITE },
+      // Seven servers: a count that is a majority of five shows only with more.
+      { label: "7 servers, 3 hold a write", options: { protocol: "raft", rules: plugged(impl), nodes: 7, depth: 4, drops: 0, timers: 0, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_SEVEN_SERVERS_THREE_HOLD },
+    ],
   },
 });

@@ -148,5 +148,5 @@ gradedSuite(safetyExercise, (g) => {
     hint: "an acknowledged write must be in the state machine of the cluster forever after",
     run: (impl, run) => runRaft(run, { raft: { rules: plugged(impl) } }),
   });
-  g.exhaustive(4, "exhaustive search: a new leader with one write, every order of the next 4 steps with 1 crash");
+  g.exhaustive(4, "exhaustive search: a new leader with one write, every order of the next 4 steps with 1 crash; and 7 servers where 3 hold a write");
 });

@@ -2,7 +2,7 @@
 
 import { KvStore, type Command, type KvImage } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
-import { RAFT_SESSION_RETRIES } from "../../grading/clusters/search-starts.js";
+import { RAFT_SESSION_RETRIES, raftSessionRetries } from "../../grading/clusters/search-starts.js";
 
 /** The course's state machine (KvStore.apply, §8) as a pure function of the state image. */
 export function referenceApplyCommand(state: KvImage, command: Command): { state: KvImage; result: string | null } {
@@ -52,6 +52,7 @@ export const sessionsExercise = defineExercise<SessionRules>({
       },
     },
     "only-the-same-number-is-a-repeat": {
+      searchFinds: true,
       description: "treats only a command with exactly the last number as a repeat, so an older retry that arrives late runs again",
       functions: {
         applyCommand: (state, command) => {
@@ -90,6 +91,7 @@ export const sessionsExercise = defineExercise<SessionRules>({
       },
     },
     "repeat-lowers-session": {
+      searchFinds: true,
       description: "a late older repeat writes its number into the session, so a retry of the client's newest command runs a second time",
       functions: {
         applyCommand: (state, command) => {
@@ -101,6 +103,7 @@ export const sessionsExercise = defineExercise<SessionRules>({
       },
     },
     "seq-zero-unnumbered": {
+      searchFinds: true,
       description: "tests seq for truthiness, so command number 0 counts as unnumbered and runs again on every retry",
       functions: {
         applyCommand: (state, command) => {
@@ -111,6 +114,7 @@ export const sessionsExercise = defineExercise<SessionRules>({
       },
     },
     "result-is-operand": {
+      searchFinds: true,
       description: "answers an append with the value sent instead of the key's new value",
       functions: {
         applyCommand: (state, command) => {
@@ -134,7 +138,14 @@ export const sessionsExercise = defineExercise<SessionRules>({
     },
   },
   search: {
-    hint: "the log holds command 1 twice and command 2 twice: after the first copy of command 2 runs, what must the session remember so that its second copy does not run again?",
-    searches: (impl) => [{ options: { protocol: "raft", rules: { applyCommand: impl.applyCommand }, depth: 6, drops: 0, duplicates: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_SESSION_RETRIES }],
+    hint: "the log holds a client's retried commands (1 and 2 twice each; 1, 2, 1, 2; or 0 twice): after a command runs, what must the session remember so that no later copy of it, or of an older command, runs again?",
+    searches: (impl) => {
+      const options = { protocol: "raft", rules: { applyCommand: impl.applyCommand }, drops: 0, duplicates: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0 } as const;
+      return [
+        { label: "commands 1 and 2, each retried at once", options: { ...options, depth: 6 }, start: RAFT_SESSION_RETRIES },
+        { label: "command 1 retried late, after command 2", options: { ...options, depth: 4 }, start: raftSessionRetries([1, 2, 1, 2]) },
+        { label: "command 0 retried", options: { ...options, depth: 4 }, start: raftSessionRetries([0, 0]) },
+      ];
+    },
   },
 });

@@ -120,5 +120,5 @@ gradedSuite(sessionsExercise, (g) => {
     hint: "the paused leader still holds the clients' commands; when it resumes, copies of commands a new leader already ran reach the log: each must be answered from the session",
     run: (impl, run) => runRaft(run, { raft: {}, applyCommand: impl.applyCommand, rates: { partition: 0.4, lossy: 0.3 }, leaderFault: { kind: "pause", at: 600, ms: 1200 }, clients: 3 }),
   });
-  g.exhaustive(4, "exhaustive search: a client retries commands 1 and 2 once each; every order of the next 6 deliveries with 1 duplicated message");
+  g.exhaustive(4, "exhaustive search: a client retries commands at once, late, and numbered 0; every order of the next deliveries with 1 duplicated message");
 });

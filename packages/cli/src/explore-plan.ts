@@ -1,4 +1,4 @@
-// Which searches `npm run explore --variant` runs: a grading mutant's graded searches from their scripted starts, then the bound from the initial state.
+// Which searches `npm run explore --variant` runs: a grading mutant's graded searches and a variant's targeted ones from their scripted starts, then the bound from the initial state.
 
 import { explore, ExploreError, resolveRun, scriptChoices, type ExploreOptions, type ExploreResult, type ProtocolName, type ScriptStep } from "@course/explore";
 import type { PlantedBug } from "./explore-variants.js";
@@ -6,12 +6,13 @@ import type { PlantedBug } from "./explore-variants.js";
 /** One search of the plan: its options, and where they come from. */
 export interface PlannedSearch {
   /**
-   * "graded": a search of the mutant's exercise's exhaustive test (its start and bounds); "bound": the protocol's
-   * (or the variant's) default bound, or the bound flags given, from the initial state or `--from`.
+   * "graded": a search of the mutant's exercise's exhaustive test (its start and bounds); "targeted": a search of
+   * explore-searches.ts for this variant; "bound": the protocol's (or the variant's) default bound, or the bound
+   * flags given, from the initial state or `--from`.
    */
-  readonly source: "graded" | "bound";
+  readonly source: "graded" | "targeted" | "bound";
   readonly label: string;
-  /** The scripted steps the search starts after (a graded search's start); they are the first steps of any counterexample. */
+  /** The scripted steps the search starts after (a graded or targeted search's start); they are the first steps of any counterexample. */
   readonly start?: readonly ScriptStep[];
   readonly options: ExploreOptions;
 }
@@ -20,9 +21,10 @@ export interface PlannedSearch {
 const BOUND_KEYS = ["nodes", "depth", "maxStates", "drops", "duplicates", "crashes", "timers", "requests", "lifetime"] as const;
 
 /**
- * The searches to run, in order, until one finds something. A grading mutant searched with no bound flag, no
- * `--from`/`--from-start` and no `--shard` first runs its exercise's graded searches (each from its scripted start,
- * within its bounds), then its default bound from the initial state; otherwise there is one search, as asked.
+ * The searches to run, in order, until one finds something. A variant searched with no bound flag, no
+ * `--from`/`--from-start` and no `--shard` first runs its preset searches (a grading mutant's graded searches, then
+ * the variant's targeted ones; each from its scripted start, within its bounds), then its default bound from the
+ * initial state; otherwise there is one search, as asked.
  * `commandLine` holds the options given as flags (bounds, strategy, symmetry, liveness, seed, shard).
  */
 export function searchPlan(protocol: ProtocolName, bug: PlantedBug | undefined, commandLine: Omit<ExploreOptions, "protocol">, from?: ExploreOptions["from"]): PlannedSearch[] {
@@ -38,12 +40,12 @@ export function searchPlan(protocol: ProtocolName, bug: PlantedBug | undefined, 
     options: { protocol, ...(bug?.bounds ?? {}), ...commandLine, ...planted, ...(from === undefined ? {} : { from }) },
   };
   if (bug?.searches === undefined || bounded || from !== undefined || commandLine.shard !== undefined) return [asked];
-  const graded = bug.searches.map((s): PlannedSearch => {
+  const preset = bug.searches.map((s): PlannedSearch => {
     // The search's own options (rules, node options, bounds), then the flags given (strategy, liveness, seed...).
     const options: ExploreOptions = { ...s.options, ...commandLine, ...(bug.rulesLabel === undefined ? {} : { rulesLabel: bug.rulesLabel }) };
-    return { source: "graded", label: s.label, ...(s.start === undefined ? {} : { start: s.start }), options };
+    return { source: s.source, label: s.label, ...(s.start === undefined ? {} : { start: s.start }), options };
   });
-  return [...graded, asked];
+  return [...preset, asked];
 }
 
 /**

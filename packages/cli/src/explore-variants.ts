@@ -4,7 +4,8 @@ import { discoverExercises } from "@course/lessons/grading/registry.js";
 import { exerciseKey, type Exercise } from "@course/lessons/grading/exercise.js";
 import { implChoice, implementation } from "@course/lessons/grading/impl.js";
 import type { Search } from "@course/lessons/grading/exhaustive.js";
-import { variantsOf, type Bounds, type ProtocolName } from "@course/explore";
+import { variantsOf, type Bounds, type ExploreOptions, type ProtocolName } from "@course/explore";
+import { TARGETED_SEARCHES } from "./explore-searches.js";
 import { UsageError } from "./npm-args.js";
 
 /** What the explorer runs for a variant name. */
@@ -19,9 +20,15 @@ export interface PlantedBug {
   readonly rulesLabel?: string;
   /** Bounds a grading mutant's search uses instead of the protocol's defaults (flags on the command line still win). */
   readonly bounds?: Readonly<Partial<Bounds>>;
-  /** A grading mutant's searches from its exercise's exhaustive test (scripted starts and bounds), each with a label. */
-  readonly searches?: readonly (Search & { readonly label: string })[];
+  /**
+   * Searches before the default bound, each with a label: a grading mutant's from its exercise's exhaustive test
+   * ("graded"), then any of TARGETED_SEARCHES for the name ("targeted"). Each has a scripted start and bounds.
+   */
+  readonly searches?: readonly PresetSearch[];
 }
+
+/** A search a variant runs before its default bound, and where it is defined. */
+export type PresetSearch = Search & { readonly label: string; readonly source: "graded" | "targeted" };
 
 /**
  * Which protocol each exercise's functions plug into, and the node options its graded suite runs with. The
@@ -51,7 +58,7 @@ export async function gradingMutants(protocol: ProtocolName): Promise<PlantedBug
     if (plug?.protocol !== protocol) continue;
     for (const [name, mutant] of Object.entries(exercise.mutants)) {
       const label = `${exerciseKey(exercise)}/${name}`;
-      const searches = gradedSearches(exercise, { ...exercise.reference, ...mutant.functions } as Exercise["reference"], protocol);
+      const searches = [...gradedSearches(exercise, { ...exercise.reference, ...mutant.functions } as Exercise["reference"], protocol), ...targetedSearches(protocol, label, { rules: mutant.functions, ...(plug.nodeOptions ? { nodeOptions: plug.nodeOptions } : {}) })];
       out.push({ name: label, description: mutant.description, rules: mutant.functions, ...(plug.nodeOptions ? { nodeOptions: plug.nodeOptions } : {}), ...(plug.bounds ? { bounds: plug.bounds } : {}), rulesLabel: label, ...(searches.length > 0 ? { searches } : {}) });
     }
   }
@@ -59,16 +66,32 @@ export async function gradingMutants(protocol: ProtocolName): Promise<PlantedBug
 }
 
 /** The searches of the exercise's exhaustive test (its definition's `search`) with `impl` plugged in, named for reports. */
-function gradedSearches(exercise: Exercise, impl: Exercise["reference"], protocol: ProtocolName): (Search & { readonly label: string })[] {
+function gradedSearches(exercise: Exercise, impl: Exercise["reference"], protocol: ProtocolName): PresetSearch[] {
   const searches = (exercise.search?.searches(impl) ?? []).filter((s) => s.options.protocol === protocol);
   const name = `exercise ${exerciseKey(exercise)}'s exhaustive test`;
-  return searches.map((s, i) => ({ ...s, label: s.label !== undefined ? `${name}, ${s.label}` : searches.length > 1 ? `${name}, search ${i + 1}` : name }));
+  return searches.map((s, i) => ({ ...s, source: "graded", label: s.label !== undefined ? `${name}, ${s.label}` : searches.length > 1 ? `${name}, search ${i + 1}` : name }));
+}
+
+/** The targeted searches for a variant name (explore-searches.ts), with the bug planted: a variant by name, or rules and node options. */
+function targetedSearches(protocol: ProtocolName, name: string, bug: Pick<ExploreOptions, "variant" | "rules" | "nodeOptions">): PresetSearch[] {
+  return (TARGETED_SEARCHES[protocol][name] ?? []).map((t) => ({
+    source: "targeted",
+    label: `targeted search, ${t.label}`,
+    start: t.start,
+    options: { protocol, ...t.bounds, ...bug, nodeOptions: { ...bug.nodeOptions, ...t.nodeOptions } },
+  }));
 }
 
 /** Every name `--variant` accepts for a protocol. */
 export async function plantedBugs(protocol: ProtocolName): Promise<PlantedBug[]> {
-  const own = Object.entries(variantsOf(protocol)).map(([name, v]) => ({ name, description: v.description, variant: name }));
+  const own = Object.keys(variantsOf(protocol)).map((name) => ownVariant(protocol, name));
   return [...own, ...(await gradingMutants(protocol))];
+}
+
+/** An explorer variant as a planted bug, with its targeted searches if it has any. */
+function ownVariant(protocol: ProtocolName, name: string): PlantedBug {
+  const searches = targetedSearches(protocol, name, { variant: name });
+  return { name, description: variantsOf(protocol)[name]?.description ?? "", variant: name, ...(searches.length > 0 ? { searches } : {}) };
 }
 
 /**

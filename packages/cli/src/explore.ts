@@ -57,9 +57,11 @@ term 3; the search finds the rest. --from-start searches from the initial state 
 
 A grading mutant (LESSON/EXERCISE/MUTANT) given with no bound flag first runs its exercise's graded searches, the
 ones its exhaustive graded test runs: each from that test's scripted start, within its bounds. Then, if none found
-anything, the protocol's default bound from the initial state. Any bound flag, --from, --from-start or --shard runs
-only the one search asked for. The output says which search found the bug; with --json, "searches" lists every
-search run (source, label, scripted steps, bounds, states, what it found) and the other fields describe the last.
+anything, its targeted searches (packages/cli/src/explore-searches.ts: a start and a bound that reach a bug too
+slow or too special for grading; explorer variants may have them too), then the protocol's default bound from the
+initial state. Any bound flag, --from, --from-start or --shard runs only the one search asked for. The output says
+which search found the bug; with --json, "searches" lists every search run (source, label, scripted steps, bounds,
+states, what it found) and the other fields describe the last.
 
 options:
 ${describeOptions(OPTIONS)}
@@ -256,7 +258,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
           lastReport = now;
           process.stderr.write(pc.dim(`  ... ${p.distinctStates} distinct states, ${p.statesExplored} explored, depth ${p.depthReached}, ${p.frontier} waiting, ${rate(p.distinctStates, now - started)} states/s\n`));
         };
-    if (plan.length > 1 && !args.json) out(pc.bold(`${args.variant} is a grading mutant: its exercise's graded searches first (each from its scripted start), then the default bound from the initial state, until one finds it`));
+    if (plan.length > 1 && !args.json) out(pc.bold(`${args.variant}: ${presetWords(plan)} first (each from its scripted start), then the default bound from the initial state, until one finds it`));
     const ran: SearchReport[] = [];
     let last: { search: PlannedSearch; outcome: SearchOutcome; ms: number } | undefined;
     for (const [i, search] of plan.entries()) {
@@ -281,7 +283,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
       if (args.json) out(JSON.stringify({ protocol, ...(args.variant === undefined ? {} : { variant: args.variant }), startFailed: outcome.startFailed, searches: ran }));
       else {
         out(pc.bold(pc.red(`\nTHE SCRIPTED START BROKE (${search.label}): ${outcome.startFailed}`)));
-        out("  the bug shows before the search begins; its graded exhaustive test fails the same way");
+        out(`  the bug shows before the search begins${search.source === "graded" ? "; its graded exhaustive test fails the same way" : ""}`);
       }
       return 1;
     }
@@ -315,4 +317,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
   });
 }
 
+/** "its exercise's graded searches", "its targeted searches" or both: what a plan runs before the default bound. */
+function presetWords(plan: readonly PlannedSearch[]): string {
+  const words = { graded: "its exercise's graded searches", targeted: "its targeted searches" };
+  return (["graded", "targeted"] as const).filter((s) => plan.some((p) => p.source === s)).map((s) => words[s]).join(", then ");
+}
+
 runIfMain(import.meta.url, main);
+

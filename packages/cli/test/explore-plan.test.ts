@@ -8,12 +8,14 @@ describe("explore's search plan", () => {
   it("runs a grading mutant's graded searches, with its label and rules, before the default bound", async () => {
     const bug = await findBug("raft", "8/safety/commit-on-leader-alone");
     const plan = searchPlan("raft", bug, {});
-    expect(plan.map((s) => s.source)).toEqual(["graded", "bound"]);
+    // Exercise 8's exhaustive test runs two searches (a new leader with one write; seven servers).
+    expect(plan.map((s) => s.source)).toEqual(["graded", "graded", "bound"]);
     expect(plan[0]?.start?.length).toBeGreaterThan(0);
     expect(plan[0]?.options).toMatchObject({ rulesLabel: "8/safety/commit-on-leader-alone", crashes: 1, depth: 4 });
+    expect(plan[1]?.options).toMatchObject({ rulesLabel: "8/safety/commit-on-leader-alone", nodes: 7 });
     // The default bound keeps the exercise's own bound (one crash for exercise 8) and searches from the initial state.
-    expect(plan[1]).toMatchObject({ label: "the default bound, from the initial state", options: { crashes: 1 } });
-    expect(plan[1]?.options.from).toBeUndefined();
+    expect(plan[2]).toMatchObject({ label: "the default bound, from the initial state", options: { crashes: 1 } });
+    expect(plan[2]?.options.from).toBeUndefined();
   });
 
   it("runs only the search asked for with a bound flag, --from-start, --from or --shard, and for an explorer variant", async () => {

@@ -101,7 +101,7 @@ describe("npm run explore", () => {
     expect(result.violation.invariant).toBe("Applied Once");
     expect(result.searches).toHaveLength(1);
     const [search] = result.searches;
-    expect(search).toMatchObject({ source: "graded", label: "exercise 11/sessions's exhaustive test", found: "Applied Once" });
+    expect(search).toMatchObject({ source: "graded", label: "exercise 11/sessions's exhaustive test, commands 1 and 2, each retried at once", found: "Applied Once" });
     expect(search?.startSteps).toBeGreaterThan(0);
     expect(result.violation.depth).toBeGreaterThan(search?.startSteps ?? 0);
     // The scripted start is the beginning of the trace's path: the replay plays it, from the initial state.
@@ -112,8 +112,9 @@ describe("npm run explore", () => {
     expect(replayed.out).toMatch(/VIOLATION Applied Once/);
     expect(replayed.out).toMatch(/a client sends/);
     const text = await run("raft", "--variant", "11/sessions/no-duplicate-detection", "--trace", "sessions-text.json");
-    expect(text.out).toMatch(/search 1 of 2: exercise 11\/sessions's exhaustive test: \d+ scripted steps/);
-    expect(text.out).toMatch(/found by search 1 of 2 \(exercise 11\/sessions's exhaustive test\)/);
+    // Exercise 11's three graded searches, then the default bound.
+    expect(text.out).toMatch(/search 1 of 4: exercise 11\/sessions's exhaustive test, commands 1 and 2, each retried at once: \d+ scripted steps/);
+    expect(text.out).toMatch(/found by search 1 of 4 \(exercise 11\/sessions's exhaustive test, commands 1 and 2, each retried at once\)/);
   });
 
   it("with a bound flag searches a grading mutant from the initial state, as today", async () => {

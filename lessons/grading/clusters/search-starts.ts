@@ -286,3 +286,19 @@ export const RAFT_ACKED_THEN_LATE_COPY: readonly ScriptStep[] = [
   { drop: [0, 2, "AppendEntries"] },
   { drop: [0, 2, "AppendEntries"] },
 ];
+
+/**
+ * Raft on 3 nodes sending one entry per AppendEntries: node 0 leads term 1 and gets two writes; node 1 stores the
+ * no-op and both writes and acknowledges them (the leader commits index 3); node 2's copies are lost, so after the
+ * leader's heartbeat it refuses and gets the log again one entry at a time, each message carrying leaderCommit 3.
+ */
+export const RAFT_CATCH_UP_ONE_ENTRY_AT_A_TIME: readonly ScriptStep[] = [
+  ...RAFT_LEADER_WITH_WRITE,
+  { request: [0, write("s2;")] },
+  ...[0, 1, 2].map((): ScriptStep => ({ deliver: [0, 1, "AppendEntries"] })),
+  ...[0, 1, 2].map((): ScriptStep => ({ deliver: [1, 0, "AppendEntriesReply"] })),
+  ...[0, 1, 2].map((): ScriptStep => ({ drop: [0, 2, "AppendEntries"] })),
+  { timer: 0, name: "heartbeat" },
+  { deliver: [0, 2, "AppendEntries"] },
+  { deliver: [2, 0, "AppendEntriesReply"] },
+];

@@ -302,3 +302,26 @@ export const RAFT_CATCH_UP_ONE_ENTRY_AT_A_TIME: readonly ScriptStep[] = [
   { deliver: [0, 2, "AppendEntries"] },
   { deliver: [2, 0, "AppendEntriesReply"] },
 ];
+
+/**
+ * Raft on 3 nodes: node 2 leads term 1 (node 1's vote) and appends a write nobody else gets; node 1 leads term 2
+ * (node 0's vote) and gets two writes; node 1's copies to node 2 are lost, and node 2, whose log (two entries of term 1)
+ * is shorter than the heartbeat's prevLogIndex, refuses it: its entries conflict, though the refusal only says where its log ends.
+ */
+export const RAFT_STALE_FOLLOWER_TOO_SHORT: readonly ScriptStep[] = [
+  { timer: 2, name: "election" },
+  { deliver: [2, 1, "RequestVote"] },
+  { deliver: [1, 2, "RequestVoteReply"] },
+  { request: [2, write("z;")] },
+  { dropAll: true },
+  { timer: 1, name: "election" },
+  { deliver: [1, 0, "RequestVote"] },
+  { deliver: [0, 1, "RequestVoteReply"] },
+  { request: [1, write("s1;")] },
+  { request: [1, write("s2;")] },
+  { drop: [1, 2, "RequestVote"] },
+  ...[0, 1, 2].map((): ScriptStep => ({ drop: [1, 2, "AppendEntries"] })),
+  { timer: 1, name: "heartbeat" },
+  { deliver: [1, 2, "AppendEntries"] },
+  { deliver: [2, 1, "AppendEntriesReply"] },
+];

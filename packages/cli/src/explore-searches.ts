@@ -62,5 +62,6 @@ export const TARGETED_SEARCHES: Readonly<Record<ProtocolName, Readonly<Record<st
   raft: {
     "commit-old-term-by-counting": [figure8()],
     "8/safety/commit-old-term-by-counting": [figure8()],
+    "8/safety/last-entry-term": [figure8()],
   },
 };

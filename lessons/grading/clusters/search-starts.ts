@@ -177,7 +177,7 @@ export const PAXOS_RIVAL_TIMES_OUT: readonly ScriptStep[] = [
 ];
 
 /** Multi-Paxos: `leader` times out and asks `quorum` for promises, which all arrive. */
-function multiPaxosElection(leader: number, quorum: readonly number[]): ScriptStep[] {
+export function multiPaxosElection(leader: number, quorum: readonly number[]): ScriptStep[] {
   return [{ timer: leader, name: "election" }, ...quorum.map((k): ScriptStep => ({ deliver: [leader, k, "prepare"] })), ...quorum.map((k): ScriptStep => ({ deliver: [k, leader, "promise"] }))];
 }
 

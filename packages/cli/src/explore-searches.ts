@@ -4,6 +4,7 @@ import { variantsOf, type Bounds, type ProtocolName, type ScriptStep } from "@co
 import {
   MULTI_PAXOS_NEW_LEADER,
   MULTI_PAXOS_OLD_LEADER_GETS_COMMAND,
+  multiPaxosElection,
   PAXOS_ACCEPTED_BY_ONE_THEN_RIVAL,
   PAXOS_RIVAL_CHOSEN_THEN_RETRY,
 } from "@course/lessons/grading/clusters/search-starts.js";
@@ -33,9 +34,7 @@ function figure8(): TargetedSearch {
  * (a retry before the first copy is chosen), so it proposes c1 in slots 0 and 1; nodes 0 and 1 accept both.
  */
 const MULTI_PAXOS_RETRY_IN_TWO_SLOTS: readonly ScriptStep[] = [
-  { timer: 0, name: "election" },
-  ...[0, 1].map((k): ScriptStep => ({ deliver: [0, k, "prepare"] })),
-  ...[0, 1].map((k): ScriptStep => ({ deliver: [k, 0, "promise"] })),
+  ...multiPaxosElection(0, [0, 1]),
   { request: [0, { seq: 1, op: "c1" }] },
   { request: [0, { seq: 1, op: "c1" }] },
   ...[0, 1].flatMap((k): ScriptStep[] => [{ deliver: [0, k, "accept"] }, { deliver: [0, k, "accept"] }]),

@@ -176,5 +176,5 @@ gradedSuite(appendEntriesExercise, (g) => {
     hint: "a late message must never delete entries or lower the commit index",
     run: (impl, run) => runRaft(run, { raft: { rules: impl }, duplicate: 0.2, maxLatency: 40, rates: { crash: 0.6, partition: 0.6, lossy: 0.5 } }),
   });
-  g.exhaustive(4, "exhaustive search: a committed write, then delayed copies of old messages, an election, or a lost message followed by fault-free runs");
+  g.exhaustive(4, "exhaustive search: a committed write, then delayed copies of old messages (also while a follower catches up one entry at a time), an election, or a lost message followed by fault-free runs");
 });

@@ -3,7 +3,7 @@
 import { appendCheckingOnlyLength, commitIndexFromLeaderVerbatim, handleAppendEntries } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkFields } from "../../grading/shapes.js";
-import { RAFT_ACKED_THEN_LATE_COPY, RAFT_COMMITTED_THEN_HEARTBEAT, RAFT_LEADER_WITH_WRITE } from "../../grading/clusters/search-starts.js";
+import { RAFT_ACKED_THEN_LATE_COPY, RAFT_CATCH_UP_ONE_ENTRY_AT_A_TIME, RAFT_COMMITTED_THEN_HEARTBEAT, RAFT_LEADER_WITH_WRITE } from "../../grading/clusters/search-starts.js";
 
 type AppendRules = { handleAppendEntries: typeof handleAppendEntries };
 
@@ -47,6 +47,7 @@ export const appendEntriesExercise = defineExercise<AppendRules>({
       },
     },
     "literal-step-five": {
+      searchFinds: true,
       description: "if leaderCommit > commitIndex sets commitIndex = min(leaderCommit, last new entry) even when that is lower, so a short message moves the commit index back",
       functions: {
         handleAppendEntries: (follower, req) => {
@@ -88,6 +89,8 @@ export const appendEntriesExercise = defineExercise<AppendRules>({
     searches: (impl) => [
       { label: "a delayed copy after a heartbeat", options: { protocol: "raft", rules: impl, depth: 4, drops: 0, duplicates: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_COMMITTED_THEN_HEARTBEAT },
       { label: "a delayed copy after acknowledged entries, then an election", options: { protocol: "raft", rules: impl, depth: 6, drops: 0, duplicates: 0, timers: 1, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_ACKED_THEN_LATE_COPY },
+      // A short message can carry a leaderCommit beyond its own last entry: it must not lower the commit index.
+      { label: "a lagging follower caught up one entry at a time, with a delayed copy", options: { protocol: "raft", rules: impl, nodeOptions: { maxEntriesPerMessage: 1 }, depth: 5, drops: 0, duplicates: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_CATCH_UP_ONE_ENTRY_AT_A_TIME },
       // A follower that never catches up breaks no safety property: this search checks that every fault-free run repairs it.
       { label: "a lost message, then every fault-free run", options: { protocol: "raft", rules: impl, depth: 3, drops: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0, liveness: { within: 3000, tries: 1 } }, start: RAFT_LEADER_WITH_WRITE },
     ],

@@ -3,7 +3,7 @@
 import { handleAppendEntriesReply } from "@course/raft";
 import { defineExercise } from "../../grading/exercise.js";
 import { checkFields } from "../../grading/shapes.js";
-import { RAFT_LEADER_WITH_WRITE } from "../../grading/clusters/search-starts.js";
+import { RAFT_LEADER_WITH_WRITE, RAFT_STALE_FOLLOWER_TOO_SHORT } from "../../grading/clusters/search-starts.js";
 
 type ReplyRules = { handleAppendEntriesReply: typeof handleAppendEntriesReply };
 
@@ -26,6 +26,7 @@ export const leaderProgressExercise = defineExercise<ReplyRules>({
   },
   mutants: {
     "optimistic-match": {
+      searchFinds: true,
       description: "on a rejection the leader assumes the follower holds everything before the conflict and raises matchIndex, so it counts entries the follower does not have",
       functions: {
         handleAppendEntriesReply: (progress, log, reply) => {
@@ -67,7 +68,11 @@ export const leaderProgressExercise = defineExercise<ReplyRules>({
     },
   },
   search: {
-    hint: "the counterexample ends with a fault-free run that never repairs one follower: what does the leader do with that follower's rejection?",
-    searches: (impl) => [{ options: { protocol: "raft", rules: impl, depth: 3, drops: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0, liveness: { within: 3000, tries: 1 } }, start: RAFT_LEADER_WITH_WRITE }],
+    hint: "a fault-free run that never repairs one follower: what does the leader do with its rejection? A leader that commits what a follower lacks: what does a rejection say about the entries before the conflict?",
+    searches: (impl) => [
+      { label: "a lost message, then every fault-free run", options: { protocol: "raft", rules: impl, depth: 3, drops: 1, timers: 0, crashes: 0, requests: 0, lifetime: 0, liveness: { within: 3000, tries: 1 } }, start: RAFT_LEADER_WITH_WRITE },
+      // A refusal says where the follower's log ends, not that what comes before matches: matchIndex must not trust it.
+      { label: "a follower with conflicting entries refuses as too short", options: { protocol: "raft", rules: impl, depth: 5, drops: 0, timers: 1, crashes: 0, requests: 0, lifetime: 0 }, start: RAFT_STALE_FOLLOWER_TOO_SHORT },
+    ],
   },
 });

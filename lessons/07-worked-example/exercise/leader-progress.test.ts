@@ -97,5 +97,5 @@ gradedSuite(leaderProgressExercise, (g) => {
     hint: "after a long partition a follower may hold many entries of terms the leader never had: back up a whole term at a time",
     run: (impl, run) => runRaft(run, { raft: { rules: impl }, rates: { partition: 1.5, crash: 0.5 }, clients: 3 }),
   });
-  g.exhaustive(4, "exhaustive search: a new leader with one write and 1 lost message, 3 steps deep; from every state the cluster must recover");
+  g.exhaustive(4, "exhaustive search: a new leader with one write and 1 lost message, 3 steps deep, from every state the cluster must recover; and a follower with conflicting entries whose log is too short");
 });

@@ -26,6 +26,7 @@ export const installSnapshotExercise = defineExercise<SnapshotRules>({
   },
   mutants: {
     "install-stale-snapshot": {
+      searchFinds: true,
       description: "installs every snapshot, even one older than the commit index, rolling the state machine back",
       functions: {
         handleInstallSnapshot: (follower, req) => ({ action: "install", retainLog: follower.log.termAt(req.snapshot.lastIncludedIndex) === req.snapshot.lastIncludedTerm }),
@@ -57,7 +58,7 @@ export const installSnapshotExercise = defineExercise<SnapshotRules>({
     },
   },
   search: {
-    hint: "the follower already holds entry 3, which the leader counts once it hears the acknowledgment: may installing a snapshot of entries 1 and 2 throw entry 3 away when the follower's entry 2 matches the snapshot?",
-    searches: (impl) => [{ options: { protocol: "raft", rules: impl, nodeOptions: { snapshotEvery: 2 }, depth: 5, drops: 0, duplicates: 0, timers: 0, crashes: 1, requests: 0, lifetime: 0 }, start: RAFT_SNAPSHOT_TO_LONGER_LOG }],
+    hint: "the follower already holds entry 3, which the leader counts once it hears the acknowledgment: may installing a snapshot of entries 1 and 2 throw entry 3 away when the follower's entry 2 matches the snapshot? And may a snapshot older than what the follower has committed roll it back?",
+    searches: (impl) => [{ options: { protocol: "raft", rules: impl, nodeOptions: { snapshotEvery: 2 }, depth: 6, drops: 0, duplicates: 0, timers: 1, crashes: 1, requests: 0, lifetime: 0 }, start: RAFT_SNAPSHOT_TO_LONGER_LOG }],
   },
 });

@@ -80,5 +80,5 @@ gradedSuite(installSnapshotExercise, (g) => {
     hint: "keep the log after the snapshot exactly when its entry at lastIncludedIndex has lastIncludedTerm: a matching suffix may hold entries the leader counted, a mismatching one (say, from a leader in a minority partition) holds entries nobody else has",
     run: (impl, run) => runRaft(run, { raft: { rules: impl, snapshotEvery: 3 }, rates: { partition: 1.5, crash: 0.5 }, duplicate: 0.1, maxLatency: 30 }),
   });
-  g.exhaustive(4, "exhaustive search: a snapshot reaches a follower whose log runs past it; every order of the next 5 steps with 1 crash");
+  g.exhaustive(4, "exhaustive search: a snapshot reaches a follower whose log runs past it; every order of the next 6 steps with 1 crash and 1 timer");
 });

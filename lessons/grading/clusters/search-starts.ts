@@ -177,7 +177,7 @@ export const PAXOS_RIVAL_TIMES_OUT: readonly ScriptStep[] = [
 ];
 
 /** Multi-Paxos: `leader` times out and asks `quorum` for promises, which all arrive. */
-function multiPaxosElection(leader: number, quorum: readonly number[]): ScriptStep[] {
+export function multiPaxosElection(leader: number, quorum: readonly number[]): ScriptStep[] {
   return [{ timer: leader, name: "election" }, ...quorum.map((k): ScriptStep => ({ deliver: [leader, k, "prepare"] })), ...quorum.map((k): ScriptStep => ({ deliver: [k, leader, "promise"] }))];
 }
 
@@ -285,4 +285,43 @@ export const RAFT_ACKED_THEN_LATE_COPY: readonly ScriptStep[] = [
   { drop: [0, 2, "RequestVote"] },
   { drop: [0, 2, "AppendEntries"] },
   { drop: [0, 2, "AppendEntries"] },
+];
+
+/**
+ * Raft on 3 nodes sending one entry per AppendEntries: node 0 leads term 1 and gets two writes; node 1 stores the
+ * no-op and both writes and acknowledges them (the leader commits index 3); node 2's copies are lost, so after the
+ * leader's heartbeat it refuses and gets the log again one entry at a time, each message carrying leaderCommit 3.
+ */
+export const RAFT_CATCH_UP_ONE_ENTRY_AT_A_TIME: readonly ScriptStep[] = [
+  ...RAFT_LEADER_WITH_WRITE,
+  { request: [0, write("s2;")] },
+  ...[0, 1, 2].map((): ScriptStep => ({ deliver: [0, 1, "AppendEntries"] })),
+  ...[0, 1, 2].map((): ScriptStep => ({ deliver: [1, 0, "AppendEntriesReply"] })),
+  ...[0, 1, 2].map((): ScriptStep => ({ drop: [0, 2, "AppendEntries"] })),
+  { timer: 0, name: "heartbeat" },
+  { deliver: [0, 2, "AppendEntries"] },
+  { deliver: [2, 0, "AppendEntriesReply"] },
+];
+
+/**
+ * Raft on 3 nodes: node 2 leads term 1 (node 1's vote) and appends a write nobody else gets; node 1 leads term 2
+ * (node 0's vote) and gets two writes; node 1's copies to node 2 are lost, and node 2, whose log (two entries of term 1)
+ * is shorter than the heartbeat's prevLogIndex, refuses it: its entries conflict, though the refusal only says where its log ends.
+ */
+export const RAFT_STALE_FOLLOWER_TOO_SHORT: readonly ScriptStep[] = [
+  { timer: 2, name: "election" },
+  { deliver: [2, 1, "RequestVote"] },
+  { deliver: [1, 2, "RequestVoteReply"] },
+  { request: [2, write("z;")] },
+  { dropAll: true },
+  { timer: 1, name: "election" },
+  { deliver: [1, 0, "RequestVote"] },
+  { deliver: [0, 1, "RequestVoteReply"] },
+  { request: [1, write("s1;")] },
+  { request: [1, write("s2;")] },
+  { drop: [1, 2, "RequestVote"] },
+  ...[0, 1, 2].map((): ScriptStep => ({ drop: [1, 2, "AppendEntries"] })),
+  { timer: 1, name: "heartbeat" },
+  { deliver: [1, 2, "AppendEntries"] },
+  { deliver: [2, 1, "AppendEntriesReply"] },
 ];

@@ -4,6 +4,7 @@ import { variantsOf, type Bounds, type ProtocolName, type ScriptStep } from "@co
 import {
   MULTI_PAXOS_NEW_LEADER,
   MULTI_PAXOS_OLD_LEADER_GETS_COMMAND,
+  multiPaxosElection,
   PAXOS_ACCEPTED_BY_ONE_THEN_RIVAL,
   PAXOS_RIVAL_CHOSEN_THEN_RETRY,
 } from "@course/lessons/grading/clusters/search-starts.js";
@@ -29,6 +30,17 @@ function figure8(): TargetedSearch {
 }
 
 /**
+ * Multi-Paxos on 3 nodes: node 0 leads with promises from nodes 0 and 1, and a client sends command c1 to it twice
+ * (a retry before the first copy is chosen), so it proposes c1 in slots 0 and 1; nodes 0 and 1 accept both.
+ */
+const MULTI_PAXOS_RETRY_IN_TWO_SLOTS: readonly ScriptStep[] = [
+  ...multiPaxosElection(0, [0, 1]),
+  { request: [0, { seq: 1, op: "c1" }] },
+  { request: [0, { seq: 1, op: "c1" }] },
+  ...[0, 1].flatMap((k): ScriptStep[] => [{ deliver: [0, k, "accept"] }, { deliver: [0, k, "accept"] }]),
+];
+
+/**
  * Targeted searches by variant name (an explorer variant, or a grading mutant "lesson/exercise/mutant"), run after
  * the graded searches and before the default bound. Each start is played by the reference without a violation, and
  * the reference exhausts each bound with none (packages/cli/test/explore-searches.test.ts).
@@ -43,10 +55,12 @@ export const TARGETED_SEARCHES: Readonly<Record<ProtocolName, Readonly<Record<st
   "multi-paxos": {
     "no-op-everything": [{ label: "a new leader after a chosen command", start: MULTI_PAXOS_NEW_LEADER, bounds: quiet(4) }],
     "accept-below-promise": [{ label: "the old leader gets a command", start: MULTI_PAXOS_OLD_LEADER_GETS_COMMAND, bounds: quiet(4) }],
+    "execute-every-copy": [{ label: "a client's retry is chosen in a second slot", start: MULTI_PAXOS_RETRY_IN_TWO_SLOTS, bounds: quiet(4) }],
     "forget-promise": [{ label: "the old leader gets a command; an acceptor may restart", start: MULTI_PAXOS_OLD_LEADER_GETS_COMMAND, bounds: quiet(4, { crashes: 1 }) }],
   },
   raft: {
     "commit-old-term-by-counting": [figure8()],
     "8/safety/commit-old-term-by-counting": [figure8()],
+    "8/safety/last-entry-term": [figure8()],
   },
 };

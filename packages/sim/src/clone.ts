@@ -1,19 +1,29 @@
 // Deep copies of node state for checkpoints: objects, arrays, Maps and Sets, keeping classes, aliasing and shared parts.
 
-/** Objects already copied in one deepCopy call: a short list searched linearly (node state holds few objects). */
+/**
+ * Objects already copied in one deepCopy call: a short list searched linearly (node state holds few objects). One
+ * memo serves every call (a copy makes no other copy on the way), so a copy allocates nothing but the copies.
+ */
 class Memo {
-  private readonly from: object[] = [];
-  private readonly to: object[] = [];
+  private readonly from: (object | null)[] = [];
+  private readonly to: (object | null)[] = [];
+  private size = 0;
   get(value: object): object | undefined {
     const from = this.from;
-    for (let i = 0; i < from.length; i++) if (from[i] === value) return this.to[i];
+    for (let i = 0; i < this.size; i++) if (from[i] === value) return this.to[i] as object;
     return undefined;
   }
   set(value: object, copy: object): void {
-    this.from.push(value);
-    this.to.push(copy);
+    this.from[this.size] = value;
+    this.to[this.size++] = copy;
+  }
+  /** Forgets every pair, keeping none of the objects alive. */
+  clear(): void {
+    for (let i = 0; i < this.size; i++) this.from[i] = this.to[i] = null;
+    this.size = 0;
   }
 }
+const memo = new Memo();
 
 /**
  * A deep copy of `value`. Class instances keep their prototype; an object reached twice is copied once, so
@@ -22,7 +32,11 @@ class Memo {
  * context, its random numbers) are kept as they are. ES private fields (#x) cannot be copied: nodes must not use them.
  */
 export function deepCopy<T>(value: T, shared?: ReadonlySet<object>): T {
-  return copyValue(value, new Memo(), shared) as T;
+  try {
+    return copyValue(value, memo, shared) as T;
+  } finally {
+    memo.clear();
+  }
 }
 
 function copyValue(value: unknown, memo: Memo, shared: ReadonlySet<object> | undefined): unknown {
